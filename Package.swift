@@ -1,0 +1,145 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "switchyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchyard", targets: ["switchyard"]),
+        .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
+        .library(name: "SwitchyardProviders", targets: ["SwitchyardProviders"]),
+        .library(name: "SwitchyardRouting", targets: ["SwitchyardRouting"]),
+        .library(name: "SwitchyardConfiguration", targets: ["SwitchyardConfiguration"]),
+        .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
+        .library(name: "SwitchyardTesting", targets: ["SwitchyardTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "SwitchyardCore",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SwitchyardProviders",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SwitchyardRouting",
+            dependencies: ["SwitchyardCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SwitchyardConfiguration",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SwitchyardServer",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardProviders",
+                "SwitchyardRouting",
+                "SwitchyardConfiguration",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .executableTarget(
+            name: "switchyard",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardConfiguration",
+                "SwitchyardServer",
+                "SwitchyardProviders",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SwitchyardTesting",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "SwitchyardCoreTests",
+            dependencies: ["SwitchyardCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "SwitchyardProvidersTests",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardProviders", "SwitchyardTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "SwitchyardConfigurationTests",
+            dependencies: ["SwitchyardCore", "SwitchyardConfiguration"],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "SwitchyardServerTests",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardServer", "SwitchyardConfiguration", "SwitchyardProviders",
+                "SwitchyardTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+    ]
+)

@@ -1,0 +1,29 @@
+/// Settings of the HTTP listener and request handling (`server:` in the configuration).
+public struct ServerSettings: Sendable, Hashable {
+    /// Address to bind. Key: `server.host`. Default: `127.0.0.1`.
+    public var host: String
+    /// Port to bind; 0 picks a free one. Key: `server.port`. Default: `4000`.
+    public var port: Int
+    /// The listener's region, used as the caller's region when a request names none. Key: `server.region`.
+    public var region: String?
+    /// Largest request body accepted, in bytes. Key: `server.max_body_bytes`. Default: 8 MiB.
+    public var maxBodyBytes: Int
+    /// Drop parameters a provider cannot honour instead of rejecting the request. Key:
+    /// `server.drop_unsupported_params`. Default: `false`. A model may override it.
+    public var dropUnsupportedParams: Bool
+    /// Log prompt and answer text (redacted). Key: `server.log_prompts`. Default: `false`.
+    public var logPrompts: Bool
+
+    /// Creates settings with the documented defaults.
+    public init(
+        host: String = "127.0.0.1", port: Int = 4000, region: String? = nil, maxBodyBytes: Int = 8 << 20,
+        dropUnsupportedParams: Bool = false, logPrompts: Bool = false
+    ) {
+        self.host = host
+        self.port = port
+        self.region = region
+        self.maxBodyBytes = maxBodyBytes
+        self.dropUnsupportedParams = dropUnsupportedParams
+        self.logPrompts = logPrompts
+    }
+}

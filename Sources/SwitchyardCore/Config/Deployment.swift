@@ -1,0 +1,34 @@
+/// One upstream that can serve a public model: a provider, the model's name there, and how to call it.
+public struct Deployment: Sendable, Hashable {
+    /// A stable identifier, unique in the configuration, e.g. `claude-sonnet/anthropic#0`.
+    public var id: String
+    /// The public model name this deployment serves.
+    public var publicModel: String
+    /// The provider to call.
+    public var provider: ProviderEndpoint
+    /// The model's name at the provider.
+    public var upstreamModel: String
+    /// Where the deployment runs, e.g. `us`, `eu`.
+    public var region: String?
+    /// Prices, when known.
+    public var pricing: ModelPricing?
+    /// Whether parameters the provider cannot honour are dropped (and reported) instead of rejected.
+    public var dropUnsupportedParams: Bool
+    /// Time limits.
+    public var timeouts: UpstreamTimeouts
+
+    /// Creates a deployment.
+    public init(
+        id: String, publicModel: String, provider: ProviderEndpoint, upstreamModel: String, region: String? = nil,
+        pricing: ModelPricing? = nil, dropUnsupportedParams: Bool = false, timeouts: UpstreamTimeouts = .init()
+    ) {
+        self.id = id
+        self.publicModel = publicModel
+        self.provider = provider
+        self.upstreamModel = upstreamModel
+        self.region = region
+        self.pricing = pricing
+        self.dropUnsupportedParams = dropUnsupportedParams
+        self.timeouts = timeouts
+    }
+}

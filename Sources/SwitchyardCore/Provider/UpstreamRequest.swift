@@ -1,0 +1,43 @@
+public import NIOCore
+
+/// An HTTP request to a provider, as an adapter builds it. The shared client sends it.
+public struct UpstreamRequest: Sendable {
+    /// The HTTP method; `POST` for every chat call.
+    public var method: String
+    /// The full URL.
+    public var url: String
+    /// Headers, authentication included.
+    public var headers: [(name: String, value: String)]
+    /// The body.
+    public var body: ByteBuffer
+
+    /// Creates a request.
+    public init(method: String = "POST", url: String, headers: [(name: String, value: String)], body: ByteBuffer) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// The status and headers of a provider's response.
+public struct UpstreamResponseHead: Sendable {
+    /// The HTTP status.
+    public var status: Int
+    /// Headers, names lowercased.
+    public var headers: [String: String]
+
+    /// Creates a response head; header names are lowercased.
+    public init(status: Int, headers: [(String, String)]) {
+        self.status = status
+        var map: [String: String] = [:]
+        for (name, value) in headers { map[name.lowercased()] = value }
+        self.headers = map
+    }
+
+    /// The `retry-after` header in seconds (delta-seconds form), or `retry-after-ms` when present.
+    public var retryAfterSeconds: Double? {
+        if let ms = headers["retry-after-ms"].flatMap(Double.init) { return ms / 1000 }
+        return headers["retry-after"].flatMap(Double.init)
+    }
+}

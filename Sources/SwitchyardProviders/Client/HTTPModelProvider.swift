@@ -1,0 +1,71 @@
+import AsyncHTTPClient
+import NIOCore
+public import SwitchyardCore
+
+/// A provider reached over HTTP: an adapter translates, the shared ``UpstreamClient`` carries.
+public struct HTTPModelProvider: ModelProvider {
+    /// The chat translator.
+    public let adapter: any ChatAdapter
+    /// The embeddings translator, if the protocol has embeddings.
+    public let embeddingAdapter: (any EmbeddingAdapter)?
+    /// The shared client.
+    public let client: UpstreamClient
+
+    /// Creates a provider.
+    public init(adapter: any ChatAdapter, embeddingAdapter: (any EmbeddingAdapter)?, client: UpstreamClient) {
+        self.adapter = adapter
+        self.embeddingAdapter = embeddingAdapter
+        self.client = client
+    }
+
+    /// Asks the adapter.
+    public func unsupportedParameters(in request: ChatRequest) -> [String] {
+        adapter.unsupportedParameters(in: request)
+    }
+
+    /// Sends the request and decodes the answer or the error.
+    public func complete(_ request: ChatRequest, deployment: Deployment) async throws -> ChatResponse {
+        var request = request
+        request.stream = false
+        let outgoing = try adapter.encode(request, for: deployment)
+        let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
+        let body = try await response.collect()
+        guard response.isSuccess else {
+            throw adapter.decodeError(head: response.head, body: body, for: deployment)
+        }
+        return try adapter.decodeResponse(head: response.head, body: body, for: deployment)
+    }
+
+    /// Sends the request and returns its events as they arrive. Errors before the body starts are thrown here.
+    public func stream(_ request: ChatRequest, deployment: Deployment) async throws -> ChatEventStream {
+        var request = request
+        request.stream = true
+        let outgoing = try adapter.encode(request, for: deployment)
+        let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
+        guard response.isSuccess else {
+            let body = try await response.collect()
+            throw adapter.decodeError(head: response.head, body: body, for: deployment)
+        }
+        let framing = adapter.streamFraming
+        let decoder = adapter.makeStreamDecoder(for: deployment)
+        return ChatEventStream {
+            let state = UpstreamEventReader(response: response, framing: framing, decoder: decoder)
+            return { try await state.next() }
+        }
+    }
+
+    /// Sends an embeddings request.
+    public func embed(_ request: EmbeddingRequest, deployment: Deployment) async throws -> EmbeddingResponse {
+        guard let embeddingAdapter else {
+            throw GatewayError(
+                .invalidRequest, "Provider '\(deployment.provider.name)' does not offer embeddings.", param: "model")
+        }
+        let outgoing = try embeddingAdapter.encodeEmbeddings(request, for: deployment)
+        let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
+        let body = try await response.collect()
+        guard response.isSuccess else {
+            throw adapter.decodeError(head: response.head, body: body, for: deployment)
+        }
+        return try embeddingAdapter.decodeEmbeddings(head: response.head, body: body, for: deployment)
+    }
+}

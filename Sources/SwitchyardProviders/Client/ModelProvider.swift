@@ -1,0 +1,22 @@
+public import SwitchyardCore
+
+/// Something that answers chat and embedding requests for a deployment: an HTTP provider through its adapter, or
+/// the built-in simulator.
+///
+/// Errors are ``GatewayError``s. A stream that fails before its first event throws from ``stream(_:deployment:)``;
+/// one that fails later throws from the sequence.
+public protocol ModelProvider: Sendable {
+    /// The parameters of `request` this provider cannot honour, by OpenAI field name.
+    func unsupportedParameters(in request: ChatRequest) -> [String]
+
+    /// Answers a request in one piece.
+    func complete(_ request: ChatRequest, deployment: Deployment) async throws -> ChatResponse
+
+    /// Answers a request as a stream of events.
+    func stream(_ request: ChatRequest, deployment: Deployment) async throws -> ChatEventStream
+
+    /// Computes embeddings.
+    ///
+    /// - Throws: ``GatewayError`` `invalid_request` when the provider has no embeddings.
+    func embed(_ request: EmbeddingRequest, deployment: Deployment) async throws -> EmbeddingResponse
+}

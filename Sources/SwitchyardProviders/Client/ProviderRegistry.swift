@@ -1,0 +1,44 @@
+public import SwitchyardCore
+
+/// Finds the ``ModelProvider`` for a configured provider, by wire protocol.
+///
+/// Built once at start-up: one adapter per protocol, one shared client, one simulator. Dispatch happens here and
+/// nowhere else, so adding a provider kind edits this file and its adapter only.
+public struct ProviderRegistry: Sendable {
+    private let openAICompatible: [ProviderKind: HTTPModelProvider]
+    private let anthropic: HTTPModelProvider
+    private let gemini: HTTPModelProvider
+    private let ollamaNative: HTTPModelProvider
+    private let simulator = SimulatorProvider()
+
+    /// Creates the registry over a shared client.
+    public init(client: UpstreamClient) {
+        var compatible: [ProviderKind: HTTPModelProvider] = [:]
+        for kind in ProviderKind.allCases {
+            guard let dialect = OpenAICompatibleDialect.forKind(kind) else { continue }
+            let adapter = OpenAICompatibleAdapter(dialect: dialect)
+            compatible[kind] = HTTPModelProvider(adapter: adapter, embeddingAdapter: adapter, client: client)
+        }
+        openAICompatible = compatible
+        anthropic = HTTPModelProvider(adapter: AnthropicAdapter(), embeddingAdapter: nil, client: client)
+        let geminiAdapter = GeminiAdapter()
+        gemini = HTTPModelProvider(adapter: geminiAdapter, embeddingAdapter: geminiAdapter, client: client)
+        let ollamaAdapter = OllamaAdapter()
+        ollamaNative = HTTPModelProvider(adapter: ollamaAdapter, embeddingAdapter: ollamaAdapter, client: client)
+    }
+
+    /// The provider that serves an endpoint.
+    public func provider(for endpoint: ProviderEndpoint) -> any ModelProvider {
+        switch endpoint.kind {
+        case .simulator: return simulator
+        case .anthropic: return anthropic
+        case .gemini: return gemini
+        case .ollama where !endpoint.useOpenAICompatibleAPI: return ollamaNative
+        default:
+            guard let provider = openAICompatible[endpoint.kind] ?? openAICompatible[.openaiCompatible] else {
+                return simulator
+            }
+            return provider
+        }
+    }
+}

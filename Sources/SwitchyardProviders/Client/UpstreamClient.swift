@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+public import SwitchyardCore
+
+/// The one HTTP client every provider call goes through: pooled keep-alive connections, HTTP/2 where the upstream
+/// offers it, and the gateway's timeouts.
+///
+/// Timeouts: `connect` and the idle read timeout are the client's (per connection); time to first byte is a
+/// per-request deadline on the response head; the total time is checked as the body streams.
+public final class UpstreamClient: Sendable {
+    /// Settings of the shared client.
+    public struct Configuration: Sendable {
+        /// Time to open a connection.
+        public var connectTimeout: Duration
+        /// Longest silence while reading a response.
+        public var idleTimeout: Duration
+        /// Largest non-streaming response body accepted.
+        public var maxResponseBytes: Int
+        /// Idle connections kept per host.
+        public var maxIdleConnectionsPerHost: Int
+
+        /// Creates settings.
+        public init(
+            connectTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(60),
+            maxResponseBytes: Int = 64 << 20, maxIdleConnectionsPerHost: Int = 64
+        ) {
+            self.connectTimeout = connectTimeout
+            self.idleTimeout = idleTimeout
+            self.maxResponseBytes = maxResponseBytes
+            self.maxIdleConnectionsPerHost = maxIdleConnectionsPerHost
+        }
+    }
+
+    let http: HTTPClient
+    let configuration: Configuration
+
+    /// Creates a client on the shared event loop group.
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+        var settings = HTTPClient.Configuration()
+        settings.timeout = .init(
+            connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds)),
+            read: .nanoseconds(Int64(configuration.idleTimeout.nanoseconds)))
+        settings.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxIdleConnectionsPerHost)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+    }
+
+    /// Closes every connection. Call once at shutdown.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// Sends a request and returns the response head and the unread body.
+    ///
+    /// - Throws: ``GatewayError`` with `upstream_timeout` (connect or first byte) or `upstream_unreachable`.
+    public func send(_ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String) async throws
+        -> UpstreamResponse
+    {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        outgoing.body = .bytes(request.body)
+        let started = ContinuousClock.now
+        do {
+            let firstByte = NIODeadline.now() + .nanoseconds(Int64(timeouts.firstByte.nanoseconds))
+            let response = try await http.execute(outgoing, deadline: firstByte)
+            let head = UpstreamResponseHead(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) })
+            return UpstreamResponse(
+                head: head, body: response.body, deadline: started + timeouts.total, provider: provider,
+                maxBytes: configuration.maxResponseBytes)
+        } catch {
+            throw Self.map(error, provider: provider)
+        }
+    }
+
+    /// Maps a transport error to a gateway error.
+    static func map(_ error: any Error, provider: String) -> GatewayError {
+        if let error = error as? GatewayError { return error }
+        let failure = GatewayError.UpstreamFailure(provider: provider, status: nil)
+        if error is CancellationError {
+            return GatewayError(.upstreamTimeout, "The request to provider '\(provider)' was cancelled.", upstream: failure, underlying: error)
+        }
+        if let http = error as? HTTPClientError {
+            switch http {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .getConnectionFromPoolTimeout:
+                return GatewayError(
+                    .upstreamTimeout, "Provider '\(provider)' did not answer in time.", upstream: failure, underlying: error)
+            case .remoteConnectionClosed:
+                return GatewayError(
+                    .upstreamStreamInterrupted, "Provider '\(provider)' closed the connection.", upstream: failure,
+                    underlying: error)
+            case .cancelled:
+                return GatewayError(
+                    .upstreamTimeout, "The request to provider '\(provider)' was cancelled.", upstream: failure,
+                    underlying: error)
+            default: break
+            }
+        }
+        return GatewayError(
+            .upstreamUnreachable, "Provider '\(provider)' could not be reached.", upstream: failure, underlying: error)
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+public import Hummingbird
+public import Logging
+public import NIOCore
+public import SwitchyardConfiguration
+public import SwitchyardProviders
+import SwitchyardCore
+import SwitchyardRouting
+
+/// Builds the gateway's Hummingbird application from a configuration.
+///
+/// ```swift
+/// let client = UpstreamClient()
+/// let app = try GatewayServer.makeApplication(
+///     configuration: configuration, registry: ProviderRegistry(client: client), logger: logger)
+/// try await app.runService()
+/// ```
+public enum GatewayServer {
+    /// Makes the application: routes, error rendering, request ids.
+    ///
+    /// - Parameters:
+    ///   - configuration: The validated configuration.
+    ///   - registry: Providers by wire protocol.
+    ///   - logger: The access and error logger.
+    ///   - readiness: Flipped to ready once the listener is up.
+    ///   - onServerRunning: Called with the bound channel (tests learn the port from it).
+    /// - Throws: If the static model list cannot be encoded.
+    public static func makeApplication(
+        configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger,
+        readiness: Readiness = Readiness(), onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let router = try makeRouter(configuration: configuration, registry: registry, logger: logger, readiness: readiness)
+        let responder = GatewayResponder(inner: router.buildResponder(), logger: logger)
+        return Application(
+            responder: responder,
+            configuration: .init(
+                address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
+            onServerRunning: { channel in
+                readiness.markReady()
+                await onServerRunning(channel)
+            },
+            logger: logger)
+    }
+
+    /// Makes the router alone, for tests that drive it without sockets.
+    public static func makeRouter(
+        configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger, readiness: Readiness
+    ) throws -> Router<GatewayRequestContext> {
+        let catalog = ModelCatalog(models: configuration.models)
+        let decoder = RequestBodyDecoder(maxBodyBytes: configuration.server.maxBodyBytes)
+        let chat = ChatCompletionsHandler(catalog: catalog, registry: registry, bodyDecoder: decoder, logger: logger)
+        let embeddings = EmbeddingsHandler(catalog: catalog, registry: registry, bodyDecoder: decoder)
+        let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
+        let router = Router(context: GatewayRequestContext.self)
+        router.post("/v1/chat/completions", use: chat.handle)
+        router.post("/chat/completions", use: chat.handle)
+        router.post("/v1/embeddings", use: embeddings.handle)
+        router.post("/embeddings", use: embeddings.handle)
+        router.get("/v1/models", use: models.handle)
+        router.get("/models", use: models.handle)
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: #"{"status":"ok"}"#)))
+        }
+        router.get("/readyz") { _, _ in
+            let ready = readiness.isReady
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: .init(string: ready ? #"{"status":"ready"}"# : #"{"status":"starting"}"#)))
+        }
+        return router
+    }
+}

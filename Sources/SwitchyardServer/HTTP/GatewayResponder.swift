@@ -1,0 +1,51 @@
+public import Hummingbird
+import Logging
+import SwitchyardCore
+
+/// The outermost responder: assigns the request id, renders every error as an OpenAI-style JSON body, and logs one
+/// access line per request (never prompt text or keys).
+public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == GatewayRequestContext {
+    let inner: Inner
+    let logger: Logger
+
+    /// Wraps a responder.
+    public init(inner: Inner, logger: Logger) {
+        self.inner = inner
+        self.logger = logger
+    }
+
+    /// Answers a request; errors become JSON error responses.
+    public func respond(to request: Request, context: GatewayRequestContext) async throws -> Response {
+        var context = context
+        context.requestID = RequestID.from(request.headers[.xRequestID])
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await inner.respond(to: request, context: context)
+        } catch {
+            let gatewayError = GatewayErrorMapping.map(error)
+            if gatewayError.code == .internalError {
+                logger.error(
+                    "unhandled error", metadata: ["request_id": "\(context.requestID)", "error": "\(type(of: error))"])
+            }
+            response = gatewayError.response()
+        }
+        response.headers[.xRequestID] = context.requestID
+        let elapsed = ContinuousClock.now - started
+        logger.info(
+            "request",
+            metadata: [
+                "request_id": "\(context.requestID)", "method": "\(request.method.rawValue)",
+                "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "duration_ms": "\(elapsed.milliseconds)",
+            ])
+        return response
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds, with microsecond precision.
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds / 1_000_000_000_000) / 1000
+    }
+}

@@ -1,0 +1,33 @@
+import HTTPTypes
+
+/// Request ids: the client's `x-request-id` when it is sane, otherwise a new random one.
+enum RequestID {
+    static func from(_ header: String?) -> String {
+        if let header, !header.isEmpty, header.utf8.count <= 128,
+            header.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        {
+            return header
+        }
+        return generate()
+    }
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt32
+        return "req_" + hex(high, width: 16) + hex(UInt64(low), width: 8)
+    }
+
+    private static func hex(_ value: UInt64, width: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = Self("x-request-id")!
+    static let switchyardProvider = Self("x-switchyard-provider")!
+    static let switchyardUpstreamModel = Self("x-switchyard-upstream-model")!
+    static let switchyardDeployment = Self("x-switchyard-deployment")!
+    static let switchyardDroppedParams = Self("x-switchyard-dropped-params")!
+}

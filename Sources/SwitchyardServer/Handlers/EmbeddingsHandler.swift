@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+import SwitchyardCore
+import SwitchyardProviders
+import SwitchyardRouting
+
+/// `POST /v1/embeddings`: OpenAI's embeddings API over any provider with embeddings.
+struct EmbeddingsHandler: Sendable {
+    let catalog: ModelCatalog
+    let registry: ProviderRegistry
+    let bodyDecoder: RequestBodyDecoder
+
+    func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let embedding = try await bodyDecoder.decode(EmbeddingRequest.self, from: request)
+        guard !embedding.input.isEmpty else {
+            throw GatewayError(.invalidRequest, "'input' must not be empty.", param: "input")
+        }
+        if let index = embedding.input.firstIndex(where: \.isEmpty) {
+            throw GatewayError(.invalidRequest, "'input' must not contain empty strings.", param: "input[\(index)]")
+        }
+        let deployment = try catalog.deployment(for: embedding.model)
+        let provider = registry.provider(for: deployment.provider)
+        let result = try await provider.embed(embedding, deployment: deployment)
+        guard result.vectors.count == embedding.input.count else {
+            throw GatewayError(
+                .upstreamMalformedResponse,
+                "Provider '\(deployment.provider.name)' returned \(result.vectors.count) embeddings for "
+                    + "\(embedding.input.count) inputs.")
+        }
+        let base64 = embedding.encodingFormat == "base64"
+        let list = EmbeddingList(
+            data: result.vectors.enumerated().map { index, vector in
+                EmbeddingList.Item(index: index, embedding: base64 ? .base64(vector) : .floats(vector))
+            },
+            model: result.model, usage: .init(promptTokens: result.promptTokens, totalTokens: result.promptTokens))
+        var headers = ChatCompletionsHandler.routingHeaders(for: deployment)
+        headers[.contentType] = "application/json"
+        let body = try JSONEncoder().encodeAsByteBuffer(list, allocator: ByteBufferAllocator())
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+}
+
+/// OpenAI's embeddings list response.
+private struct EmbeddingList: Encodable {
+    enum Vector: Encodable {
+        case floats([Float])
+        case base64([Float])
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .floats(let values): try container.encode(values)
+            case .base64(let values):
+                var bytes = [UInt8]()
+                bytes.reserveCapacity(values.count * 4)
+                for value in values {
+                    withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+                }
+                try container.encode(Data(bytes).base64EncodedString())
+            }
+        }
+    }
+
+    struct Item: Encodable {
+        var object = "embedding"
+        var index: Int
+        var embedding: Vector
+
+        init(index: Int, embedding: Vector) {
+            self.index = index
+            self.embedding = embedding
+        }
+    }
+
+    struct Usage: Encodable {
+        var promptTokens: Int
+        var totalTokens: Int
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens"
+            case totalTokens = "total_tokens"
+        }
+    }
+
+    var object = "list"
+    var data: [Item]
+    var model: String
+    var usage: Usage
+
+    init(data: [Item], model: String, usage: Usage) {
+        self.data = data
+        self.model = model
+        self.usage = usage
+    }
+}

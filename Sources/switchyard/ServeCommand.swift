@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+import SwitchyardConfiguration
+import SwitchyardProviders
+import SwitchyardServer
+
+/// `switchyard serve`: run the gateway until SIGTERM or SIGINT, then drain and stop.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the gateway (embedded default when no configuration is given).")
+
+    @Option(name: .long, help: "YAML configuration file (default: $SWITCHYARD_CONFIG, else the embedded default).")
+    var config: String?
+
+    @Option(name: .long, help: "Address to bind, overriding the configuration.")
+    var host: String?
+
+    @Option(name: .long, help: "Port to bind (0 picks a free one), overriding the configuration.")
+    var port: Int?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = ProcessInfo.processInfo.environment["SWITCHYARD_LOG_LEVEL"] ?? "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "switchyard")
+        var configuration: GatewayConfiguration
+        do {
+            configuration = try await ConfigurationLoader().load(path: config)
+        } catch let error as ConfigurationError {
+            throw ValidationError("invalid configuration: \(error)")
+        }
+        if let host { configuration.server.host = host }
+        if let port { configuration.server.port = port }
+        logger.info(
+            "configuration loaded",
+            metadata: ["origin": "\(configuration.origin)", "models": "\(configuration.models.count)"])
+        let host = configuration.server.host
+        let client = UpstreamClient()
+        let registry = ProviderRegistry(client: client)
+        let app = try GatewayServer.makeApplication(
+            configuration: configuration, registry: registry, logger: logger,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let line = "switchyard listening on http://\(host):\(port)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            })
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `switchyard` command: run the gateway and inspect its configuration.
+@main
+struct Switchyard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchyard",
+        abstract: "An LLM gateway: one OpenAI-compatible endpoint over every provider.",
+        subcommands: [ServeCommand.self, ConfigCommand.self, ModelsCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}
