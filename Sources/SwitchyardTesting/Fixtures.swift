@@ -1,5 +1,6 @@
 public import Foundation
 public import NIOCore
+import NIOFoundationCompat
 
 /// Wire-format fixture files built from the provider specs in `shared/data`, bundled with this module.
 ///

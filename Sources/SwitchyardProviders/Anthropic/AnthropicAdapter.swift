@@ -93,10 +93,15 @@ public struct AnthropicAdapter: ChatAdapter {
         -> ChatResponse
     {
         let provider = deployment.provider.name
-        if let json = WireJSON.parse(body), json["type"]?.stringValue == "error" {
+        let message = try WireJSON.decodeUpstream(AnthropicMessage.self, from: body, provider: provider)
+        if message.type == "error" {
             throw decodeError(head: head, body: body, for: deployment)
         }
-        let message = try WireJSON.decodeUpstream(AnthropicMessage.self, from: body, provider: provider)
+        guard message.content != nil else {
+            throw GatewayError(
+                .upstreamMalformedResponse, "Provider '\(provider)' returned a response that could not be parsed.",
+                upstream: .init(provider: provider, status: head.status))
+        }
         var text = ""
         var reasoning = ""
         var calls: [ToolCall] = []

@@ -66,7 +66,7 @@ struct AnthropicRequest: Encodable {
             case .toolResult(let toolUseID, let content):
                 try container.encode("tool_result", forKey: .type)
                 try container.encode(toolUseID, forKey: .toolUseID)
-                try container.encode(content, forKey: .content)
+                if !content.isEmpty { try container.encode(content, forKey: .content) }
             }
         }
     }
@@ -149,6 +149,8 @@ struct AnthropicRequest: Encodable {
 
 /// A response `Message`, also the payload of `message_start`.
 struct AnthropicMessage: Decodable {
+    /// `message`, or `error` for an error body.
+    var type: String?
     var id: String?
     var model: String?
     var content: [AnthropicContentBlock]?
@@ -156,7 +158,7 @@ struct AnthropicMessage: Decodable {
     var usage: AnthropicUsage?
 
     private enum CodingKeys: String, CodingKey {
-        case id, model, content, usage
+        case type, id, model, content, usage
         case stopReason = "stop_reason"
     }
 }

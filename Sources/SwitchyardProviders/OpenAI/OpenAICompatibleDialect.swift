@@ -85,7 +85,7 @@ extension OpenAICompatibleDialect {
 
     /// Ollama's `/v1` endpoint.
     public static let ollama = OpenAICompatibleDialect(
-        name: "ollama", authentication: .none,
+        name: "ollama",
         unsupportedParameters: ["n", "metadata", "parallel_tool_calls", "logprobs", "top_logprobs", "input_audio"],
         acceptsMaxCompletionTokens: false, sendsStreamOptions: true)
 

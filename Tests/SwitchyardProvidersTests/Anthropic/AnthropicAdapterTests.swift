@@ -252,11 +252,31 @@ import Testing
         #expect(response.choices[0].finishReason == expected)
     }
 
-    @Test func rejectsMalformedResponse() {
+    @Test(arguments: ["<html>oops</html>", "{}", #"{"content":"text"}"#])
+    func rejectsMalformedResponse(text: String) {
         let error = #expect(throws: GatewayError.self) {
-            try adapter.decodeResponse(head: ok, body: ByteBuffer(string: "<html>oops</html>"), for: deployment)
+            try adapter.decodeResponse(head: ok, body: ByteBuffer(string: text), for: deployment)
         }
         #expect(error?.code == .upstreamMalformedResponse)
+    }
+
+    @Test func errorBodyWithSuccessStatusIsMapped() throws {
+        let error = #expect(throws: GatewayError.self) {
+            try adapter.decodeResponse(head: ok, body: try Fixtures.buffer("anthropic/error-529.json"), for: deployment)
+        }
+        #expect(error?.upstream?.providerCode == "overloaded_error")
+    }
+
+    @Test func emptyToolResultOmitsContent() throws {
+        let call = ToolCall(id: "toolu_1", name: "ping", arguments: "{}")
+        let request = ChatRequest(
+            model: "claude",
+            messages: [
+                .text(.user, "Ping"), ChatMessage(role: .assistant, content: nil, toolCalls: [call]),
+                ChatMessage(role: .tool, content: .text(""), toolCallID: "toolu_1"),
+            ])
+        let messages = try #require(try json(try adapter.encode(request, for: deployment))["messages"]?.arrayValue)
+        #expect(messages.last?["content"] == [["type": "tool_result", "tool_use_id": "toolu_1"]])
     }
 
     // MARK: Streaming

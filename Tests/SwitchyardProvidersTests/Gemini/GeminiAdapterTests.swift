@@ -44,10 +44,8 @@ import Testing
             plain.url == "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent")
         chat.stream = true
         let streamed = try adapter.encode(chat, for: deployment)
-        #expect(
-            streamed.url
-                == "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
-        )
+        let base = "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash"
+        #expect(streamed.url == base + ":streamGenerateContent?alt=sse")
         let headers = Dictionary(uniqueKeysWithValues: streamed.headers.map { ($0.name, $0.value) })
         #expect(headers == ["content-type": "application/json", "x-goog-api-key": "test-key", "x-extra": "1"])
         #expect(adapter.streamFraming == .serverSentEvents)
@@ -152,7 +150,7 @@ import Testing
     static let toolChoices: [(ToolChoice?, JSONValue?)] = [
         (nil, nil),
         (.auto, ["functionCallingConfig": ["mode": "AUTO"]]),
-        (.none, ["functionCallingConfig": ["mode": "NONE"]]),
+        (ToolChoice.none, ["functionCallingConfig": ["mode": "NONE"]]),
         (.required, ["functionCallingConfig": ["mode": "ANY"]]),
         (.function("get_weather"),
          ["functionCallingConfig": ["mode": "ANY", "allowedFunctionNames": ["get_weather"]]]),
@@ -397,7 +395,9 @@ import Testing
 
     @Test func decodesToolStream() throws {
         let events = try events(try frames("gemini/stream-tools.sse"))
-        let deltas = events.compactMap { if case .toolCallDelta(0, let delta) = $0 { return delta } else { return nil } }
+        let deltas = events.compactMap {
+            if case .toolCallDelta(0, let delta) = $0 { return delta } else { return nil }
+        }
         #expect(deltas.count == 1)
         #expect(deltas.first?.index == 0)
         #expect(deltas.first?.id == "call_0")
@@ -418,8 +418,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"error":{"code":429,"message":"Quota exceeded.","status":"RESOURCE_EXHAUSTED"}}"#, GatewayError.Code.rateLimited),
-        (#"{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}"#, .upstreamUnavailable),
+        (#"{"error":{"code":429,"message":"Quota.","status":"RESOURCE_EXHAUSTED"}}"#, GatewayError.Code.rateLimited),
+        (#"{"error":{"code":503,"message":"Overloaded.","status":"UNAVAILABLE"}}"#, .upstreamUnavailable),
         (#"{"error":{"code":500,"message":"Internal error.","status":"INTERNAL"}}"#, .upstreamError),
     ])
     func mapsErrorFramesInStream(data: String, code: GatewayError.Code) throws {
@@ -482,9 +482,8 @@ import Testing
     }
 
     @Test func mapsContextOverflowAndUnparsableBodies() {
-        let overflow = #"""
-            {"error":{"code":400,"message":"The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}
-            """#
+        let message = "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576)."
+        let overflow = #"{"error":{"code":400,"message":"\#(message)","status":"INVALID_ARGUMENT"}}"#
         let head = UpstreamResponseHead(status: 400, headers: [])
         #expect(
             adapter.decodeError(head: head, body: ByteBuffer(string: overflow), for: deployment).code

@@ -99,10 +99,8 @@ import Testing
         request.responseFormat = .jsonSchema(.init(name: "a", schema: schema))
         request.reasoningEffort = "medium"
         let body = try json(try adapter.encode(request, for: deployment))
-        #expect(
-            body["tools"] == [
-                ["type": "function", "function": ["name": "get_weather", "description": "Weather", "parameters": schema]]
-            ])
+        let function: JSONValue = ["name": "get_weather", "description": "Weather", "parameters": schema]
+        #expect(body["tools"] == [["type": "function", "function": function]])
         #expect(
             body["options"] == [
                 "temperature": 0.5, "top_p": 0.9, "num_predict": 64, "stop": ["END"], "seed": 7,
@@ -170,12 +168,14 @@ import Testing
     @Test func decodesThinkingLengthAndLogprobs() throws {
         let body = ByteBuffer(
             string: """
-                {"model":"qwen3","created_at":"2025-10-17T23:14:07.414671Z",
+                {"model":"qwen3","created_at":"2023-08-04T08:52:19.385406455-07:00",
                  "message":{"role":"assistant","content":"Yes","thinking":"Hmm."},
                  "done":true,"done_reason":"length","prompt_eval_count":3,"eval_count":4,
                  "logprobs":[{"token":"Yes","logprob":-0.1,"bytes":[89,101,115],"top_logprobs":[]}]}
                 """)
         let response = try adapter.decodeResponse(head: ok, body: body, for: deployment)
+        #expect(response.created == 1_691_164_339)
+        #expect(response.id == "chatcmpl-ollama-202308040852193854064550700")
         #expect(response.choices[0].message.reasoningContent == "Hmm.")
         #expect(response.choices[0].finishReason == .length)
         #expect(response.choices[0].logprobs?["content"]?.arrayValue?.first?["token"] == "Yes")
