@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SwitchyardProviders", targets: ["SwitchyardProviders"]),
         .library(name: "SwitchyardRouting", targets: ["SwitchyardRouting"]),
         .library(name: "SwitchyardConfiguration", targets: ["SwitchyardConfiguration"]),
+        .library(name: "SwitchyardEmbeddings", targets: ["SwitchyardEmbeddings"]),
         .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
         .library(name: "SwitchyardTesting", targets: ["SwitchyardTesting"]),
     ],
@@ -50,6 +51,11 @@ let package = Package(
         ),
         .target(
             name: "SwitchyardRouting",
+            dependencies: ["SwitchyardCore"],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SwitchyardEmbeddings",
             dependencies: ["SwitchyardCore"],
             swiftSettings: upcomingFeatures
         ),
@@ -113,8 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardCoreTests",
-            dependencies: ["SwitchyardCore"],
-            swiftSettings: upcomingFeatures
+            dependencies: ["SwitchyardCore"]
         ),
         .testTarget(
             name: "SwitchyardProvidersTests",
@@ -122,13 +127,16 @@ let package = Package(
                 "SwitchyardCore", "SwitchyardProviders", "SwitchyardTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: upcomingFeatures
+            ]
+        ),
+        .testTarget(
+            name: "SwitchyardEmbeddingsTests",
+            dependencies: ["SwitchyardCore", "SwitchyardEmbeddings"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SwitchyardConfigurationTests",
-            dependencies: ["SwitchyardCore", "SwitchyardConfiguration"],
-            swiftSettings: upcomingFeatures
+            dependencies: ["SwitchyardCore", "SwitchyardConfiguration"]
         ),
         .testTarget(
             name: "SwitchyardServerTests",
@@ -138,8 +146,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
-            swiftSettings: upcomingFeatures
+            ]
         ),
     ]
 )

@@ -52,6 +52,7 @@ public enum GatewayServer {
         let embeddings = EmbeddingsHandler(catalog: catalog, registry: registry, bodyDecoder: decoder)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
         let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: ErrorMappingMiddleware())
         router.post("/v1/chat/completions", use: chat.handle)
         router.post("/chat/completions", use: chat.handle)
         router.post("/v1/embeddings", use: embeddings.handle)
