@@ -139,6 +139,13 @@ let package = Package(
             dependencies: ["SwitchyardCore", "SwitchyardConfiguration"]
         ),
         .testTarget(
+            name: "SwitchyardEndToEndTests",
+            dependencies: [
+                "SwitchyardTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
             name: "SwitchyardServerTests",
             dependencies: [
                 "SwitchyardCore", "SwitchyardServer", "SwitchyardConfiguration", "SwitchyardProviders",
