@@ -47,9 +47,11 @@ struct ConfigReader {
         var server = ServerSettings()
         var providers: [String: ProviderEndpoint] = [:]
         var modelNodes: [ConfigNode] = []
-        for (key, node) in try root.mapping(allowing: ["server", "providers", "models"]) {
+        var routing = RoutingSettings()
+        for (key, node) in try root.mapping(allowing: ["server", "providers", "models", "routing"]) {
             switch key {
             case "server": server = try readServer(node)
+            case "routing": routing = try readRouting(node)
             case "providers":
                 for (name, providerNode) in try node.entries() {
                     providers[name] = try readProvider(name: name, providerNode)
@@ -64,7 +66,14 @@ struct ConfigReader {
             guard seen.insert(model.name).inserted else { throw node.error("duplicate model name '\(model.name)'") }
             models.append(model)
         }
-        return GatewayConfiguration(server: server, providers: providers, models: models, origin: origin)
+        for (model, node) in zip(models, modelNodes) {
+            for fallback in model.routing.fallbacks.values.flatMap({ $0 }) where !seen.contains(fallback) {
+                throw node.error("model '\(model.name)' falls back to unknown model '\(fallback)'")
+            }
+        }
+        var configuration = GatewayConfiguration(server: server, providers: providers, models: models, origin: origin)
+        configuration.routing = routing
+        return configuration
     }
 
     func readServer(_ node: ConfigNode) throws -> ServerSettings {

@@ -13,6 +13,8 @@ public struct GatewayConfiguration: Sendable {
     public var models: [ModelDefinition]
     /// Where the configuration came from, for logs (`/etc/switchyard.yaml`, `embedded default`).
     public var origin: String
+    /// Gateway-wide routing settings (`routing:`).
+    public var routing = RoutingSettings()
 
     /// Creates a configuration.
     public init(

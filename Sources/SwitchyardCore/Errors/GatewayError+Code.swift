@@ -33,6 +33,13 @@ extension GatewayError {
         /// The provider's safety system refused the request.
         public static let contentFiltered = Code("content_filtered")
 
+        /// No deployment of the model can serve the request (capabilities, context window, region pins).
+        public static let noEligibleDeployment = Code("no_eligible_deployment")
+        /// Every eligible deployment is unhealthy (circuit open, cooling down, at capacity).
+        public static let noHealthyDeployment = Code("no_healthy_deployment")
+        /// A routing decision was asked for that is not (or no longer) kept.
+        public static let decisionNotFound = Code("decision_not_found")
+
         // Upstream failures.
         /// The provider rejected the request as invalid.
         public static let upstreamInvalidRequest = Code("upstream_invalid_request")

@@ -5,11 +5,12 @@ extension GatewayError.Code {
         case .invalidJSON, .invalidRequest, .unsupportedParameter, .invalidImageURL, .contextLengthExceeded,
             .contentFiltered, .upstreamInvalidRequest:
             return 400
-        case .modelNotFound, .notFound: return 404
+        case .modelNotFound, .notFound, .decisionNotFound: return 404
+        case .noEligibleDeployment: return 400
         case .methodNotAllowed: return 405
         case .requestTooLarge, .upstreamRequestTooLarge: return 413
         case .rateLimited: return 429
-        case .upstreamUnavailable, .upstreamOverloaded: return 503
+        case .upstreamUnavailable, .upstreamOverloaded, .noHealthyDeployment: return 503
         case .upstreamTimeout: return 504
         case .upstreamAuthenticationFailed, .upstreamPermissionDenied, .upstreamNotFound, .upstreamError,
             .upstreamUnreachable, .upstreamMalformedResponse, .upstreamStreamInterrupted:

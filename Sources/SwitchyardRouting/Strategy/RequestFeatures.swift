@@ -1,0 +1,50 @@
+public import SwitchyardCore
+
+/// What routing needs to know about a request, computed once.
+public struct RequestFeatures: Sendable {
+    /// Capabilities a deployment must have.
+    public var needs: DeploymentCapabilities
+    /// Estimated prompt tokens (about four characters per token, plus a flat cost per image).
+    public var promptTokens: Int
+    /// The output limit, or a typical answer length when none is set.
+    public var expectedCompletionTokens: Int
+    /// The output limit the client set.
+    public var maxTokens: Int?
+    /// Whether the answer is streamed.
+    public var streaming: Bool
+    /// Regions the caller may use (data residency); empty means any.
+    public var allowedRegions: Set<String>
+    /// The caller's region, preferred when set.
+    public var preferredRegion: String?
+
+    /// Derives features from a request.
+    public init(request: ChatRequest, allowedRegions: Set<String> = [], preferredRegion: String? = nil) {
+        needs = .required(by: request)
+        var characters = 0
+        var images = 0
+        for message in request.messages {
+            guard let content = message.content else { continue }
+            for part in content.parts {
+                switch part {
+                case .text(let text): characters += text.utf8.count
+                case .imageURL: images += 1
+                case .inputAudio(let audio): characters += audio.data.utf8.count / 8
+                }
+            }
+            characters += message.toolCalls?.reduce(0) { $0 + $1.function.arguments.utf8.count } ?? 0
+        }
+        promptTokens = characters / 4 + images * 85 + request.messages.count * 4
+        maxTokens = request.effectiveMaxTokens
+        expectedCompletionTokens = maxTokens ?? 256
+        streaming = request.stream
+        self.allowedRegions = allowedRegions
+        self.preferredRegion = preferredRegion
+    }
+
+    /// The estimated cost of the request on a deployment, in US dollars, or `nil` without pricing.
+    public func estimatedCost(on deployment: Deployment) -> Double? {
+        deployment.pricing.map {
+            (Double(promptTokens) * $0.inputPerMTok + Double(expectedCompletionTokens) * $0.outputPerMTok) / 1_000_000
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// Why a request went where it went: the candidates, their scores, the pick and every attempt.
+///
+/// Served at `GET /v1/routing/decisions/{request_id}`.
+public struct RoutingDecision: Sendable, Codable, Hashable {
+    /// One deployment considered.
+    public struct Candidate: Sendable, Codable, Hashable {
+        /// The deployment id.
+        public var deployment: String
+        /// The public model it serves (fallback models appear too).
+        public var model: String
+        /// The provider's configured name.
+        public var provider: String
+        /// The deployment's region.
+        public var region: String?
+        /// Failover tier.
+        public var priority: Int
+        /// Estimated cost of this request in US dollars.
+        public var estimatedCostUSD: Double?
+        /// Latency estimate in milliseconds.
+        public var latencyMs: Double?
+        /// Requests in flight.
+        public var inflight: Int
+        /// Breaker state: closed, open, half_open.
+        public var circuit: String
+        /// Why it could not be used, if it could not.
+        public var excluded: String?
+        /// Its position in the order tried (1 = first), if eligible.
+        public var rank: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case deployment, model, provider, region, priority, inflight, circuit, excluded, rank
+            case estimatedCostUSD = "estimated_cost_usd"
+            case latencyMs = "latency_ms"
+        }
+    }
+
+    /// One upstream attempt.
+    public struct Attempt: Sendable, Codable, Hashable {
+        /// The deployment tried.
+        public var deployment: String
+        /// The public model (differs from the request's on fallback).
+        public var model: String
+        /// `ok` or the error code.
+        public var outcome: String
+        /// The upstream HTTP status, if one arrived.
+        public var upstreamStatus: Int?
+        /// How long it took, milliseconds.
+        public var durationMs: Double
+        /// Why this attempt happened: `first`, `retry`, `failover`, `fallback`, `resume`.
+        public var kind: String
+
+        enum CodingKeys: String, CodingKey {
+            case deployment, model, outcome, kind
+            case upstreamStatus = "upstream_status"
+            case durationMs = "duration_ms"
+        }
+    }
+
+    /// The request id.
+    public var requestID: String
+    /// The public model asked for.
+    public var model: String
+    /// The strategy used.
+    public var strategy: String
+    /// The short explanation also sent as `x-switchyard-route-reason`.
+    public var reason: String
+    /// Every candidate considered, eligible or not.
+    public var candidates: [Candidate]
+    /// The deployment that answered, if any did.
+    public var pick: String?
+    /// Every attempt, in order.
+    public var attempts: [Attempt]
+    /// Unix time of the decision, seconds.
+    public var timestamp: Double
+
+    /// Creates a decision.
+    public init(
+        requestID: String, model: String, strategy: String, reason: String, candidates: [Candidate], pick: String?,
+        attempts: [Attempt], timestamp: Double
+    ) {
+        self.requestID = requestID
+        self.model = model
+        self.strategy = strategy
+        self.reason = reason
+        self.candidates = candidates
+        self.pick = pick
+        self.attempts = attempts
+        self.timestamp = timestamp
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, strategy, reason, candidates, pick, attempts, timestamp
+        case requestID = "request_id"
+    }
+}
