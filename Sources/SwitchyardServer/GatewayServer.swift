@@ -5,7 +5,7 @@ public import NIOCore
 public import SwitchyardConfiguration
 public import SwitchyardProviders
 import SwitchyardCore
-import SwitchyardRouting
+public import SwitchyardRouting
 
 /// Builds the gateway's Hummingbird application from a configuration.
 ///
@@ -27,9 +27,11 @@ public enum GatewayServer {
     /// - Throws: If the static model list cannot be encoded.
     public static func makeApplication(
         configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger,
-        readiness: Readiness = Readiness(), onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        readiness: Readiness = Readiness(), clock: any MonotonicClock = SystemMonotonicClock(),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let router = try makeRouter(configuration: configuration, registry: registry, logger: logger, readiness: readiness)
+        let router = try makeRouter(
+            configuration: configuration, registry: registry, logger: logger, readiness: readiness, clock: clock)
         let responder = GatewayResponder(inner: router.buildResponder(), logger: logger)
         return Application(
             responder: responder,
@@ -44,12 +46,17 @@ public enum GatewayServer {
 
     /// Makes the router alone, for tests that drive it without sockets.
     public static func makeRouter(
-        configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger, readiness: Readiness
+        configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger, readiness: Readiness,
+        clock: any MonotonicClock = SystemMonotonicClock()
     ) throws -> Router<GatewayRequestContext> {
         let catalog = ModelCatalog(models: configuration.models)
+        let engine = makeEngine(configuration: configuration, catalog: catalog, clock: clock)
         let decoder = RequestBodyDecoder(maxBodyBytes: configuration.server.maxBodyBytes)
-        let chat = ChatCompletionsHandler(catalog: catalog, registry: registry, bodyDecoder: decoder, logger: logger)
-        let embeddings = EmbeddingsHandler(catalog: catalog, registry: registry, bodyDecoder: decoder)
+        let chat = ChatCompletionsHandler(
+            engine: engine, registry: registry, bodyDecoder: decoder, listenerRegion: configuration.server.region,
+            logger: logger)
+        let embeddings = EmbeddingsHandler(engine: engine, registry: registry, bodyDecoder: decoder)
+        let routing = RoutingHandlers(engine: engine)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: ErrorMappingMiddleware())
@@ -59,6 +66,8 @@ public enum GatewayServer {
         router.post("/embeddings", use: embeddings.handle)
         router.get("/v1/models", use: models.handle)
         router.get("/models", use: models.handle)
+        router.get("/v1/routing/decisions/:request_id", use: routing.decision)
+        router.get("/admin/v1/deployments", use: routing.deployments)
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: #"{"status":"ok"}"#)))
         }
@@ -69,5 +78,22 @@ public enum GatewayServer {
                 body: .init(byteBuffer: .init(string: ready ? #"{"status":"ready"}"# : #"{"status":"starting"}"#)))
         }
         return router
+    }
+
+    static func makeEngine(configuration: GatewayConfiguration, catalog: ModelCatalog, clock: any MonotonicClock)
+        -> RoutingEngine
+    {
+        let settings = configuration.routing
+        let breaker = CircuitBreaker.Settings(
+            consecutiveFailures: settings.breakerConsecutiveFailures, errorRate: settings.breakerErrorRate,
+            minimumRequests: settings.breakerMinimumRequests, window: seconds(settings.breakerWindow),
+            cooldown: seconds(settings.breakerCooldown), halfOpenProbes: settings.breakerHalfOpenProbes)
+        return RoutingEngine(
+            catalog: catalog, health: DeploymentHealthBook(breakerSettings: breaker, clock: clock),
+            retryBudget: RetryBudget(ratio: settings.retryBudgetRatio), decisions: DecisionLog(capacity: settings.decisionsKept))
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

@@ -57,6 +57,20 @@ enum GatewayHarness {
                 deployments: [ { provider: oai, model: gpt-endless } ]
               - name: embed
                 deployments: [ { provider: oai, model: text-embed } ]
+              - name: failover
+                strategy: priority
+                deployments:
+                  - { provider: oai, model: gpt-error-503, region: us }
+                  - { provider: claude, model: claude-plain, region: eu }
+              - name: resumable
+                strategy: priority
+                resume_streams: true
+                deployments:
+                  - { provider: oai, model: gpt-cut, region: us }
+                  - { provider: claude, model: claude-plain, region: us }
+              - name: too-small
+                fallbacks: { context_length_exceeded: [claude] }
+                deployments: [ { provider: oai, model: gpt-error-400-context } ]
             """
     }
 

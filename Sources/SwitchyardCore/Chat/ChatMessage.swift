@@ -14,6 +14,9 @@ public struct ChatMessage: Sendable, Hashable, Codable {
     public var reasoningContent: String?
     /// A refusal message, when the model refused.
     public var refusal: String?
+    /// Marks a final assistant message as the beginning of the answer, to be continued rather than answered
+    /// (Mistral's `prefix`; Anthropic and Ollama continue a final assistant message by themselves).
+    public var prefix: Bool?
 
     /// Creates a message.
     public init(
@@ -35,7 +38,7 @@ public struct ChatMessage: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case role, content, name, refusal
+        case role, content, name, refusal, prefix
         case toolCalls = "tool_calls"
         case toolCallID = "tool_call_id"
         case reasoningContent = "reasoning_content"
@@ -55,5 +58,6 @@ public struct ChatMessage: Sendable, Hashable, Codable {
         try container.encodeIfPresent(toolCallID, forKey: .toolCallID)
         try container.encodeIfPresent(reasoningContent, forKey: .reasoningContent)
         try container.encodeIfPresent(refusal, forKey: .refusal)
+        if prefix == true { try container.encode(true, forKey: .prefix) }
     }
 }

@@ -35,6 +35,15 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// Whether the provider continues a final assistant message instead of answering it, which is what resuming an
+    /// interrupted stream on another deployment needs.
+    public var continuesAssistantPrefix: Bool {
+        switch self {
+        case .anthropic, .mistral, .ollama, .simulator: return true
+        default: return false
+        }
+    }
+
     /// The provider's public base URL, used when the configuration names none.
     public var defaultBaseURL: String? {
         switch self {

@@ -46,8 +46,20 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
         public var upstreamStatus: Int?
         /// How long it took, milliseconds.
         public var durationMs: Double
-        /// Why this attempt happened: `first`, `retry`, `failover`, `fallback`, `resume`.
+        /// Why this attempt happened: `first`, `retry`, `failover`, `fallback`, `resume`, `stream_interrupted`.
         public var kind: String
+
+        /// Creates an attempt record.
+        public init(
+            deployment: String, model: String, outcome: String, upstreamStatus: Int?, durationMs: Double, kind: String
+        ) {
+            self.deployment = deployment
+            self.model = model
+            self.outcome = outcome
+            self.upstreamStatus = upstreamStatus
+            self.durationMs = durationMs
+            self.kind = kind
+        }
 
         enum CodingKeys: String, CodingKey {
             case deployment, model, outcome, kind

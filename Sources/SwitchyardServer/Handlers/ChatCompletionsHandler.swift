@@ -7,40 +7,65 @@ import SwitchyardCore
 import SwitchyardProviders
 import SwitchyardRouting
 
-/// `POST /v1/chat/completions`: decode, choose the deployment, check parameters, call the provider, answer in one
-/// piece or as server-sent events.
+/// `POST /v1/chat/completions`: decode, route over the model's deployments (retries, failover, fallbacks), call
+/// the provider, answer in one piece or as server-sent events, and explain the route in headers and the
+/// decision log.
 struct ChatCompletionsHandler: Sendable {
-    let catalog: ModelCatalog
+    let engine: RoutingEngine
     let registry: ProviderRegistry
     let bodyDecoder: RequestBodyDecoder
+    let listenerRegion: String?
     let logger: Logger
 
     func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        var chat = try await bodyDecoder.decode(ChatRequest.self, from: request)
+        let chat = try await bodyDecoder.decode(ChatRequest.self, from: request)
         try ChatRequestValidator.validate(chat)
-        let deployment = try catalog.deployment(for: chat.model)
-        let provider = registry.provider(for: deployment.provider)
-        var headers = Self.routingHeaders(for: deployment)
-        let unsupported = provider.unsupportedParameters(in: chat)
-        if let first = unsupported.first {
-            guard deployment.dropUnsupportedParams else {
-                throw GatewayError(
-                    .unsupportedParameter,
-                    "Provider '\(deployment.provider.name)' (\(deployment.provider.kind.rawValue)) does not support "
-                        + "'\(first)'. Remove it, or set drop_unsupported_params: true for model '\(chat.model)'.",
-                    param: first)
-            }
-            for name in unsupported { chat.removeParameter(name) }
-            headers[.switchyardDroppedParams] = unsupported.joined(separator: ",")
-        }
+        let model = try engine.catalog.model(named: chat.model)
+        let features = RequestFeatures(
+            request: chat, allowedRegions: [],
+            preferredRegion: request.headers[.switchyardRegion] ?? listenerRegion)
+        let strategy = request.headers[.switchyardStrategy].flatMap(RoutingStrategyKind.init(rawValue:))
         if chat.stream {
-            return try await stream(chat, deployment: deployment, provider: provider, headers: headers, context: context)
+            return try await stream(chat, model: model, features: features, strategy: strategy, context: context)
         }
-        let answer = try await provider.complete(chat, deployment: deployment)
+        let routed = try await engine.route(
+            requestID: context.requestID, model: model, features: features, strategy: strategy
+        ) { deployment, _ in
+            let prepared = try prepare(chat, for: deployment)
+            let answer = try await registry.provider(for: deployment.provider).complete(prepared.request, deployment: deployment)
+            return Prepared(request: prepared.request, dropped: prepared.dropped, answer: answer)
+        }
+        engine.decisions.record(routed.decision)
+        var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
+        if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers[.contentType] = "application/json"
-        let body = try JSONEncoder().encodeAsByteBuffer(
-            completed(answer, requestID: context.requestID), allocator: ByteBufferAllocator())
+        let answer = completed(routed.value.answer ?? ChatResponse(id: "", created: 0, model: "", choices: [], usage: nil),
+                               requestID: context.requestID)
+        let body = try JSONEncoder().encodeAsByteBuffer(answer, allocator: ByteBufferAllocator())
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// A request adapted to one deployment, and what that provider answered.
+    struct Prepared: Sendable {
+        var request: ChatRequest
+        var dropped: [String]
+        var answer: ChatResponse?
+    }
+
+    /// Applies the deployment's parameter policy: reject what the provider cannot honour, or drop and report it.
+    func prepare(_ chat: ChatRequest, for deployment: Deployment) throws -> Prepared {
+        let unsupported = registry.provider(for: deployment.provider).unsupportedParameters(in: chat)
+        guard let first = unsupported.first else { return Prepared(request: chat, dropped: []) }
+        guard deployment.dropUnsupportedParams else {
+            throw GatewayError(
+                .unsupportedParameter,
+                "Provider '\(deployment.provider.name)' (\(deployment.provider.kind.rawValue)) does not support "
+                    + "'\(first)'. Remove it, or set drop_unsupported_params: true for model '\(chat.model)'.",
+                param: first)
+        }
+        var chat = chat
+        for name in unsupported { chat.removeParameter(name) }
+        return Prepared(request: chat, dropped: unsupported)
     }
 
     private func completed(_ answer: ChatResponse, requestID: String) -> ChatResponse {
@@ -50,70 +75,17 @@ struct ChatCompletionsHandler: Sendable {
         return answer
     }
 
-    private func stream(
-        _ chat: ChatRequest, deployment: Deployment, provider: any ModelProvider, headers: HTTPFields,
-        context: GatewayRequestContext
-    ) async throws -> Response {
-        let events = try await provider.stream(chat, deployment: deployment)
-        var iterator = events.makeAsyncIterator()
-        // Hold the response head until the first event: a failure before it is still a proper HTTP error.
-        let first = try await iterator.next()
-        var headers = headers
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        let encoder = ChunkEncoder(
-            fallbackID: "chatcmpl-" + context.requestID, fallbackModel: deployment.upstreamModel,
-            includeUsage: chat.includeUsageInStream)
-        let logger = self.logger
-        let requestID = context.requestID
-        let pending = PendingIterator(first: first, rest: iterator)
-        let body = ResponseBody { writer in
-            var encoder = encoder
-            do {
-                while let event = try await pending.next() {
-                    if let bytes = encoder.encode(event) { try await writer.write(bytes) }
-                }
-                try await writer.write(encoder.finish())
-            } catch let error as GatewayError {
-                logger.warning(
-                    "stream ended with an upstream error",
-                    metadata: ["request_id": "\(requestID)", "code": "\(error.code)"])
-                let interrupted =
-                    error.code == .upstreamStreamInterrupted
-                    ? error
-                    : GatewayError(
-                        .upstreamStreamInterrupted, error.message, upstream: error.upstream, underlying: error)
-                try await writer.write(encoder.error(interrupted))
-            }
-            try await writer.finish(nil)
-        }
-        return Response(status: .ok, headers: headers, body: body)
-    }
-
-    static func routingHeaders(for deployment: Deployment) -> HTTPFields {
+    /// The headers that say where a request went and why.
+    static func routingHeaders(for deployment: Deployment, decision: RoutingDecision? = nil) -> HTTPFields {
         var headers = HTTPFields()
         headers[.switchyardProvider] = deployment.provider.name
         headers[.switchyardUpstreamModel] = deployment.upstreamModel
         headers[.switchyardDeployment] = deployment.id
-        return headers
-    }
-}
-
-/// An event iterator with its first event already taken, usable from the response writer.
-final class PendingIterator: @unchecked Sendable {
-    private var first: ChatStreamEvent?
-    private var rest: ChatEventStream.Iterator
-
-    init(first: ChatStreamEvent?, rest: ChatEventStream.Iterator) {
-        self.first = first
-        self.rest = rest
-    }
-
-    func next() async throws -> ChatStreamEvent? {
-        if let event = first {
-            first = nil
-            return event
+        if let region = deployment.region { headers[.switchyardRegionUsed] = region }
+        if let decision {
+            headers[.switchyardAttempts] = String(decision.attempts.count)
+            headers[.switchyardRouteReason] = String(decision.reason.unicodeScalars.filter(\.isASCII).prefix(200))
         }
-        return try await rest.next()
+        return headers
     }
 }

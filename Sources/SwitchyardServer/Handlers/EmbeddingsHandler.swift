@@ -8,7 +8,7 @@ import SwitchyardRouting
 
 /// `POST /v1/embeddings`: OpenAI's embeddings API over any provider with embeddings.
 struct EmbeddingsHandler: Sendable {
-    let catalog: ModelCatalog
+    let engine: RoutingEngine
     let registry: ProviderRegistry
     let bodyDecoder: RequestBodyDecoder
 
@@ -20,9 +20,17 @@ struct EmbeddingsHandler: Sendable {
         if let index = embedding.input.firstIndex(where: \.isEmpty) {
             throw GatewayError(.invalidRequest, "'input' must not contain empty strings.", param: "input[\(index)]")
         }
-        let deployment = try catalog.deployment(for: embedding.model)
-        let provider = registry.provider(for: deployment.provider)
-        let result = try await provider.embed(embedding, deployment: deployment)
+        let model = try engine.catalog.model(named: embedding.model)
+        var features = RequestFeatures(request: ChatRequest(model: embedding.model, messages: []))
+        features.promptTokens = embedding.input.reduce(0) { $0 + $1.utf8.count / 4 }
+        let registry = self.registry
+        let routed = try await engine.route(requestID: context.requestID, model: model, features: features) {
+            deployment, _ in
+            try await registry.provider(for: deployment.provider).embed(embedding, deployment: deployment)
+        }
+        engine.decisions.record(routed.decision)
+        let deployment = routed.deployment
+        let result = routed.value
         guard result.vectors.count == embedding.input.count else {
             throw GatewayError(
                 .upstreamMalformedResponse,
@@ -35,7 +43,7 @@ struct EmbeddingsHandler: Sendable {
                 EmbeddingList.Item(index: index, embedding: base64 ? .base64(vector) : .floats(vector))
             },
             model: result.model, usage: .init(promptTokens: result.promptTokens, totalTokens: result.promptTokens))
-        var headers = ChatCompletionsHandler.routingHeaders(for: deployment)
+        var headers = ChatCompletionsHandler.routingHeaders(for: deployment, decision: routed.decision)
         headers[.contentType] = "application/json"
         let body = try JSONEncoder().encodeAsByteBuffer(list, allocator: ByteBufferAllocator())
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))

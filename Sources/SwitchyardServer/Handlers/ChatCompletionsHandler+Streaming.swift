@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchyardCore
+import SwitchyardProviders
+import SwitchyardRouting
+
+extension ChatCompletionsHandler {
+    /// A stream that has produced its first event: only then is the route final and the response head sent.
+    struct OpenedStream: Sendable {
+        var events: PendingIterator
+        var dropped: [String]
+    }
+
+    func stream(
+        _ chat: ChatRequest, model: ModelDefinition, features: RequestFeatures, strategy: RoutingStrategyKind?,
+        context: GatewayRequestContext
+    ) async throws -> Response {
+        let registry = self.registry
+        let routed = try await engine.route(
+            requestID: context.requestID, model: model, features: features, strategy: strategy
+        ) { deployment, _ in
+            try await open(chat, on: deployment, registry: registry)
+        }
+        var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
+        if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let relay = StreamRelay(
+            handler: self, chat: chat, model: model, features: features, first: routed,
+            encoder: ChunkEncoder(
+                fallbackID: "chatcmpl-" + context.requestID, fallbackModel: routed.deployment.upstreamModel,
+                includeUsage: chat.includeUsageInStream),
+            requestID: context.requestID)
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })
+    }
+
+    /// Opens a stream on one deployment and waits for its first event, so that a failure before it can still fail
+    /// over.
+    func open(_ chat: ChatRequest, on deployment: Deployment, registry: ProviderRegistry) async throws -> OpenedStream {
+        let prepared = try prepare(chat, for: deployment)
+        let events = try await registry.provider(for: deployment.provider).stream(prepared.request, deployment: deployment)
+        var iterator = events.makeAsyncIterator()
+        let first = try await iterator.next()
+        return OpenedStream(events: PendingIterator(first: first, rest: iterator), dropped: prepared.dropped)
+    }
+}
+
+/// An event iterator with its first event already taken, usable from the response writer.
+final class PendingIterator: @unchecked Sendable {
+    private var first: ChatStreamEvent?
+    private var rest: ChatEventStream.Iterator
+
+    init(first: ChatStreamEvent?, rest: ChatEventStream.Iterator) {
+        self.first = first
+        self.rest = rest
+    }
+
+    func next() async throws -> ChatStreamEvent? {
+        if let event = first {
+            first = nil
+            return event
+        }
+        return try await rest.next()
+    }
+}

@@ -1,0 +1,112 @@
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchyardCore
+import SwitchyardProviders
+import SwitchyardRouting
+
+/// Relays a routed stream to the client. When the upstream breaks off after the first event, it either resumes the
+/// answer on another deployment (`resume_streams: true`, with the partial answer as an assistant prefix) and splices
+/// the continuation into the same client stream, or ends the stream with a terminal `upstream_stream_interrupted`
+/// error event. Usage of everything streamed is kept either way.
+struct StreamRelay: Sendable {
+    let handler: ChatCompletionsHandler
+    let chat: ChatRequest
+    let model: ModelDefinition
+    let features: RequestFeatures
+    let first: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
+    let encoder: ChunkEncoder
+    let requestID: String
+
+    func run(_ writer: inout any ResponseBodyWriter) async throws {
+        var encoder = self.encoder
+        var decision = first.decision
+        var events = first.value.events
+        var deployment = first.deployment
+        var partial = ""
+        var failed: Set<String> = []
+        var usage = Usage()
+        var resumed = false
+        while true {
+            do {
+                while let event = try await events.next() {
+                    switch event {
+                    case .textDelta(_, let text): partial += text
+                    case .usage(let part):
+                        usage = Self.add(usage, part)
+                        _ = encoder.encode(.usage(usage))
+                        continue
+                    case .start where resumed: continue
+                    default: break
+                    }
+                    if let bytes = encoder.encode(event) { try await writer.write(bytes) }
+                }
+                try await writer.write(encoder.finish())
+                break
+            } catch let error as GatewayError {
+                handler.logger.warning(
+                    "upstream stream broke off", metadata: ["request_id": "\(requestID)", "code": "\(error.code)",
+                                                            "deployment": "\(deployment.id)"])
+                decision.attempts.append(
+                    .init(deployment: deployment.id, model: model.name, outcome: "\(error.code)",
+                          upstreamStatus: error.upstream?.status, durationMs: 0, kind: "stream_interrupted"))
+                failed.insert(deployment.id)
+                if model.routing.resumeStreams, !partial.isEmpty,
+                    let continuation = try? await resume(after: partial, excluding: failed)
+                {
+                    decision.attempts += continuation.decision.attempts.map { attempt in
+                        var attempt = attempt
+                        attempt.kind = "resume"
+                        return attempt
+                    }
+                    decision.pick = continuation.deployment.id
+                    events = continuation.value.events
+                    deployment = continuation.deployment
+                    resumed = true
+                    continue
+                }
+                let interrupted =
+                    error.code == .upstreamStreamInterrupted
+                    ? error
+                    : GatewayError(.upstreamStreamInterrupted, error.message, upstream: error.upstream, underlying: error)
+                try await writer.write(encoder.error(interrupted))
+                break
+            }
+        }
+        handler.engine.decisions.record(decision)
+        try await writer.finish(nil)
+    }
+
+    /// Routes the continuation: the conversation plus the partial answer as an assistant prefix, on a deployment
+    /// that continues prefixes and has not failed for this request.
+    private func resume(after partial: String, excluding failed: Set<String>) async throws
+        -> RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
+    {
+        var continuation = chat
+        var prefix = ChatMessage.text(.assistant, partial)
+        prefix.prefix = true
+        continuation.messages.append(prefix)
+        var excluded = failed
+        for deployment in model.deployments
+        where !deployment.provider.kind.continuesAssistantPrefix || deployment.provider.useOpenAICompatibleAPI {
+            excluded.insert(deployment.id)
+        }
+        let handler = self.handler
+        let registry = handler.registry
+        let request = continuation
+        return try await handler.engine.route(
+            requestID: requestID, model: model, features: features, excluding: excluded, allowFallbacks: false
+        ) { deployment, _ in
+            try await handler.open(request, on: deployment, registry: registry)
+        }
+    }
+
+    static func add(_ total: Usage, _ part: Usage) -> Usage {
+        Usage(
+            promptTokens: total.promptTokens + part.promptTokens,
+            completionTokens: total.completionTokens + part.completionTokens,
+            cachedPromptTokens: total.cachedPromptTokens + part.cachedPromptTokens,
+            cacheCreationTokens: total.cacheCreationTokens + part.cacheCreationTokens,
+            reasoningTokens: total.reasoningTokens + part.reasoningTokens)
+    }
+}
