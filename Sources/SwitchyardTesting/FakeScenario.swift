@@ -22,6 +22,8 @@ public enum FakeScenario: Sendable, Equatable {
     case slowFirstByte
     /// A stream of text deltas every 20 ms for up to 30 s, for disconnect and back-pressure tests.
     case endless
+    /// A stream that sends two events, then goes silent for three seconds, then finishes.
+    case stall
 
     /// The scenario for an upstream model name.
     public init(model: String) {
@@ -45,6 +47,8 @@ public enum FakeScenario: Sendable, Equatable {
             self = .slowFirstByte
         } else if name.contains("endless") {
             self = .endless
+        } else if name.contains("stall") {
+            self = .stall
         } else {
             self = .plain
         }

@@ -9,10 +9,12 @@ extension FakeUpstreamRoutes {
         let file = scenario == .tools ? "stream-tools" : "stream-text"
         var events = wire.events(of: try Fixtures.text("\(wire.directory)/\(file).\(wire.streamExtension)"))
         var resetAfter: Int?
+        var stallAfter: Int?
         var repeating: String?
         switch scenario {
         case .cut: events = Array(events.prefix(2))
         case .reset: resetAfter = 2
+        case .stall: stallAfter = 2
         case .malformed: events = Array(events.prefix(1)) + [wire.malformedFrame]
         case .streamError:
             if let fixture = wire.streamErrorFixture {
@@ -30,10 +32,11 @@ extension FakeUpstreamRoutes {
         }
         let recorder = self.recorder
         let headers: HTTPFields = [.contentType: wire.streamContentType, .cacheControl: "no-cache"]
-        let body = ResponseBody { [events, resetAfter, repeating] writer in
+        let body = ResponseBody { [events, resetAfter, stallAfter, repeating] writer in
             do {
                 for (index, event) in events.enumerated() {
                     if let resetAfter, index == resetAfter { throw FakeConnectionReset() }
+                    if let stallAfter, index == stallAfter { try await Task.sleep(for: .seconds(3)) }
                     try await writer.write(ByteBuffer(string: event))
                 }
                 if let repeating {

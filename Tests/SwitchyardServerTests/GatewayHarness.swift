@@ -25,6 +25,7 @@ enum GatewayHarness {
               claude: { kind: anthropic, api_key: env:FAKE_KEY, base_url: \(base) }
               google: { kind: gemini, api_key: env:FAKE_KEY, base_url: \(base)/v1beta }
               local: { kind: ollama, base_url: \(base) }
+              dead: { kind: openai, api_key: env:FAKE_KEY, base_url: http://127.0.0.1:9/v1 }
             models:
               - name: gpt
                 deployments:
@@ -68,6 +69,11 @@ enum GatewayHarness {
                 deployments:
                   - { provider: oai, model: gpt-cut, region: us }
                   - { provider: claude, model: claude-plain, region: us }
+              - name: unreachable-first
+                strategy: priority
+                deployments:
+                  - { provider: dead, model: gpt-plain, timeouts: { connect_ms: 500 } }
+                  - { provider: claude, model: claude-plain }
               - name: too-small
                 fallbacks: { context_length_exceeded: [claude] }
                 deployments: [ { provider: oai, model: gpt-error-400-context } ]

@@ -36,6 +36,19 @@ import Testing
         }
     }
 
+    @Test func unreachableHostFailsOver() async throws {
+        try await GatewayHarness.withGateway { client, _ in
+            try await client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json,
+                body: GatewayHarness.chatBody(model: "unreachable-first")
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.init("x-switchyard-deployment")!] == "unreachable-first/claude#1")
+                #expect(response.headers[.init("x-switchyard-attempts")!] == "2")
+            }
+        }
+    }
+
     @Test func streamFailsOverBeforeTheFirstToken() async throws {
         try await GatewayHarness.withGateway(.live) { client, _ in
             try await client.execute(

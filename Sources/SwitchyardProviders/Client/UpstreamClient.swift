@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 public import SwitchyardCore
@@ -7,14 +8,15 @@ public import SwitchyardCore
 /// The one HTTP client every provider call goes through: pooled keep-alive connections, HTTP/2 where the upstream
 /// offers it, and the gateway's timeouts.
 ///
-/// Timeouts: `connect` and the idle read timeout are the client's (per connection); time to first byte is a
-/// per-request deadline on the response head; the total time is checked as the body streams.
+/// Timeouts, all per deployment: `connect` and `idle` (the longest silence while reading) are connection settings,
+/// so deployments that share them share one connection pool; time to first byte is a deadline on the response
+/// head; the total time is checked as the body streams.
 public final class UpstreamClient: Sendable {
     /// Settings of the shared client.
     public struct Configuration: Sendable {
-        /// Time to open a connection.
+        /// Time to open a connection, for requests without a deployment's own.
         public var connectTimeout: Duration
-        /// Longest silence while reading a response.
+        /// Longest silence while reading a response, for requests without a deployment's own.
         public var idleTimeout: Duration
         /// Largest non-streaming response body accepted.
         public var maxResponseBytes: Int
@@ -33,24 +35,45 @@ public final class UpstreamClient: Sendable {
         }
     }
 
-    let http: HTTPClient
+    private let clients: Mutex<[TimeoutKey: HTTPClient]>
     let configuration: Configuration
+
+    /// Connection-level timeouts: one pooled client serves every deployment that shares them.
+    struct TimeoutKey: Hashable {
+        var connect: Duration
+        var idle: Duration
+    }
 
     /// Creates a client on the shared event loop group.
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
-        var settings = HTTPClient.Configuration()
-        settings.timeout = .init(
-            connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds)),
-            read: .nanoseconds(Int64(configuration.idleTimeout.nanoseconds)))
-        settings.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxIdleConnectionsPerHost)
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+        clients = Mutex([:])
+    }
+
+    /// The pooled client for a pair of connection-level timeouts, created on first use.
+    func http(for timeouts: UpstreamTimeouts) -> HTTPClient {
+        let key = TimeoutKey(connect: timeouts.connect, idle: timeouts.idle)
+        return clients.withLock { clients in
+            if let client = clients[key] { return client }
+            var settings = HTTPClient.Configuration()
+            settings.timeout = .init(
+                connect: .nanoseconds(Int64(key.connect.nanoseconds)), read: .nanoseconds(Int64(key.idle.nanoseconds)))
+            settings.connectionPool = .init(
+                idleTimeout: .seconds(60),
+                concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxIdleConnectionsPerHost)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+            clients[key] = client
+            return client
+        }
     }
 
     /// Closes every connection. Call once at shutdown.
     public func shutdown() async throws {
-        try await http.shutdown()
+        let all = clients.withLock { clients in
+            defer { clients.removeAll() }
+            return Array(clients.values)
+        }
+        for client in all { try await client.shutdown() }
     }
 
     /// Sends a request and returns the response head and the unread body.
@@ -66,7 +89,7 @@ public final class UpstreamClient: Sendable {
         let started = ContinuousClock.now
         do {
             let firstByte = NIODeadline.now() + .nanoseconds(Int64(timeouts.firstByte.nanoseconds))
-            let response = try await http.execute(outgoing, deadline: firstByte)
+            let response = try await http(for: timeouts).execute(outgoing, deadline: firstByte)
             let head = UpstreamResponseHead(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) })
             return UpstreamResponse(
                 head: head, body: response.body, deadline: started + timeouts.total, provider: provider,

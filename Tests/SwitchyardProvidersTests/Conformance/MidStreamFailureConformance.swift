@@ -68,6 +68,19 @@ import Testing
     }
 
     @Test(arguments: AdapterFixture.all)
+    func idleTimeoutMidStream(_ fixture: AdapterFixture) async throws {
+        try await FakeUpstream.withRunning { upstream in
+            let deployment = fixture.deployment(upstream, model: "model-stall", timeouts: .init(idle: .milliseconds(300)))
+            // The silence may fall before or after the response head reaches the client; either way it times out.
+            _ = await Conformance.expectError(.upstreamTimeout) {
+                let stream = try await fixture.provider(deployment).stream(
+                    Conformance.userRequest(stream: true), deployment: deployment)
+                _ = try await Conformance.collect(stream)
+            }
+        }
+    }
+
+    @Test(arguments: AdapterFixture.all)
     func clientDisconnectCancelsUpstream(_ fixture: AdapterFixture) async throws {
         try await FakeUpstream.withRunning { upstream in
             let deployment = fixture.deployment(upstream, model: "model-endless")
