@@ -41,7 +41,9 @@ extension GatewayConfiguration {
             models.append(model("simulator-embedding", simulator, upstream: "switchyard-simulator-embedding"))
             origin = "embedded default (no provider keys found: serving the built-in simulator)"
         }
-        return GatewayConfiguration(providers: providers, models: models, origin: origin)
+        var configuration = GatewayConfiguration(providers: providers, models: models, origin: origin)
+        configuration.addBuiltInModels()
+        return configuration
     }
 
     private static func model(_ name: String, _ endpoint: ProviderEndpoint, upstream: String? = nil) -> ModelDefinition {

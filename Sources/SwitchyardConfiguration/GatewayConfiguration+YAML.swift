@@ -73,6 +73,7 @@ struct ConfigReader {
         }
         var configuration = GatewayConfiguration(server: server, providers: providers, models: models, origin: origin)
         configuration.routing = routing
+        configuration.addBuiltInModels()
         return configuration
     }
 
@@ -135,7 +136,8 @@ struct ConfigReader {
             }
         }
         guard let kind else { throw node.error("provider '\(name)' needs a 'kind'") }
-        guard let url = baseURL ?? kind.defaultBaseURL ?? (kind == .simulator ? "simulator://local" : nil) else {
+        let builtIn = kind == .simulator ? "simulator://local" : kind == .local ? "local://models" : nil
+        guard let url = baseURL ?? kind.defaultBaseURL ?? builtIn else {
             throw node.error("provider '\(name)' of kind \(kind.rawValue) needs a 'base_url'")
         }
         if openAIAPI, kind != .ollama { throw node.error("'api: openai' applies to kind ollama only") }

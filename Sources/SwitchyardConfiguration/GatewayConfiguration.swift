@@ -26,4 +26,18 @@ public struct GatewayConfiguration: Sendable {
         self.models = models
         self.origin = origin
     }
+
+    /// The public name of the in-process embedding model, present in every configuration.
+    public static let localEmbeddingModel = "local/all-minilm-l6-v2"
+
+    /// Adds the built-in models that need no provider (the in-process embedding model), unless the configuration
+    /// defines a model of the same name.
+    mutating func addBuiltInModels() {
+        guard !models.contains(where: { $0.name == Self.localEmbeddingModel }) else { return }
+        let endpoint = ProviderEndpoint(name: "local", kind: .local, baseURL: "local://models")
+        let deployment = Deployment(
+            id: "\(Self.localEmbeddingModel)/local#0", publicModel: Self.localEmbeddingModel, provider: endpoint,
+            upstreamModel: "all-minilm-l6-v2", capabilities: [])
+        models.append(ModelDefinition(name: Self.localEmbeddingModel, deployments: [deployment]))
+    }
 }

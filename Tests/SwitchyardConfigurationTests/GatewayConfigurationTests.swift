@@ -123,7 +123,7 @@ import Testing
 
     @Test func embeddedDefaultWithoutKeysServesTheSimulator() {
         let configuration = GatewayConfiguration.embeddedDefault(environment: [:], ollamaModels: nil)
-        #expect(configuration.models.map(\.name) == ["simulator", "simulator-embedding"])
+        #expect(configuration.models.map(\.name) == ["simulator", "simulator-embedding", "local/all-minilm-l6-v2"])
         #expect(configuration.origin.contains("simulator"))
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationCompat
 import Testing
 
 @Suite struct ChatCompletionsTests {
@@ -105,6 +106,33 @@ import Testing
                 let encoded = try #require(data.first?["embedding"] as? String)
                 #expect(Data(base64Encoded: encoded)?.count == 8 * 4)
             }
+        }
+    }
+}
+
+@Suite struct LocalEmbeddingsTests {
+    static func embed(_ client: any TestClientProtocol, _ inputs: [String]) async throws -> [[Double]] {
+        let body = try JSONSerialization.data(withJSONObject: ["model": "local/all-minilm-l6-v2", "input": inputs])
+        return try await client.execute(
+            uri: "/v1/embeddings", method: .post, headers: GatewayHarness.json, body: ByteBuffer(data: body)
+        ) { response in
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            let data = try #require(try GatewayHarness.object(response)["data"] as? [[String: Any]])
+            return data.compactMap { $0["embedding"] as? [Double] }
+        }
+    }
+
+    @Test func servedWithoutAnyProvider() async throws {
+        try await GatewayHarness.withGateway { client, upstream in
+            let vectors = try await Self.embed(
+                client, ["How do I reset my password?", "I forgot my password, how can I change it?",
+                         "What is the capital of France?"])
+            #expect(vectors.count == 3)
+            #expect(vectors.allSatisfy { $0.count == 384 })
+            func cosine(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+            #expect(abs(cosine(vectors[0], vectors[0]) - 1) < 1e-3, "unit length")
+            #expect(cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2]) + 0.2, "paraphrases are closer")
+            #expect(await upstream.recorder.entries.isEmpty, "no provider is called")
         }
     }
 }

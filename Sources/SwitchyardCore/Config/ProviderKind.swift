@@ -20,6 +20,8 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
     case openaiCompatible = "openai_compatible"
     /// The built-in simulator: deterministic answers, no network.
     case simulator
+    /// In-process sentence embeddings (all-MiniLM-L6-v2), no network.
+    case local
 
     /// The conventional environment variable holding this provider's API key, if it has one.
     public var standardKeyVariable: String? {
@@ -31,7 +33,7 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .mistral: return "MISTRAL_API_KEY"
         case .together: return "TOGETHER_API_KEY"
         case .abacus: return "ABACUS_API_KEY"
-        case .ollama, .openaiCompatible, .simulator: return nil
+        case .ollama, .openaiCompatible, .simulator, .local: return nil
         }
     }
 
@@ -55,7 +57,7 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .together: return "https://api.together.xyz/v1"
         case .abacus: return "https://routellm.abacus.ai/v1"
         case .ollama: return "http://127.0.0.1:11434"
-        case .openaiCompatible, .simulator: return nil
+        case .openaiCompatible, .simulator, .local: return nil
         }
     }
 }

@@ -10,9 +10,11 @@ public struct ProviderRegistry: Sendable {
     private let gemini: HTTPModelProvider
     private let ollamaNative: HTTPModelProvider
     private let simulator = SimulatorProvider()
+    private let local: LocalEmbeddingProvider
 
     /// Creates the registry over a shared client.
-    public init(client: UpstreamClient) {
+    public init(client: UpstreamClient, modelsDirectory: String = LocalEmbeddingProvider.defaultModelsDirectory) {
+        local = LocalEmbeddingProvider(modelsDirectory: modelsDirectory)
         var compatible: [ProviderKind: HTTPModelProvider] = [:]
         for kind in ProviderKind.allCases {
             guard let dialect = OpenAICompatibleDialect.forKind(kind) else { continue }
@@ -31,6 +33,7 @@ public struct ProviderRegistry: Sendable {
     public func provider(for endpoint: ProviderEndpoint) -> any ModelProvider {
         switch endpoint.kind {
         case .simulator: return simulator
+        case .local: return local
         case .anthropic: return anthropic
         case .gemini: return gemini
         case .ollama where !endpoint.useOpenAICompatibleAPI: return ollamaNative

@@ -102,7 +102,7 @@ extension OpenAICompatibleDialect {
         case .abacus: return .abacus
         case .ollama: return .ollama
         case .openaiCompatible: return .generic
-        case .anthropic, .gemini, .simulator: return nil
+        case .anthropic, .gemini, .simulator, .local: return nil
         }
     }
 }
