@@ -20,18 +20,18 @@ public final class UpstreamClient: Sendable {
         public var idleTimeout: Duration
         /// Largest non-streaming response body accepted.
         public var maxResponseBytes: Int
-        /// Idle connections kept per host.
-        public var maxIdleConnectionsPerHost: Int
+        /// Most concurrent HTTP/1.1 connections per upstream host (each open stream holds one).
+        public var maxConnectionsPerHost: Int
 
         /// Creates settings.
         public init(
             connectTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(60),
-            maxResponseBytes: Int = 64 << 20, maxIdleConnectionsPerHost: Int = 64
+            maxResponseBytes: Int = 64 << 20, maxConnectionsPerHost: Int = 16_384
         ) {
             self.connectTimeout = connectTimeout
             self.idleTimeout = idleTimeout
             self.maxResponseBytes = maxResponseBytes
-            self.maxIdleConnectionsPerHost = maxIdleConnectionsPerHost
+            self.maxConnectionsPerHost = maxConnectionsPerHost
         }
     }
 
@@ -60,7 +60,7 @@ public final class UpstreamClient: Sendable {
                 connect: .nanoseconds(Int64(key.connect.nanoseconds)), read: .nanoseconds(Int64(key.idle.nanoseconds)))
             settings.connectionPool = .init(
                 idleTimeout: .seconds(60),
-                concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxIdleConnectionsPerHost)
+                concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnectionsPerHost)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
             clients[key] = client
             return client

@@ -56,12 +56,13 @@ public struct CircuitBreaker: Sendable {
     public private(set) var state: State = .closed
     /// Failures since the last success.
     public private(set) var failuresInARow = 0
-    private var outcomes: [(time: Double, failed: Bool)] = []
+    private var outcomes: OutcomeWindow
     private let settings: Settings
 
     /// Creates a closed breaker.
     public init(settings: Settings) {
         self.settings = settings
+        outcomes = OutcomeWindow(window: settings.window)
     }
 
     /// The state at `now`, moving from open to half-open once the cooldown has passed.
@@ -93,25 +94,62 @@ public struct CircuitBreaker: Sendable {
 
     /// Records an attempt's outcome.
     public mutating func record(failed: Bool, now: Double) {
-        outcomes.append((now, failed))
-        outcomes.removeAll { $0.time < now - settings.window }
-        if outcomes.count > 4096 { outcomes.removeFirst(outcomes.count - 4096) }
+        outcomes.add(failed: failed, now: now)
         failuresInARow = failed ? failuresInARow + 1 : 0
         switch state {
         case .halfOpen:
             state = failed ? .open(until: now + settings.cooldown) : .closed
-            if !failed { outcomes.removeAll() }
+            if !failed { outcomes.reset() }
         case .open:
             break
         case .closed:
             guard failed else { return }
-            let failures = outcomes.filter(\.failed).count
+            let (total, failures) = outcomes.totals(now: now)
             let rateTripped =
-                outcomes.count >= settings.minimumRequests
-                && Double(failures) / Double(outcomes.count) >= settings.errorRate
+                total >= settings.minimumRequests && Double(failures) / Double(total) >= settings.errorRate
             if failuresInARow >= settings.consecutiveFailures || rateTripped {
                 state = .open(until: now + settings.cooldown)
             }
         }
+    }
+}
+
+/// Outcomes over a sliding window in 20 buckets: constant memory and time per request.
+struct OutcomeWindow: Sendable {
+    private static let bucketCount = 20
+    private let bucketWidth: Double
+    private var totals = [Int](repeating: 0, count: bucketCount)
+    private var failures = [Int](repeating: 0, count: bucketCount)
+    private var epochs = [Int](repeating: Int.min, count: bucketCount)
+
+    init(window: Double) {
+        bucketWidth = max(window, 0.001) / Double(Self.bucketCount)
+    }
+
+    mutating func add(failed: Bool, now: Double) {
+        let epoch = Int((now / bucketWidth).rounded(.down))
+        let slot = ((epoch % Self.bucketCount) + Self.bucketCount) % Self.bucketCount
+        if epochs[slot] != epoch {
+            epochs[slot] = epoch
+            totals[slot] = 0
+            failures[slot] = 0
+        }
+        totals[slot] += 1
+        if failed { failures[slot] += 1 }
+    }
+
+    func totals(now: Double) -> (total: Int, failures: Int) {
+        let epoch = Int((now / bucketWidth).rounded(.down))
+        var total = 0
+        var failed = 0
+        for slot in 0..<Self.bucketCount where epochs[slot] > epoch - Self.bucketCount {
+            total += totals[slot]
+            failed += failures[slot]
+        }
+        return (total, failed)
+    }
+
+    mutating func reset() {
+        for slot in 0..<Self.bucketCount { epochs[slot] = Int.min }
     }
 }

@@ -14,10 +14,9 @@ public struct DeploymentHealth: Sendable {
     public var lastSample: Double = 0
     /// Until when the deployment is cooling down after a 429 (clock seconds).
     public var coolingDownUntil: Double = 0
-    /// Start times of requests in the last minute, for the rpm capacity.
-    var recentRequests: [Double] = []
-    /// Token estimates of requests in the last minute, for the tpm capacity.
-    var recentTokens: [(time: Double, tokens: Int)] = []
+    /// Requests and tokens in the last minute, in one-second buckets, kept only for deployments with an rpm or
+    /// tpm capacity.
+    var minute = MinuteWindow()
     /// Attempts and failures since start, for the admin view.
     public var attempts = 0
     /// Failed attempts since start.
@@ -40,18 +39,17 @@ public struct DeploymentHealth: Sendable {
 
     /// Whether the configured rpm/tpm capacity leaves room for one more request of `tokens`.
     mutating func hasCapacity(now: Double, rpm: Int?, tpm: Int?, tokens: Int) -> Bool {
-        recentRequests.removeAll { $0 < now - 60 }
-        recentTokens.removeAll { $0.time < now - 60 }
-        if let rpm, recentRequests.count >= rpm { return false }
-        if let tpm, recentTokens.reduce(0, { $0 + $1.tokens }) + tokens > tpm { return false }
+        guard rpm != nil || tpm != nil else { return true }
+        let (requests, used) = minute.totals(now: now)
+        if let rpm, requests >= rpm { return false }
+        if let tpm, used + tokens > tpm { return false }
         return true
     }
 
-    mutating func recordStart(now: Double, tokens: Int) {
+    mutating func recordStart(now: Double, tokens: Int, limited: Bool) {
         inflight += 1
         attempts += 1
-        recentRequests.append(now)
-        recentTokens.append((now, tokens))
+        if limited { minute.add(now: now, tokens: tokens) }
     }
 
     mutating func recordEnd(now: Double, latency seconds: Double?, firstToken: Double?, failed: Bool) {
@@ -66,5 +64,35 @@ public struct DeploymentHealth: Sendable {
             timeToFirstToken = timeToFirstToken.map { Self.alpha * firstToken + (1 - Self.alpha) * $0 } ?? firstToken
             lastSample = now
         }
+    }
+}
+
+/// Requests and tokens over the last 60 seconds in one-second buckets: constant memory and time per request.
+struct MinuteWindow: Sendable {
+    private var requests = [Int](repeating: 0, count: 60)
+    private var tokens = [Int](repeating: 0, count: 60)
+    private var seconds = [Int](repeating: -1, count: 60)
+
+    mutating func add(now: Double, tokens count: Int) {
+        let second = Int(now)
+        let slot = ((second % 60) + 60) % 60
+        if seconds[slot] != second {
+            seconds[slot] = second
+            requests[slot] = 0
+            tokens[slot] = 0
+        }
+        requests[slot] += 1
+        tokens[slot] += count
+    }
+
+    func totals(now: Double) -> (requests: Int, tokens: Int) {
+        let second = Int(now)
+        var totalRequests = 0
+        var totalTokens = 0
+        for slot in 0..<60 where seconds[slot] > second - 60 {
+            totalRequests += requests[slot]
+            totalTokens += tokens[slot]
+        }
+        return (totalRequests, totalTokens)
     }
 }

@@ -3,9 +3,15 @@ public import SwitchyardCore
 
 /// Health of every deployment, shared by all requests: breakers, in-flight counts, latency averages, cooldowns.
 ///
-/// One lock guards a small dictionary; every operation is a few arithmetic steps under it.
+/// Each deployment has its own lock, so requests to different deployments never contend; every operation is a few
+/// arithmetic steps on a value updated in place.
 public final class DeploymentHealthBook: Sendable {
-    private let states: Mutex<[String: DeploymentHealth]>
+    private final class Slot: Sendable {
+        let state: Mutex<DeploymentHealth>
+        init(_ health: DeploymentHealth) { state = Mutex(health) }
+    }
+
+    private let slots: Mutex<[String: Slot]>
     private let breakerSettings: CircuitBreaker.Settings
     /// The clock all health timing uses.
     public let clock: any MonotonicClock
@@ -14,16 +20,27 @@ public final class DeploymentHealthBook: Sendable {
     public init(breakerSettings: CircuitBreaker.Settings, clock: any MonotonicClock) {
         self.breakerSettings = breakerSettings
         self.clock = clock
-        states = Mutex([:])
+        slots = Mutex([:])
+    }
+
+    private func slot(_ deployment: Deployment) -> Slot {
+        slots.withLock { slots in
+            if let slot = slots[deployment.id] { return slot }
+            let slot = Slot(DeploymentHealth(breaker: CircuitBreaker(settings: breakerSettings)))
+            slots[deployment.id] = slot
+            return slot
+        }
+    }
+
+    private func update<T>(_ deployment: Deployment, _ body: (inout DeploymentHealth) -> T) -> T {
+        slot(deployment).state.withLock { body(&$0) }
     }
 
     /// Reads (and updates time-driven transitions of) one deployment's health.
     public func health(of deployment: Deployment) -> DeploymentHealth {
         let now = clock.now()
-        return states.withLock { states in
-            var health = states[deployment.id] ?? DeploymentHealth(breaker: CircuitBreaker(settings: breakerSettings))
+        return update(deployment) { health in
             _ = health.breaker.currentState(now: now)
-            states[deployment.id] = health
             return health
         }
     }
@@ -31,9 +48,7 @@ public final class DeploymentHealthBook: Sendable {
     /// Why the deployment cannot take a request now, or `nil` if it can.
     public func unavailability(of deployment: Deployment, tokens: Int) -> String? {
         let now = clock.now()
-        return states.withLock { states in
-            var health = states[deployment.id] ?? DeploymentHealth(breaker: CircuitBreaker(settings: breakerSettings))
-            defer { states[deployment.id] = health }
+        return update(deployment) { health in
             if !health.breaker.isAvailable(now: now) { return "circuit \(health.breaker.currentState(now: now).name)" }
             if health.coolingDownUntil > now {
                 return "cooling down after 429 for \(Int((health.coolingDownUntil - now).rounded(.up)))s"
@@ -50,11 +65,10 @@ public final class DeploymentHealthBook: Sendable {
     /// Starts an attempt: takes a half-open probe if needed. `false` if the breaker refuses.
     public func begin(_ deployment: Deployment, tokens: Int) -> Bool {
         let now = clock.now()
-        return states.withLock { states in
-            var health = states[deployment.id] ?? DeploymentHealth(breaker: CircuitBreaker(settings: breakerSettings))
-            defer { states[deployment.id] = health }
+        let limited = deployment.requestsPerMinute != nil || deployment.tokensPerMinute != nil
+        return update(deployment) { health in
             guard health.breaker.tryAcquire(now: now) else { return false }
-            health.recordStart(now: now, tokens: tokens)
+            health.recordStart(now: now, tokens: tokens, limited: limited)
             return true
         }
     }
@@ -62,20 +76,16 @@ public final class DeploymentHealthBook: Sendable {
     /// Ends an attempt with its outcome and timings (seconds).
     public func end(_ deployment: Deployment, failed: Bool, latency: Double?, firstToken: Double?) {
         let now = clock.now()
-        states.withLock { states in
-            var health = states[deployment.id] ?? DeploymentHealth(breaker: CircuitBreaker(settings: breakerSettings))
+        update(deployment) { health in
             health.recordEnd(now: now, latency: latency, firstToken: firstToken, failed: failed)
-            states[deployment.id] = health
         }
     }
 
     /// Cools a deployment down after a 429, for `seconds`.
     public func coolDown(_ deployment: Deployment, seconds: Double) {
         let until = clock.now() + seconds
-        states.withLock { states in
-            var health = states[deployment.id] ?? DeploymentHealth(breaker: CircuitBreaker(settings: breakerSettings))
+        update(deployment) { health in
             health.coolingDownUntil = max(health.coolingDownUntil, until)
-            states[deployment.id] = health
         }
     }
 }

@@ -32,7 +32,7 @@ public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
         }
         response.headers[.xRequestID] = context.requestID
         let elapsed = ContinuousClock.now - started
-        logger.info(
+        logger.debug(
             "request",
             metadata: [
                 "request_id": "\(context.requestID)", "method": "\(request.method.rawValue)",

@@ -1,0 +1,72 @@
+/// A fully connected layer `y = x · Wᵀ + b`, with its weights packed for ``MatrixMultiply``.
+///
+/// PyTorch stores a `Linear` weight as `[outputs, inputs]`. Packing regroups it into panels of
+/// ``MatrixMultiply/panelWidth`` output columns, each `inputs × panelWidth` and contiguous, so the kernel streams
+/// one panel with unit stride while it reuses a block of input rows from registers.
+struct DenseLayer: Sendable {
+    /// What the layer does to each output after adding the bias.
+    enum Epilogue {
+        /// Nothing: `y = x · Wᵀ + b`.
+        case none
+        /// Adds a residual of the output's shape: `y = x · Wᵀ + b + residual`.
+        case residual(UnsafePointer<Float>)
+        /// Applies the exact GELU: `y = gelu(x · Wᵀ + b)`.
+        case gelu
+    }
+
+    /// Input features (`K`).
+    let inputs: Int
+    /// Output features (`N`), a multiple of ``MatrixMultiply/panelWidth``.
+    let outputs: Int
+    /// The packed weights: `outputs / panelWidth` panels of `inputs × panelWidth`.
+    let packed: [Float]
+    /// One bias per output.
+    let bias: [Float]
+    /// The weights as PyTorch stores them, kept only for the OpenBLAS backend.
+    let rowMajor: [Float]?
+
+    /// Packs a PyTorch `Linear` weight.
+    ///
+    /// - Parameters:
+    ///   - weight: `outputs × inputs` values, row-major.
+    ///   - bias: `outputs` values.
+    ///   - inputs: Input features.
+    ///   - outputs: Output features, a multiple of ``MatrixMultiply/panelWidth``.
+    ///   - keepRowMajor: Whether to keep the unpacked weight too (for ``MatrixBackend/openBLAS``).
+    init(weight: [Float], bias: [Float], inputs: Int, outputs: Int, keepRowMajor: Bool = false) {
+        precondition(weight.count == inputs * outputs && bias.count == outputs)
+        precondition(outputs % MatrixMultiply.panelWidth == 0, "outputs must be a multiple of the panel width")
+        let width = MatrixMultiply.panelWidth
+        var packed = [Float](repeating: 0, count: weight.count)
+        for panel in 0..<(outputs / width) {
+            for k in 0..<inputs {
+                for j in 0..<width {
+                    packed[(panel * inputs + k) * width + j] = weight[(panel * width + j) * inputs + k]
+                }
+            }
+        }
+        self.inputs = inputs
+        self.outputs = outputs
+        self.packed = packed
+        self.bias = bias
+        self.rowMajor = keepRowMajor ? weight : nil
+    }
+
+    /// Computes `rows` outputs: `output[rows, outputs] = epilogue(input[rows, inputs] · Wᵀ + b)`.
+    func apply(
+        _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, epilogue: Epilogue,
+        backend: MatrixBackend
+    ) {
+        if case .openBLAS(let blas) = backend, let rowMajor {
+            blas.apply(self, rowMajor: rowMajor, input, rows: rows, into: output, epilogue: epilogue)
+            return
+        }
+        packed.withUnsafeBufferPointer { weights in
+            bias.withUnsafeBufferPointer { bias in
+                MatrixMultiply.multiply(
+                    input, rows: rows, inputs: inputs, panels: weights.baseAddress!, bias: bias.baseAddress!,
+                    outputs: outputs, into: output, epilogue: epilogue)
+            }
+        }
+    }
+}

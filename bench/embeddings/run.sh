@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmarks the in-process all-MiniLM-L6-v2 embedder and writes bench/results/embeddings-<date>.md.
+#
+# Measures, pinned to one core (taskset -c 0): p50/p90/p99 latency of embedding one 64-token text, and
+# throughput (texts/s) at batch sizes 1, 8 and 32, for the built-in SIMD kernel and for OpenBLAS (loaded at run
+# time when libopenblas0 is installed; `apt-get install libopenblas0` to include it).
+#
+# Usage: bench/embeddings/run.sh [extra EmbeddingBenchmark arguments, e.g. --iterations 500]
+# Builds in release mode in its own scratch directory (.build-release-embeddings): the benchmark target exists
+# only when SWITCHYARD_EMBEDDING_BENCHMARK=1, and flipping that in a shared .build would rebuild everything.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+MODEL_DIR=$(scripts/embeddings/fetch-model.sh)
+SCRATCH="${SCRATCH:-.build-release-embeddings}"
+SWITCHYARD_EMBEDDING_BENCHMARK=1 swift build -c release --product EmbeddingBenchmark --scratch-path "$SCRATCH" >&2
+BINARY="$SCRATCH/release/EmbeddingBenchmark"
+
+PIN=()
+if command -v taskset >/dev/null; then PIN=(taskset -c 0); fi
+COMMAND=("${PIN[@]}" "$BINARY" --model "$MODEL_DIR" --backend simd,openblas "$@")
+
+mkdir -p bench/results
+OUTPUT="bench/results/embeddings-$(date +%Y-%m-%d).md"
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
+flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | grep -o -w -E 'avx2|fma|avx512f' | sort -u | tr '\n' ' ' || true)
+mhz=$(grep -m1 'cpu MHz' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
+openblas=$(dpkg-query -W -f '${Package} ${Version}' libopenblas0-pthread 2>/dev/null || echo "not installed")
+{
+    echo "# Embeddings benchmark, $(date +%Y-%m-%d)"
+    echo
+    echo "all-MiniLM-L6-v2 (6 layers, 384 dims), \`SentenceEmbedder\` in SwitchyardEmbeddings, release build."
+    echo
+    echo "- Machine: $(nproc) cores, ${cpu:-unknown CPU} (${mhz:-?} MHz, ${flags:-no AVX2/FMA}), $(free -g | awk '/^Mem:/ {print $2}') GiB"
+    echo "- Toolchain: $(swift --version 2>&1 | head -n 1)"
+    echo "- OpenBLAS: $openblas"
+    echo "- Command: \`SWITCHYARD_EMBEDDING_BENCHMARK=1 swift build -c release --product EmbeddingBenchmark --scratch-path $SCRATCH\`"
+    echo "  then \`${COMMAND[*]}\`"
+    echo "- Latency is one \`embed(_:)\` call (tokenization included), pinned to core 0; throughput uses \`embed(batch:)\`."
+    echo
+    "${COMMAND[@]}"
+} | tee "$OUTPUT"
+echo "wrote $OUTPUT" >&2

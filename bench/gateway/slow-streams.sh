@@ -1,0 +1,103 @@
+# shellcheck shell=bash
+# Sourced by bench/run.sh for --slow-streams N: N concurrent slow streams through a fresh Switchyard, from a
+# trickling upstream (one chunk a second, over real HTTP) or from the built-in simulator (inter_chunk_ms: 1000).
+# Reports errors, how many streams were open at once, time to first event and Switchyard's RSS to slow.json.
+# Uses run.sh's helpers and variables (start_switchyard, wait_http, PIDS, WORK, RESULTS, ...).
+
+slow_streams() {
+    local port config upstream_pid="" upstream_port sampler client_out idle_kb
+    port=$(free_port)
+    config="$WORK/switchyard-slow.yaml"
+    if [[ $SLOW_UPSTREAM == simulator ]]; then
+        cat >"$config" <<EOF
+server:
+  host: 127.0.0.1
+  port: $port
+providers:
+  sim:
+    kind: simulator
+    simulator:
+      inter_chunk_ms: 1000
+models:
+  - name: bench-slow
+    deployments:
+      - provider: sim
+        model: switchyard-simulator
+EOF
+    else
+        upstream_port=$(free_port)
+        python3 "$LIB/trickle-upstream.py" --port "$upstream_port" --chunks "$SLOW_CHUNKS" --interval 1 \
+            >"$WORK/trickle.log" 2>&1 &
+        upstream_pid=$!
+        PIDS+=("$upstream_pid")
+        local _
+        for _ in $(seq 50); do
+            if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
+                "$upstream_port" 2>/dev/null; then break; fi
+            sleep 0.1
+        done
+        cat >"$config" <<EOF
+server:
+  host: 127.0.0.1
+  port: $port
+providers:
+  trickle:
+    kind: openai
+    api_key: env:BENCH_UPSTREAM_KEY
+    base_url: http://127.0.0.1:$upstream_port/v1
+models:
+  - name: bench-slow
+    deployments:
+      - provider: trickle
+        model: gpt-4o-mini
+EOF
+    fi
+    local body="$WORK/body-slow.json"
+    cat >"$body" <<'EOF'
+{"model":"bench-slow","messages":[{"role":"user","content":"Tell me a long story, slowly, one word at a time, for as long as you can."}],"stream":true,"stream_options":{"include_usage":true}}
+EOF
+    start_switchyard "$config" "$port" switchyard-slow
+    if ! wait_http "http://127.0.0.1:$port/readyz" 30 "$SY_PID"; then
+        note "slow streams: switchyard did not start"
+        stop_pid "$SY_PID"
+        forget_pid "$SY_PID"
+        return 0
+    fi
+    sleep 1
+    idle_kb=$(python3 "$LIB/rss.py" once "$SY_PID")
+    log "slow streams: $SLOW_STREAMS streams through Switchyard from the $SLOW_UPSTREAM upstream (idle RSS $((idle_kb / 1024)) MB)"
+    python3 "$LIB/rss.py" sample "$SY_PID" "$WORK/rss-slow.json" &
+    sampler=$!
+    PIDS+=("$sampler")
+    client_out="$WORK/slow-client.json"
+    python3 "$LIB/slow-client.py" --url "http://127.0.0.1:$port/v1/chat/completions" --body "$body" \
+        --streams "$SLOW_STREAMS" --rate "${SLOW_RATE:-1000}" --deadline 300 >"$client_out" 2>"$WORK/slow-client.err" ||
+        log "slow-client exited non-zero (see $WORK/slow-client.err)"
+    stop_pid "$sampler"
+    forget_pid "$sampler"
+    python3 - "$client_out" "$WORK/rss-slow.json" "$idle_kb" "$SLOW_UPSTREAM" "$SLOW_CHUNKS" "${SLOW_RATE:-1000}" \
+        >"$RESULTS/slow.json" <<'EOF'
+import json, os, sys
+client, rss, idle, upstream, chunks, rate = sys.argv[1:7]
+result = {"upstream": "trickle (Python, 1 chunk/s, %s chunks, over HTTP)" % chunks if upstream != "simulator"
+          else "Switchyard simulator (inter_chunk_ms 1000)", "ramp": "%s new streams/s" % rate}
+try:
+    result.update(json.load(open(client)))
+except (OSError, ValueError) as e:
+    result["client"] = "failed: %s" % e
+result["switchyard_rss_idle_mb"] = round(int(idle) / 1024, 1)
+if os.path.exists(rss):
+    r = json.load(open(rss))
+    result["switchyard_rss_peak_mb"] = round(r["peak_kb"] / 1024, 1) if r.get("peak_kb") else None
+print(json.dumps(result))
+EOF
+    log "slow streams: $(cat "$RESULTS/slow.json")"
+    stop_pid "$SY_PID"
+    forget_pid "$SY_PID"
+    if [[ -n $upstream_pid ]]; then
+        stop_pid "$upstream_pid"
+        forget_pid "$upstream_pid"
+    fi
+}
+
+slow_streams
