@@ -81,10 +81,67 @@ struct ChunkEncoder: Sendable {
     }
 
     private func frame(choice: Int, delta: Delta, finishReason: String? = nil) -> ByteBuffer {
-        let chunk = Chunk(
-            id: id, created: created, model: model,
-            choices: [.init(index: choice, delta: delta, finishReason: finishReason)], usage: nil)
-        return Self.sse(chunk)
+        var json = JSONWriter(capacity: 160 + (delta.content?.utf8.count ?? 0))
+        json.raw("data: {\"id\":")
+        json.string(id)
+        json.raw(",\"object\":\"chat.completion.chunk\",\"created\":")
+        json.int(created)
+        json.raw(",\"model\":")
+        json.string(model)
+        json.raw(",\"choices\":[{\"index\":")
+        json.int(choice)
+        json.raw(",\"delta\":{")
+        var first = true
+        func separator(_ json: inout JSONWriter) {
+            if !first { json.raw(",") }
+            first = false
+        }
+        if let role = delta.role {
+            separator(&json)
+            json.raw("\"role\":")
+            json.string(role)
+        }
+        if let content = delta.content {
+            separator(&json)
+            json.raw("\"content\":")
+            json.string(content)
+        }
+        if let reasoning = delta.reasoningContent {
+            separator(&json)
+            json.raw("\"reasoning_content\":")
+            json.string(reasoning)
+        }
+        if let calls = delta.toolCalls {
+            separator(&json)
+            json.raw("\"tool_calls\":[")
+            for (index, call) in calls.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.raw("{\"index\":")
+                json.int(call.index)
+                if let id = call.id {
+                    json.raw(",\"id\":")
+                    json.string(id)
+                }
+                if let type = call.type {
+                    json.raw(",\"type\":")
+                    json.string(type)
+                }
+                json.raw(",\"function\":{")
+                if let name = call.function.name {
+                    json.raw("\"name\":")
+                    json.string(name)
+                    json.raw(",")
+                }
+                json.raw("\"arguments\":")
+                json.string(call.function.arguments)
+                json.raw("}}")
+            }
+            json.raw("]")
+        }
+        json.raw("},\"finish_reason\":")
+        json.optionalString(finishReason)
+        json.raw("}]}\n\n")
+        return json.buffer
     }
 
     private static func sse(_ chunk: Chunk) -> ByteBuffer {
