@@ -34,10 +34,15 @@ openblas=$(dpkg-query -W -f '${Package} ${Version}' libopenblas0-pthread 2>/dev/
     echo "- Machine: $(nproc) cores, ${cpu:-unknown CPU} (${mhz:-?} MHz, ${flags:-no AVX2/FMA}), $(free -g | awk '/^Mem:/ {print $2}') GiB"
     echo "- Toolchain: $(swift --version 2>&1 | head -n 1)"
     echo "- OpenBLAS: $openblas"
+    echo "- Load average at start (other work on the machine skews results): $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- Command: \`SWITCHYARD_EMBEDDING_BENCHMARK=1 swift build -c release --product EmbeddingBenchmark --scratch-path $SCRATCH\`"
     echo "  then \`${COMMAND[*]}\`"
     echo "- Latency is one \`embed(_:)\` call (tokenization included), pinned to core 0; throughput uses \`embed(batch:)\`."
     echo
     "${COMMAND[@]}"
+    echo
+    echo "Arithmetic bound: one 64-token text costs about 1.36 GFLOP (2 x 10.6 M encoder weights per token, plus"
+    echo "attention). A core doing 2 x 8-lane FMAs per cycle peaks at 32 FLOP/cycle, about 80-90 GFLOP/s at"
+    echo "2.5-2.8 GHz, so about 16 ms is the floor in FP32 on one core; 5 ms would need about 270 GFLOP/s."
 } | tee "$OUTPUT"
 echo "wrote $OUTPUT" >&2

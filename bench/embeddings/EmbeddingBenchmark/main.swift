@@ -1,4 +1,4 @@
-// Embedding benchmark: latency of one 64-token text and batched throughput, for the SIMD kernel and OpenBLAS.
+// Embedding benchmark: latency of one 64-token text and batched throughput, SIMD kernel against OpenBLAS.
 // Built only when SWITCHYARD_EMBEDDING_BENCHMARK=1 (see Package.swift); run it through bench/embeddings/run.sh.
 import Foundation
 import SwitchyardEmbeddings
@@ -25,6 +25,13 @@ struct Options {
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+/// CPU time of the calling thread: unlike wall time, it does not grow while other processes hold the core.
+func cpuNow() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.down)))]
 }
@@ -48,7 +55,17 @@ func texts(count: Int, tokens: Int, tokenizer: WordPieceTokenizer) -> [String] {
     }
 }
 
-func run(backendName: String, options: Options) throws -> String? {
+struct Contender {
+    var label: String
+    var embedder: SentenceEmbedder
+    var loadMilliseconds: Double
+    var latencies: [Double] = []
+    var cpuLatencies: [Double] = []
+    var throughput: [Int: Double] = [:]
+    var cpuThroughput: [Int: Double] = [:]
+}
+
+func load(backendName: String, options: Options) throws -> Contender? {
     let backend: MatrixBackend
     var label = "SIMD Swift kernel"
     switch backendName {
@@ -56,58 +73,80 @@ func run(backendName: String, options: Options) throws -> String? {
         backend = .simd
     case "openblas":
         guard let blas = OpenBLAS.load(threads: 1) else {
-            return "| OpenBLAS | not installed (apt-get install libopenblas0) | | | | | |"
+            print("OpenBLAS is not installed (apt-get install libopenblas0); skipped.")
+            return nil
         }
         backend = .openBLAS(blas)
         label = "OpenBLAS \(blas.coreName), 1 thread"
     default:
         throw CocoaError(.featureUnsupported)
     }
-    let loadStart = now()
-    let embedder = try SentenceEmbedder(
-        modelDirectory: options.modelDirectory, maxSequenceLength: 256, backend: backend)
-    let loadMilliseconds = Double(now() - loadStart) / 1e6
-
-    let single = texts(count: 1, tokens: options.tokens, tokenizer: embedder.tokenizer)[0]
-    for _ in 0..<20 { _ = embedder.embed(single) }
-    var samples: [Double] = []
-    for _ in 0..<options.iterations {
-        let start = now()
-        _ = embedder.embed(single)
-        samples.append(Double(now() - start) / 1e6)
-    }
-    samples.sort()
-
-    var throughput: [String] = []
-    let pool = texts(count: 32 * 8, tokens: options.tokens, tokenizer: embedder.tokenizer)
-    for batchSize in [1, 8, 32] {
-        let batches = stride(from: 0, to: pool.count, by: batchSize).map {
-            Array(pool[$0..<min($0 + batchSize, pool.count)])
-        }
-        _ = embedder.embed(batch: batches[0])
-        let start = now()
-        var sentences = 0
-        for batch in batches {
-            sentences += embedder.embed(batch: batch).count
-        }
-        throughput.append(String(format: "%.0f", Double(sentences) / (Double(now() - start) / 1e9)))
-    }
-    return String(
-        format: "| %@ | %.2f | %.2f | %.2f | %@ | %@ | %@ | %.0f |", label, percentile(samples, 0.5),
-        percentile(samples, 0.9), percentile(samples, 0.99), throughput[0], throughput[1], throughput[2],
-        loadMilliseconds)
+    let start = now()
+    let embedder = try SentenceEmbedder(modelDirectory: options.modelDirectory, backend: backend)
+    return Contender(label: label, embedder: embedder, loadMilliseconds: Double(now() - start) / 1e6)
 }
 
 let options = Options(arguments: CommandLine.arguments)
-print("\(options.tokens)-token texts, \(options.iterations) timed single calls after 20 warm-up calls.")
-print("Throughput: 256 distinct \(options.tokens)-token texts, embedded in batches of 1, 8 and 32.")
-print("")
-print("| backend | p50 ms | p90 ms | p99 ms | texts/s batch 1 | texts/s batch 8 | texts/s batch 32 | load ms |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-for backend in options.backends {
-    do {
-        if let row = try run(backendName: backend, options: options) { print(row) }
-    } catch {
-        print("| \(backend) | failed: \(error) | | | | | | |")
+var contenders = try options.backends.compactMap { try load(backendName: $0, options: options) }
+guard let tokenizer = contenders.first?.embedder.tokenizer else { exit(1) }
+let single = texts(count: 1, tokens: options.tokens, tokenizer: tokenizer)[0]
+let pool = texts(count: 64, tokens: options.tokens, tokenizer: tokenizer)
+let batchSizes = [1, 8, 32]
+let rounds = 3
+
+// Backends alternate call by call, so that other load on the machine affects them alike.
+for index in contenders.indices {
+    for _ in 0..<20 { _ = contenders[index].embedder.embed(single) }
+}
+for _ in 0..<options.iterations {
+    for index in contenders.indices {
+        let start = now()
+        let cpuStart = cpuNow()
+        _ = contenders[index].embedder.embed(single)
+        contenders[index].cpuLatencies.append(Double(cpuNow() - cpuStart) / 1e6)
+        contenders[index].latencies.append(Double(now() - start) / 1e6)
     }
+}
+for batchSize in batchSizes {
+    let batches = stride(from: 0, to: pool.count, by: batchSize).map {
+        Array(pool[$0..<min($0 + batchSize, pool.count)])
+    }
+    for _ in 0..<rounds {
+        for index in contenders.indices {
+            let start = now()
+            let cpuStart = cpuNow()
+            for batch in batches { _ = contenders[index].embedder.embed(batch: batch) }
+            let cpuRate = Double(pool.count) / (Double(cpuNow() - cpuStart) / 1e9)
+            let rate = Double(pool.count) / (Double(now() - start) / 1e9)
+            contenders[index].throughput[batchSize] = max(contenders[index].throughput[batchSize] ?? 0, rate)
+            contenders[index].cpuThroughput[batchSize] = max(
+                contenders[index].cpuThroughput[batchSize] ?? 0, cpuRate)
+        }
+    }
+}
+
+print("\(options.tokens)-token texts. Latency: \(options.iterations) `embed(_:)` calls per backend after 20 warm-ups.")
+print("Throughput: 64 distinct \(options.tokens)-token texts through `embed(batch:)`, best of \(rounds) rounds.")
+print("Backends alternate call by call (latency) and round by round (throughput).")
+print("CPU columns count the thread's CPU time only (robust when other work shares the core); wall columns do not.")
+print("")
+print("| backend | p50 ms CPU | p90 ms CPU | p50 ms wall | p90 ms wall | p99 ms wall | load ms |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
+for contender in contenders {
+    let cpu = contender.cpuLatencies.sorted()
+    let wall = contender.latencies.sorted()
+    print(
+        String(
+            format: "| %@ | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f |", contender.label, percentile(cpu, 0.5),
+            percentile(cpu, 0.9), percentile(wall, 0.5), percentile(wall, 0.9), percentile(wall, 0.99),
+            contender.loadMilliseconds))
+}
+print("")
+print("| backend | texts/s batch 1 (CPU / wall) | texts/s batch 8 (CPU / wall) | texts/s batch 32 (CPU / wall) |")
+print("| --- | --- | --- | --- |")
+for contender in contenders {
+    let cells = batchSizes.map { size in
+        String(format: "%.0f / %.0f", contender.cpuThroughput[size] ?? 0, contender.throughput[size] ?? 0)
+    }
+    print("| \(contender.label) | \(cells.joined(separator: " | ")) |")
 }
