@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "SwitchyardEmbeddings", targets: ["SwitchyardEmbeddings"]),
         .library(name: "SwitchyardServer", targets: ["SwitchyardServer"]),
         .library(name: "SwitchyardTesting", targets: ["SwitchyardTesting"]),
+        .library(name: "SwitchyardStore", targets: ["SwitchyardStore"]),
+        .library(name: "SwitchyardGovernance", targets: ["SwitchyardGovernance"]),
+        .library(name: "SwitchyardCache", targets: ["SwitchyardCache"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -28,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -88,6 +94,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                "SwitchyardStore",
+                "SwitchyardGovernance",
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -98,6 +106,7 @@ let package = Package(
                 "SwitchyardConfiguration",
                 "SwitchyardServer",
                 "SwitchyardProviders",
+                "SwitchyardCache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -167,7 +176,66 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "SwitchyardStore",
+                "SwitchyardGovernance",
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "SwitchyardStore",
+            dependencies: [
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SwitchyardGovernance",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "SwitchyardCache",
+            dependencies: [
+                "SwitchyardCore",
+                "SwitchyardEmbeddings",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/verifier.json")],
+            // Vector search and verifier kernels: optimised even in debug builds, like SwitchyardEmbeddings.
+            swiftSettings: upcomingFeatures + [.unsafeFlags(["-O"])]
+        ),
+        .testTarget(
+            name: "SwitchyardCacheTests",
+            dependencies: ["SwitchyardCore", "SwitchyardCache", "SwitchyardEmbeddings"]
+        ),
+        .testTarget(
+            name: "SwitchyardStoreTests",
+            dependencies: ["SwitchyardStore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
+        .testTarget(
+            name: "SwitchyardGovernanceTests",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardStore", "SwitchyardGovernance",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]
@@ -179,6 +247,7 @@ if Context.environment["SWITCHYARD_BENCHMARKS"] != nil {
         .executableTarget(
             name: "GovernanceBenchmark",
             dependencies: [
+                "SwitchyardCore", "SwitchyardStore", "SwitchyardGovernance",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/governance/Sources",

@@ -1,0 +1,83 @@
+import SwitchyardCore
+
+/// The cache the chat handler talks to: exact first, then semantic.
+///
+/// Call ``lookup(_:tenant:control:)`` before routing; on ``CacheLookup/hit(_:)`` or
+/// ``CacheLookup/semanticHit(_:)`` answer from it (for a streaming request, replay
+/// ``SwitchyardCore/ChatResponse/replayEvents(chunkCharacters:)`` through the SSE encoder). After a successful,
+/// complete upstream answer call ``store(_:for:tenant:control:)``. Set `x-switchyard-cache` to
+/// ``CacheLookup/headerValue``.
+///
+/// ```swift
+/// let control = CacheControl(request: request, header: headers[.cacheControl])
+/// let lookup = await cache.lookup(request, tenant: identity.tenant, control: control)
+/// if let cached = lookup.response { … }
+/// ```
+public final class GatewayCache: Sendable {
+    /// The exact cache.
+    public let exact: any ResponseCache
+    /// The semantic cache, if enabled.
+    public let semantic: SemanticCache?
+
+    /// Creates the facade.
+    public init(exact: any ResponseCache, semantic: SemanticCache?) {
+        self.exact = exact
+        self.semantic = semantic
+    }
+
+    /// Looks a request up, exact key first.
+    ///
+    /// - Parameters:
+    ///   - request: The canonical request.
+    ///   - tenant: The caller's tenant.
+    ///   - control: Per-request controls; `noCache` returns ``CacheLookup/miss`` without reading.
+    public func lookup(_ request: ChatRequest, tenant: String, control: CacheControl) async -> CacheLookup {
+        guard !control.noCache else { return .miss }
+        if let cached = await exact.get(CacheKey(tenant: tenant, request: request)) {
+            return .hit(cached.response)
+        }
+        if let hit = semantic?.lookup(request, tenant: tenant) { return .semanticHit(hit) }
+        return .miss
+    }
+
+    /// Stores a complete answer unless `control.noStore`.
+    ///
+    /// - Parameters:
+    ///   - response: The upstream's complete answer (for a stream, the assembled response).
+    ///   - request: The request it answered.
+    ///   - tenant: The caller's tenant.
+    ///   - control: Per-request controls (`noStore`, `ttl`).
+    public func store(_ response: ChatResponse, for request: ChatRequest, tenant: String, control: CacheControl) async {
+        guard !control.noStore else { return }
+        await exact.put(response, for: CacheKey(tenant: tenant, request: request), ttl: control.ttl)
+        semantic?.store(response, for: request, tenant: tenant, ttl: control.ttl)
+    }
+}
+
+/// The outcome of a cache lookup.
+public enum CacheLookup: Sendable {
+    /// Same request seen before.
+    case hit(ChatResponse)
+    /// A request meaning the same thing seen before.
+    case semanticHit(SemanticHit)
+    /// Not cached (or `no-cache`).
+    case miss
+
+    /// The cached answer, if any.
+    public var response: ChatResponse? {
+        switch self {
+        case .hit(let response): return response
+        case .semanticHit(let hit): return hit.response
+        case .miss: return nil
+        }
+    }
+
+    /// The `x-switchyard-cache` header value: `hit`, `semantic-hit` or `miss`.
+    public var headerValue: String {
+        switch self {
+        case .hit: return "hit"
+        case .semanticHit: return "semantic-hit"
+        case .miss: return "miss"
+        }
+    }
+}

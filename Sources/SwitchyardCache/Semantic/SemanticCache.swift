@@ -1,0 +1,153 @@
+import Foundation
+import SwitchyardCore
+import Synchronization
+
+/// Answers a request with the cached answer to a request that means the same thing.
+///
+/// Two stages: the embedding of the request's last user turn retrieves the nearest cached entries of the same
+/// ``SemanticScope`` from a ``VectorIndex``; the ``Verifier`` then accepts or rejects each candidate. Ineligible
+/// requests (see ``SemanticCachePolicy``, images or audio, no user turn) are neither looked up nor stored.
+///
+/// ```swift
+/// let cache = SemanticCache(embed: embedder.embed, dimensions: 384, verifier: Verifier.bundled()!)
+/// if let hit = cache.lookup(request, tenant: "acme") { return hit.response }
+/// ```
+public final class SemanticCache: Sendable {
+    struct Entry {
+        var scope: SemanticScope
+        var text: String
+        var vector: [Float]
+        var response: ChatResponse
+        var expiresAt: Double
+    }
+
+    struct State {
+        var index: FlatVectorIndex
+        var entries: LRUTable<UInt64, Entry>
+        var nextID: UInt64 = 1
+    }
+
+    /// The eligibility and size rules.
+    public let policy: SemanticCachePolicy
+    /// The stage-2 model.
+    public let verifier: Verifier
+    private let embed: @Sendable (String) -> [Float]
+    let now: @Sendable () -> Double
+    let state: Mutex<State>
+
+    /// Creates an empty cache.
+    ///
+    /// - Parameters:
+    ///   - embed: Unit embedding of a text (``SwitchyardEmbeddings/SentenceEmbedder/embed(_:)``).
+    ///   - dimensions: Length of the embeddings.
+    ///   - verifier: The stage-2 model and its threshold.
+    ///   - policy: Eligibility and size rules.
+    ///   - now: Clock in seconds.
+    public init(
+        embed: @escaping @Sendable (String) -> [Float], dimensions: Int, verifier: Verifier,
+        policy: SemanticCachePolicy = SemanticCachePolicy(),
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.embed = embed
+        self.verifier = verifier
+        self.policy = policy
+        self.now = now
+        self.state = Mutex(
+            State(index: FlatVectorIndex(dimensions: dimensions), entries: LRUTable(capacity: policy.maxEntries)))
+    }
+
+    /// Entries held.
+    public var count: Int { state.withLock { $0.entries.count } }
+
+    /// The text a request is matched on: its last user turn, whitespace-collapsed; `nil` when ineligible.
+    public func queryText(_ request: ChatRequest) -> String? {
+        guard !request.hasImages, !request.hasAudio, (request.n ?? 1) == 1 else { return nil }
+        guard (request.temperature ?? policy.assumedTemperature) <= policy.maxTemperature else { return nil }
+        guard let last = request.messages.lastIndex(where: { $0.role == .user }) else { return nil }
+        let earlierTurns = request.messages[..<last].contains { $0.role != .system && $0.role != .developer }
+        if earlierTurns && !policy.allowMultiTurn { return nil }
+        if request.messages[(last + 1)...].contains(where: { $0.role != .system }) { return nil }
+        let text = (request.messages[last].content?.text ?? "").split(whereSeparator: \.isWhitespace)
+            .joined(separator: " ")
+        return text.isEmpty ? nil : text
+    }
+
+    /// The best verified cached answer for a request, or `nil`.
+    ///
+    /// - Parameters:
+    ///   - request: The incoming request.
+    ///   - tenant: Its tenant.
+    /// - Returns: The hit, with the cosine and the verifier's probability.
+    public func lookup(_ request: ChatRequest, tenant: String) -> SemanticHit? {
+        guard let text = queryText(request) else { return nil }
+        let scope = SemanticScope(tenant: tenant, request: request)
+        let vector = embed(text)
+        let time = now()
+        return state.withLock { state in
+            var best: SemanticHit?
+            for match in state.index.search(vector, scope: scope, k: policy.candidates)
+            where match.score >= verifier.minimumCosine {
+                guard let entry = state.entries.peek(match.id) else { continue }
+                guard entry.expiresAt > time else {
+                    state.entries.remove(match.id)
+                    state.index.remove(id: match.id, scope: entry.scope)
+                    continue
+                }
+                let probability = verifier.probability(vector, entry.vector, textA: text, textB: entry.text)
+                if probability >= verifier.threshold, probability > (best?.probability ?? 0) {
+                    best = SemanticHit(
+                        response: entry.response, cachedText: entry.text, similarity: match.score,
+                        probability: probability)
+                    _ = state.entries.get(match.id)
+                }
+            }
+            return best
+        }
+    }
+
+    /// Stores the answer to an eligible request.
+    ///
+    /// - Parameters:
+    ///   - response: The complete answer.
+    ///   - request: The request it answered.
+    ///   - tenant: Its tenant.
+    ///   - ttl: Seconds to live; `nil` uses the policy's default.
+    /// - Returns: The stored record (to persist), or `nil` when the request is ineligible.
+    @discardableResult
+    public func store(_ response: ChatResponse, for request: ChatRequest, tenant: String, ttl: Double? = nil)
+        -> SemanticCacheRecord?
+    {
+        guard let text = queryText(request) else { return nil }
+        let lifetime = ttl ?? policy.defaultTTL
+        guard lifetime > 0 else { return nil }
+        let scope = SemanticScope(tenant: tenant, request: request)
+        let vector = embed(text)
+        let entry = Entry(scope: scope, text: text, vector: vector, response: response, expiresAt: now() + lifetime)
+        insert(entry)
+        return SemanticCacheRecord(
+            scope: scope, text: text, vector: vector, response: response, expiresAt: entry.expiresAt)
+    }
+
+    func insert(_ entry: Entry) {
+        state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            if let evicted = state.entries.set(entry, for: id) {
+                state.index.remove(id: evicted.key, scope: evicted.value.scope)
+            }
+            state.index.insert(id: id, vector: entry.vector, scope: entry.scope)
+        }
+    }
+}
+
+/// A semantic cache hit.
+public struct SemanticHit: Sendable {
+    /// The cached answer.
+    public var response: ChatResponse
+    /// The cached request's matched text.
+    public var cachedText: String
+    /// Cosine between the two texts' embeddings.
+    public var similarity: Float
+    /// The verifier's probability that both ask the same thing.
+    public var probability: Float
+}

@@ -1,0 +1,28 @@
+/// When the semantic cache may answer, and how much it keeps.
+public struct SemanticCachePolicy: Sendable, Hashable {
+    /// Requests with a higher `temperature` never get a semantic hit (nor are stored). Default `1.0`.
+    public var maxTemperature: Double
+    /// The temperature assumed when a request sets none (the OpenAI default, `1.0`).
+    public var assumedTemperature: Double
+    /// Whether conversations with earlier turns may hit; their earlier turns must then match exactly. Default off.
+    public var allowMultiTurn: Bool
+    /// Stage-1 candidates handed to the verifier.
+    public var candidates: Int
+    /// Most entries kept; least recently used go first.
+    public var maxEntries: Int
+    /// Seconds an entry lives when the caller gives no TTL.
+    public var defaultTTL: Double
+
+    /// Creates a policy.
+    public init(
+        maxTemperature: Double = 1.0, assumedTemperature: Double = 1.0, allowMultiTurn: Bool = false,
+        candidates: Int = 4, maxEntries: Int = 50_000, defaultTTL: Double = 3600
+    ) {
+        self.maxTemperature = maxTemperature
+        self.assumedTemperature = assumedTemperature
+        self.allowMultiTurn = allowMultiTurn
+        self.candidates = candidates
+        self.maxEntries = maxEntries
+        self.defaultTTL = defaultTTL
+    }
+}

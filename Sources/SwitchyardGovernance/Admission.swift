@@ -1,0 +1,113 @@
+import Foundation
+import SwitchyardCore
+
+/// What the governor needs to know about a request before the upstream call.
+public struct AdmissionRequest: Sendable {
+    /// The public model name requested.
+    public var model: String
+    /// The chosen deployment's region.
+    public var region: String?
+    /// The chosen deployment's price, for the estimate.
+    public var pricing: ModelPricing?
+    /// Estimated prompt tokens.
+    public var estimatedPromptTokens: Int
+    /// Estimated completion tokens (`max_tokens`, or a default).
+    public var estimatedCompletionTokens: Int
+
+    /// Creates a request description.
+    public init(
+        model: String, region: String?, pricing: ModelPricing?, estimatedPromptTokens: Int,
+        estimatedCompletionTokens: Int
+    ) {
+        self.model = model
+        self.region = region
+        self.pricing = pricing
+        self.estimatedPromptTokens = estimatedPromptTokens
+        self.estimatedCompletionTokens = estimatedCompletionTokens
+    }
+
+    /// Describes a chat request served by `deployment`, estimating tokens from the text (4 characters a token)
+    /// and the completion from `max_completion_tokens`/`max_tokens`, else `defaultCompletionTokens`.
+    public init(
+        chat: ChatRequest, deployment: Deployment, pricing catalogue: PricingCatalogue = PricingCatalogue(),
+        defaultCompletionTokens: Int = 512
+    ) {
+        var characters = 0
+        for message in chat.messages {
+            characters += 16 + (message.content?.text.utf8.count ?? 0)
+        }
+        self.init(
+            model: chat.model, region: deployment.region, pricing: catalogue.price(for: deployment),
+            estimatedPromptTokens: characters / 4 + 1,
+            estimatedCompletionTokens: (chat.effectiveMaxTokens ?? defaultCompletionTokens) * max(1, chat.n ?? 1))
+    }
+}
+
+/// An admitted request: hand it back to ``Governor/complete(_:_:)`` exactly once, success or failure.
+public struct Admission: Sendable {
+    /// Who is calling.
+    public var identity: Identity
+    /// The public model requested.
+    public var model: String
+    /// The budget hold.
+    public var reservation: BudgetTracker.Reservation
+    /// The budgets that applied.
+    public var limits: [BudgetTracker.Limit]
+    /// The rate-limit buckets taken.
+    public var buckets: [RateLimitBucket]
+    /// Tokens taken from the token buckets.
+    public var estimatedTokens: Int
+    /// The `x-ratelimit-*` state.
+    public var rateLimitStatus: RateLimitStatus
+    /// When admission happened.
+    public var startedAt: Date
+
+    /// The cheaper public model to serve instead (a hard budget with a downgrade was reached), if any.
+    public var downgradeModel: String? { reservation.downgradeModel }
+
+    /// Headers for the response: `x-ratelimit-*`, and `x-switchyard-budget-downgrade` when downgraded.
+    public var headers: [(String, String)] {
+        var headers = rateLimitStatus.headers
+        if let downgradeModel { headers.append(("x-switchyard-budget-downgrade", downgradeModel)) }
+        return headers
+    }
+}
+
+/// How an admitted request ended.
+public struct RequestOutcome: Sendable {
+    /// The gateway's request id.
+    public var requestID: String
+    /// The public model actually served (after a downgrade); defaults to the admitted one.
+    public var model: String?
+    /// The deployment that served it, if one was called.
+    public var deployment: Deployment?
+    /// The upstream's usage; `nil` when the call failed before any.
+    public var usage: Usage?
+    /// The HTTP status returned.
+    public var status: Int
+    /// The error code, when it failed.
+    public var errorCode: String?
+    /// Milliseconds to the first streamed event.
+    public var timeToFirstTokenMilliseconds: Double?
+    /// Whether a cache answered.
+    public var cacheHit: Bool
+    /// When the response finished (default: now).
+    public var finishedAt: Date?
+
+    /// Creates an outcome.
+    public init(
+        requestID: String, model: String? = nil, deployment: Deployment?, usage: Usage?, status: Int = 200,
+        errorCode: String? = nil, timeToFirstTokenMilliseconds: Double? = nil, cacheHit: Bool = false,
+        finishedAt: Date? = nil
+    ) {
+        self.requestID = requestID
+        self.model = model
+        self.deployment = deployment
+        self.usage = usage
+        self.status = status
+        self.errorCode = errorCode
+        self.timeToFirstTokenMilliseconds = timeToFirstTokenMilliseconds
+        self.cacheHit = cacheHit
+        self.finishedAt = finishedAt
+    }
+}

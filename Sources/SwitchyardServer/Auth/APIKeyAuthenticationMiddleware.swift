@@ -1,0 +1,49 @@
+import HTTPTypes
+public import Hummingbird
+public import SwitchyardGovernance
+
+/// Authenticates `/v1/*` requests by virtual key (`Authorization: Bearer sk-sy-…` or `x-api-key`) and puts the
+/// ``Identity`` on the context. Refusals are 401 with distinct codes (`missing_api_key`, `malformed_api_key`,
+/// `invalid_api_key`, `api_key_disabled`, `api_key_expired`) and name nothing of any tenant.
+///
+/// Reads only the in-memory ``PolicyCache``: no database round trip per request.
+public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: RouterMiddleware {
+    let authenticator: Authenticator
+    let exemptPaths: Set<String>
+
+    /// Creates the middleware.
+    ///
+    /// - Parameters:
+    ///   - authenticator: Checks keys against the cache.
+    ///   - exemptPaths: Paths served without a key (e.g. `/healthz`, `/readyz`).
+    public init(authenticator: Authenticator, exemptPaths: Set<String> = ["/healthz", "/readyz"]) {
+        self.authenticator = authenticator
+        self.exemptPaths = exemptPaths
+    }
+
+    /// Authenticates, then calls the next responder; answers 401 itself on failure.
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if exemptPaths.contains(request.uri.path) || request.uri.path.hasPrefix("/admin/") {
+            return try await next(request, context)
+        }
+        let authorization = request.headers[.authorization]
+        let apiKey = request.headers[.xAPIKey]
+        let authenticator = self.authenticator
+        let result = Result { () throws(GovernanceError) -> Identity in
+            try authenticator.authenticate(authorization: authorization, apiKey: apiKey)
+        }
+        var context = context
+        switch result {
+        case .success(let identity): context.identity = identity
+        case .failure(let error): return error.response()
+        }
+        return try await next(request, context)
+    }
+}
+
+extension HTTPField.Name {
+    /// `x-api-key`.
+    static let xAPIKey = Self("x-api-key")!
+}

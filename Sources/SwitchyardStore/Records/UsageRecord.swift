@@ -1,0 +1,127 @@
+import Foundation
+
+/// One request in the usage ledger.
+public struct UsageRecord: Sendable, Hashable, Codable {
+    /// When the request started.
+    public var time: Date
+    /// The gateway's request id.
+    public var requestID: String
+    /// The tenant billed, if the request was authenticated.
+    public var tenantID: String?
+    /// The team billed, if any.
+    public var teamID: String?
+    /// The key's identifier, if any.
+    public var keyID: String?
+    /// The key's display prefix, if any.
+    public var keyPrefix: String?
+    /// The public model name served.
+    public var model: String
+    /// The deployment that served it.
+    public var deployment: String?
+    /// The deployment's region.
+    public var region: String?
+    /// Input tokens, cached ones included.
+    public var promptTokens: Int
+    /// Output tokens, reasoning included.
+    public var completionTokens: Int
+    /// Input tokens read from the provider's cache.
+    public var cachedPromptTokens: Int
+    /// Input tokens written to the provider's cache.
+    public var cacheCreationTokens: Int
+    /// Output tokens spent on reasoning.
+    public var reasoningTokens: Int
+    /// The cost in US dollars.
+    public var cost: Double
+    /// Total latency in milliseconds.
+    public var latencyMilliseconds: Double
+    /// Time to the first streamed token in milliseconds, for streams.
+    public var timeToFirstTokenMilliseconds: Double?
+    /// The HTTP status returned to the client.
+    public var status: Int
+    /// The gateway error code, when the request failed.
+    public var errorCode: String?
+    /// Whether the answer came from a cache.
+    public var cacheHit: Bool
+
+    /// Creates a usage record.
+    public init(
+        time: Date, requestID: String, tenantID: String? = nil, teamID: String? = nil, keyID: String? = nil,
+        keyPrefix: String? = nil, model: String, deployment: String? = nil, region: String? = nil,
+        promptTokens: Int = 0, completionTokens: Int = 0, cachedPromptTokens: Int = 0, cacheCreationTokens: Int = 0,
+        reasoningTokens: Int = 0, cost: Double = 0, latencyMilliseconds: Double = 0,
+        timeToFirstTokenMilliseconds: Double? = nil, status: Int = 200, errorCode: String? = nil, cacheHit: Bool = false
+    ) {
+        self.time = time
+        self.requestID = requestID
+        self.tenantID = tenantID
+        self.teamID = teamID
+        self.keyID = keyID
+        self.keyPrefix = keyPrefix
+        self.model = model
+        self.deployment = deployment
+        self.region = region
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
+        self.cacheCreationTokens = cacheCreationTokens
+        self.reasoningTokens = reasoningTokens
+        self.cost = cost
+        self.latencyMilliseconds = latencyMilliseconds
+        self.timeToFirstTokenMilliseconds = timeToFirstTokenMilliseconds
+        self.status = status
+        self.errorCode = errorCode
+        self.cacheHit = cacheHit
+    }
+}
+
+/// Which usage records a query covers.
+public struct UsageQuery: Sendable, Hashable {
+    /// Only this tenant's records; `nil` is every tenant (master key only).
+    public var tenantID: String?
+    /// Records at or after this time.
+    public var from: Date?
+    /// Records before this time.
+    public var to: Date?
+
+    /// Creates a query.
+    public init(tenantID: String? = nil, from: Date? = nil, to: Date? = nil) {
+        self.tenantID = tenantID
+        self.from = from
+        self.to = to
+    }
+}
+
+/// What usage is summed by.
+public enum UsageGrouping: String, Sendable, Hashable, CaseIterable {
+    /// One row per tenant.
+    case tenant
+    /// One row per team.
+    case team
+    /// One row per key (by key id).
+    case key
+    /// One row per public model.
+    case model
+}
+
+/// One row of a usage summary.
+public struct UsageGroup: Sendable, Hashable, Codable {
+    /// The group's value (tenant id, team id, key id or model); empty when the field was unset.
+    public var group: String
+    /// Requests counted.
+    public var requests: Int
+    /// Prompt tokens.
+    public var promptTokens: Int
+    /// Completion tokens.
+    public var completionTokens: Int
+    /// Cost in US dollars.
+    public var cost: Double
+
+    /// Creates a row.
+    public init(group: String, requests: Int, promptTokens: Int, completionTokens: Int, cost: Double) {
+        self.group = group
+        self.requests = requests
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cost = cost
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+extension SQLStore {
+    static let usageColumns = """
+        time, request_id, tenant_id, team_id, key_id, key_prefix, model, deployment, region, prompt_tokens, \
+        completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, \
+        error_code, cache_hit
+        """
+    static let usageColumnCount = 20
+
+    /// See ``Store/appendUsage(_:)``. Writes multi-row `INSERT`s, as many rows per statement as the backend allows.
+    public func appendUsage(_ records: [UsageRecord]) async throws {
+        guard !records.isEmpty else { return }
+        let perStatement = min(500, driver.dialect.maxBinds / Self.usageColumnCount)
+        let row = "(" + Array(repeating: "?", count: Self.usageColumnCount).joined(separator: ",") + ")"
+        try await driver.transaction { db in
+            var start = 0
+            while start < records.count {
+                let chunk = records[start..<min(start + perStatement, records.count)]
+                var binds: [SQLValue] = []
+                binds.reserveCapacity(chunk.count * Self.usageColumnCount)
+                for record in chunk { Self.appendBinds(for: record, to: &binds) }
+                let values = Array(repeating: row, count: chunk.count).joined(separator: ",")
+                try await db.execute("INSERT INTO usage_records (\(Self.usageColumns)) VALUES \(values)", binds)
+                start += chunk.count
+            }
+        }
+    }
+
+    /// See ``Store/usageRecords(_:)``.
+    public func usageRecords(_ query: UsageQuery) async throws -> [UsageRecord] {
+        let (filter, binds) = Self.filter(query)
+        return try await driver.query(
+            "SELECT \(Self.usageColumns) FROM usage_records\(filter) ORDER BY time, request_id", binds
+        ).map(Self.usage(from:))
+    }
+
+    /// See ``Store/usageCount(_:)``.
+    public func usageCount(_ query: UsageQuery) async throws -> Int {
+        let (filter, binds) = Self.filter(query)
+        return try await driver.query("SELECT COUNT(*) FROM usage_records\(filter)", binds).first?.int(0) ?? 0
+    }
+
+    /// See ``Store/usageSummary(_:groupBy:)``.
+    public func usageSummary(_ query: UsageQuery, groupBy: UsageGrouping) async throws -> [UsageGroup] {
+        let column =
+            switch groupBy {
+            case .tenant: "tenant_id"
+            case .team: "team_id"
+            case .key: "key_id"
+            case .model: "model"
+            }
+        let (filter, binds) = Self.filter(query)
+        let rows = try await driver.query(
+            """
+            SELECT COALESCE(\(column), ''), COUNT(*), CAST(COALESCE(SUM(prompt_tokens), 0) AS BIGINT),
+                CAST(COALESCE(SUM(completion_tokens), 0) AS BIGINT), COALESCE(SUM(cost), 0)
+            FROM usage_records\(filter) GROUP BY COALESCE(\(column), '') ORDER BY 5 DESC, 1
+            """, binds)
+        return rows.map { row in
+            UsageGroup(
+                group: row.string(0) ?? "", requests: row.int(1) ?? 0, promptTokens: row.int(2) ?? 0,
+                completionTokens: row.int(3) ?? 0, cost: row.double(4) ?? 0)
+        }
+    }
+
+    // MARK: Budget counters
+
+    /// See ``Store/addBudgetSpend(_:)``.
+    public func addBudgetSpend(_ deltas: [BudgetCounter]) async throws {
+        guard !deltas.isEmpty else { return }
+        try await driver.transaction { db in
+            for delta in deltas {
+                try await db.execute(
+                    """
+                    INSERT INTO budget_counters (scope, scope_id, period, spent) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (scope, scope_id, period) DO UPDATE SET spent = budget_counters.spent + excluded.spent
+                    """, [.text(delta.scope), .text(delta.scopeID), .text(delta.period), .double(delta.spent)])
+            }
+        }
+    }
+
+    /// See ``Store/budgetCounters(periods:)``.
+    public func budgetCounters(periods: Set<String>?) async throws -> [BudgetCounter] {
+        var sql = "SELECT scope, scope_id, period, spent FROM budget_counters"
+        var binds: [SQLValue] = []
+        if let periods {
+            guard !periods.isEmpty else { return [] }
+            sql += " WHERE period IN (" + Array(repeating: "?", count: periods.count).joined(separator: ", ") + ")"
+            binds = periods.sorted().map { .text($0) }
+        }
+        return try await driver.query(sql + " ORDER BY scope, scope_id, period", binds).map { row in
+            BudgetCounter(
+                scope: try row.requiredString(0), scopeID: try row.requiredString(1),
+                period: try row.requiredString(2), spent: row.double(3) ?? 0)
+        }
+    }
+
+    // MARK: Helpers
+
+    static func filter(_ query: UsageQuery) -> (String, [SQLValue]) {
+        var clauses: [String] = []
+        var binds: [SQLValue] = []
+        if let tenantID = query.tenantID {
+            clauses.append("tenant_id = ?")
+            binds.append(.text(tenantID))
+        }
+        if let from = query.from {
+            clauses.append("time >= ?")
+            binds.append(SQLValue(from))
+        }
+        if let to = query.to {
+            clauses.append("time < ?")
+            binds.append(SQLValue(to))
+        }
+        return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), binds)
+    }
+
+    static func appendBinds(for record: UsageRecord, to binds: inout [SQLValue]) {
+        binds.append(SQLValue(record.time))
+        binds.append(.text(record.requestID))
+        binds.append(SQLValue(record.tenantID))
+        binds.append(SQLValue(record.teamID))
+        binds.append(SQLValue(record.keyID))
+        binds.append(SQLValue(record.keyPrefix))
+        binds.append(.text(record.model))
+        binds.append(SQLValue(record.deployment))
+        binds.append(SQLValue(record.region))
+        binds.append(.int(Int64(record.promptTokens)))
+        binds.append(.int(Int64(record.completionTokens)))
+        binds.append(.int(Int64(record.cachedPromptTokens)))
+        binds.append(.int(Int64(record.cacheCreationTokens)))
+        binds.append(.int(Int64(record.reasoningTokens)))
+        binds.append(.double(record.cost))
+        binds.append(.double(record.latencyMilliseconds))
+        binds.append(SQLValue(record.timeToFirstTokenMilliseconds))
+        binds.append(.int(Int64(record.status)))
+        binds.append(SQLValue(record.errorCode))
+        binds.append(SQLValue(record.cacheHit))
+    }
+
+    static func usage(from row: SQLRow) throws -> UsageRecord {
+        UsageRecord(
+            time: row.date(0) ?? Date(timeIntervalSince1970: 0), requestID: try row.requiredString(1),
+            tenantID: row.string(2), teamID: row.string(3), keyID: row.string(4), keyPrefix: row.string(5),
+            model: try row.requiredString(6), deployment: row.string(7), region: row.string(8),
+            promptTokens: row.int(9) ?? 0, completionTokens: row.int(10) ?? 0, cachedPromptTokens: row.int(11) ?? 0,
+            cacheCreationTokens: row.int(12) ?? 0, reasoningTokens: row.int(13) ?? 0, cost: row.double(14) ?? 0,
+            latencyMilliseconds: row.double(15) ?? 0, timeToFirstTokenMilliseconds: row.double(16),
+            status: row.int(17) ?? 0, errorCode: row.string(18), cacheHit: row.bool(19))
+    }
+}

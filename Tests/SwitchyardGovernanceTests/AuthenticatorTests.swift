@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+@testable import SwitchyardGovernance
+
+@Suite struct AuthenticatorTests {
+    @Test func bearerAndXAPIKeyAuthenticate() throws {
+        let fixture = KeyFixture()
+        let secret = fixture.addKey(models: ["gpt-4o"])
+        let authenticator = Authenticator(cache: fixture.cache)
+        let viaBearer = try authenticator.authenticate(authorization: "Bearer \(secret)", apiKey: nil)
+        let viaHeader = try authenticator.authenticate(authorization: nil, apiKey: secret)
+        #expect(viaBearer == viaHeader)
+        #expect(viaBearer.tenantID == "ten_a")
+        #expect(viaBearer.teamID == "team_a")
+        #expect(viaBearer.allowedModels == ["gpt-4o"])
+    }
+
+    @Test func eachFailureHasItsOwnCodeAndLeaksNothing() {
+        let fixture = KeyFixture()
+        let disabled = fixture.addKey(id: "key_off", enabled: false)
+        let expired = fixture.addKey(id: "key_old", expiresAt: Date(timeIntervalSinceNow: -1))
+        let authenticator = Authenticator(cache: fixture.cache)
+        let cases: [(String?, String?, GovernanceError.Code)] = [
+            (nil, nil, .missingAPIKey), ("", "", .missingAPIKey), ("Bearer nonsense", nil, .malformedAPIKey),
+            ("Bearer " + APIKey.generate(), nil, .invalidAPIKey), (nil, disabled, .apiKeyDisabled),
+            ("Bearer \(expired)", nil, .apiKeyExpired),
+        ]
+        for (authorization, apiKey, expected) in cases {
+            #expect {
+                _ = try authenticator.authenticate(authorization: authorization, apiKey: apiKey)
+            } throws: { error in
+                guard let error = error as? GovernanceError else { return false }
+                return error.code == expected && error.code.httpStatus == 401 && !error.message.contains("ten_a")
+                    && !error.message.contains("key_")
+            }
+        }
+    }
+
+    @Test func adminNeedsTheMasterKeyOrTheAdminScope() throws {
+        let fixture = KeyFixture()
+        let admin = fixture.addKey(id: "key_admin", scopes: ["admin"])
+        let plain = fixture.addKey(id: "key_plain")
+        let authenticator = Authenticator(cache: fixture.cache, masterKey: "the-master-key")
+        #expect(try authenticator.authenticateAdmin(authorization: "Bearer the-master-key", apiKey: nil) == .master)
+        #expect(try authenticator.authenticateAdmin(authorization: nil, apiKey: admin).tenantID == "ten_a")
+        #expect(throws: GovernanceError(.insufficientScope, "This key may not use the admin API.")) {
+            try authenticator.authenticateAdmin(authorization: "Bearer \(plain)", apiKey: nil)
+        }
+        #expect(throws: GovernanceError.self) {
+            try authenticator.authenticateAdmin(authorization: "Bearer the-master-kez", apiKey: nil)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchyardStore
+import Testing
+
+@testable import SwitchyardGovernance
+
+@Suite struct UsageLedgerTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory
+            .appendingPathComponent("switchyard-ledger-\(UUID().uuidString)/switchyard.sqlite").path
+    }
+
+    static func record(_ index: Int) -> UsageRecord {
+        UsageRecord(
+            time: Date(), requestID: "req_\(index)", tenantID: "ten_a", keyID: "key_1", model: "gpt-4o",
+            promptTokens: 10, completionTokens: 5, cost: 0.001)
+    }
+
+    @Test func flushWritesBufferedRecordsAndBudgetDeltas() async throws {
+        let store = try await SQLStore.sqlite(path: Self.temporaryPath())
+        try await store.migrate()
+        let budgets = BudgetTracker()
+        let ledger = UsageLedger(store: store, budgets: budgets)
+        for index in 0..<2_500 { ledger.record(Self.record(index)) }
+        let reservation = try budgets.reserve([], scopes: [BudgetScope(.key, "key_1")], estimate: 1)
+        _ = budgets.settle(reservation, actualCost: 0.5, limits: [])
+        #expect(ledger.pendingCount == 2_500)
+        #expect(try await ledger.flush() == 2_500)
+        #expect(ledger.pendingCount == 0)
+        #expect(try await store.usageCount(UsageQuery()) == 2_500)
+        #expect(try await store.budgetCounters(periods: ["total"]).first?.spent == 0.5)
+        try await store.close()
+    }
+
+    @Test func aFailedFlushKeepsEverythingForTheNextOne() async throws {
+        let store = try await SQLStore.sqlite(path: Self.temporaryPath())  // not migrated: writes fail
+        let ledger = UsageLedger(store: store)
+        for index in 0..<10 { ledger.record(Self.record(index)) }
+        await #expect(throws: (any Error).self) { try await ledger.flush() }
+        #expect(ledger.pendingCount == 10)
+        try await store.migrate()
+        #expect(try await ledger.flush() == 10)
+        try await store.close()
+    }
+
+    /// Requests keep arriving while the process is told to stop: every record served must be in the database.
+    @Test func gracefulShutdownUnderLoadLosesNothing() async throws {
+        let path = Self.temporaryPath()
+        let store = try await SQLStore.sqlite(path: path)
+        try await store.migrate()
+        let ledger = UsageLedger(store: store)
+        let logger = Logger(label: "test")
+        let service = UsageLedgerService(ledger: ledger, interval: .milliseconds(20), logger: logger)
+        // Store first, ledger second: the ledger stops (and drains) before the store closes.
+        let group = ServiceGroup(configuration: .init(services: [store, service], logger: logger))
+        let served = try await withThrowingTaskGroup(of: Int.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return 0
+            }
+            // Four "request handlers" writing records as fast as they can for a while.
+            for worker in 0..<4 {
+                tasks.addTask {
+                    var count = 0
+                    for index in 0..<5_000 {
+                        ledger.record(Self.record(worker * 10_000 + index))
+                        count += 1
+                        if index % 500 == 0 { await Task.yield() }
+                    }
+                    return count
+                }
+            }
+            var total = 0
+            for _ in 0..<4 { total += try await tasks.next() ?? 0 }
+            // The HTTP server would have drained its requests here; now the rest of the group stops.
+            await group.triggerGracefulShutdown()
+            _ = try await tasks.next()
+            return total
+        }
+        #expect(served == 20_000)
+        let reopened = try await SQLStore.sqlite(path: path)
+        #expect(try await reopened.usageCount(UsageQuery()) == served)
+        try await reopened.close()
+    }
+}
