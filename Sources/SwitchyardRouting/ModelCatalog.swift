@@ -2,8 +2,7 @@ public import SwitchyardCore
 
 /// The public model table: resolves the name a client sends to the deployments that can serve it.
 ///
-/// Immutable and shared by every request. Routing strategies (weighted, lowest latency, fallbacks) build on it in
-/// this module; today the first deployment of a model serves it.
+/// Immutable and shared by every request; ``RoutingEngine`` chooses among a model's deployments.
 public struct ModelCatalog: Sendable {
     private let models: [String: ModelDefinition]
     /// The models in configuration order.
@@ -25,16 +24,5 @@ public struct ModelCatalog: Sendable {
             throw GatewayError(.modelNotFound, "The model '\(name)' does not exist.", param: "model")
         }
         return model
-    }
-
-    /// The deployment that serves a request for a model.
-    ///
-    /// - Throws: ``GatewayError`` `model_not_found`.
-    public func deployment(for name: String) throws -> Deployment {
-        let model = try model(named: name)
-        guard let first = model.deployments.first else {
-            throw GatewayError(.modelNotFound, "The model '\(name)' has no deployment.", param: "model")
-        }
-        return first
     }
 }

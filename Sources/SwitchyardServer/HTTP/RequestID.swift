@@ -31,7 +31,6 @@ extension HTTPField.Name {
     static let switchyardDeployment = Self("x-switchyard-deployment")!
     static let switchyardDroppedParams = Self("x-switchyard-dropped-params")!
     static let switchyardRegion = Self("x-switchyard-region")!
-    static let switchyardRegionUsed = Self("x-switchyard-region")!
     static let switchyardStrategy = Self("x-switchyard-strategy")!
     static let switchyardAttempts = Self("x-switchyard-attempts")!
     static let switchyardRouteReason = Self("x-switchyard-route-reason")!

@@ -33,23 +33,27 @@ struct ChatCompletionsHandler: Sendable {
         ) { deployment, _ in
             let prepared = try prepare(chat, for: deployment)
             let answer = try await registry.provider(for: deployment.provider).complete(prepared.request, deployment: deployment)
-            return Prepared(request: prepared.request, dropped: prepared.dropped, answer: answer)
+            return Answered(answer: answer, dropped: prepared.dropped)
         }
         engine.decisions.record(routed.decision)
         var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers[.contentType] = "application/json"
-        let answer = completed(routed.value.answer ?? ChatResponse(id: "", created: 0, model: "", choices: [], usage: nil),
-                               requestID: context.requestID)
+        let answer = completed(routed.value.answer, requestID: context.requestID)
         let body = try JSONEncoder().encodeAsByteBuffer(answer, allocator: ByteBufferAllocator())
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
-    /// A request adapted to one deployment, and what that provider answered.
+    /// A request adapted to one deployment, with the parameters dropped for it.
     struct Prepared: Sendable {
         var request: ChatRequest
         var dropped: [String]
-        var answer: ChatResponse?
+    }
+
+    /// A deployment's answer, with the parameters dropped for it.
+    struct Answered: Sendable {
+        var answer: ChatResponse
+        var dropped: [String]
     }
 
     /// Applies the deployment's parameter policy: reject what the provider cannot honour, or drop and report it.
@@ -81,7 +85,7 @@ struct ChatCompletionsHandler: Sendable {
         headers[.switchyardProvider] = deployment.provider.name
         headers[.switchyardUpstreamModel] = deployment.upstreamModel
         headers[.switchyardDeployment] = deployment.id
-        if let region = deployment.region { headers[.switchyardRegionUsed] = region }
+        if let region = deployment.region { headers[.switchyardRegion] = region }
         if let decision {
             headers[.switchyardAttempts] = String(decision.attempts.count)
             headers[.switchyardRouteReason] = String(decision.reason.unicodeScalars.filter(\.isASCII).prefix(200))

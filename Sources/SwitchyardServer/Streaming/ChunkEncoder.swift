@@ -69,9 +69,6 @@ struct ChunkEncoder: Sendable {
         return buffer
     }
 
-    /// The usage recorded so far.
-    var recordedUsage: Usage? { usage }
-
     private mutating func withRole(_ choice: Int, _ delta: Delta) -> Delta {
         guard !rolesSent.contains(choice) else { return delta }
         rolesSent.insert(choice)
