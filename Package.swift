@@ -96,6 +96,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "SwitchyardStore",
                 "SwitchyardGovernance",
+                "SwitchyardCache",
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -107,6 +108,8 @@ let package = Package(
                 "SwitchyardServer",
                 "SwitchyardProviders",
                 "SwitchyardCache",
+                "SwitchyardGovernance",
+                "SwitchyardStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

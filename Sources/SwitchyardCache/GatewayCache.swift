@@ -15,14 +15,22 @@ import SwitchyardCore
 /// ```
 public final class GatewayCache: Sendable {
     /// The exact cache.
-    public let exact: any ResponseCache
+    public let exact: (any ResponseCache)?
     /// The semantic cache, if enabled.
     public let semantic: SemanticCache?
+    /// Where semantic entries are kept across restarts, if anywhere.
+    public let persistence: SQLiteSemanticCacheStore?
 
     /// Creates the facade.
-    public init(exact: any ResponseCache, semantic: SemanticCache?) {
+    ///
+    /// - Parameters:
+    ///   - exact: The exact cache; `nil` turns the exact stage off.
+    ///   - semantic: The semantic cache; `nil` turns the semantic stage off.
+    ///   - persistence: Where new semantic entries are written, if anywhere.
+    public init(exact: (any ResponseCache)?, semantic: SemanticCache?, persistence: SQLiteSemanticCacheStore? = nil) {
         self.exact = exact
         self.semantic = semantic
+        self.persistence = persistence
     }
 
     /// Looks a request up, exact key first.
@@ -33,7 +41,7 @@ public final class GatewayCache: Sendable {
     ///   - control: Per-request controls; `noCache` returns ``CacheLookup/miss`` without reading.
     public func lookup(_ request: ChatRequest, tenant: String, control: CacheControl) async -> CacheLookup {
         guard !control.noCache else { return .miss }
-        if let cached = await exact.get(CacheKey(tenant: tenant, request: request)) {
+        if let exact, let cached = await exact.get(CacheKey(tenant: tenant, request: request)) {
             return .hit(cached.response)
         }
         if let hit = semantic?.lookup(request, tenant: tenant) { return .semanticHit(hit) }
@@ -49,8 +57,10 @@ public final class GatewayCache: Sendable {
     ///   - control: Per-request controls (`noStore`, `ttl`).
     public func store(_ response: ChatResponse, for request: ChatRequest, tenant: String, control: CacheControl) async {
         guard !control.noStore else { return }
-        await exact.put(response, for: CacheKey(tenant: tenant, request: request), ttl: control.ttl)
-        semantic?.store(response, for: request, tenant: tenant, ttl: control.ttl)
+        await exact?.put(response, for: CacheKey(tenant: tenant, request: request), ttl: control.ttl)
+        if let record = semantic?.store(response, for: request, tenant: tenant, ttl: control.ttl), let persistence {
+            try? await persistence.save(record)
+        }
     }
 }
 

@@ -42,6 +42,10 @@ extension GatewayConfiguration {
             origin = "embedded default (no provider keys found: serving the built-in simulator)"
         }
         var configuration = GatewayConfiguration(providers: providers, models: models, origin: origin)
+        if let masterKey = environment["SWITCHYARD_MASTER_KEY"], !masterKey.isEmpty {
+            configuration.governance.masterKey = Secret(masterKey)
+            configuration.governance.requireKeys = true
+        }
         configuration.addBuiltInModels()
         return configuration
     }

@@ -48,10 +48,17 @@ struct ConfigReader {
         var providers: [String: ProviderEndpoint] = [:]
         var modelNodes: [ConfigNode] = []
         var routing = RoutingSettings()
-        for (key, node) in try root.mapping(allowing: ["server", "providers", "models", "routing"]) {
+        var governance = GovernanceConfiguration()
+        var cache = CacheConfiguration()
+        let sections: Set<String> = ["server", "providers", "models", "routing", "admin", "store", "governance", "cache"]
+        for (key, node) in try root.mapping(allowing: sections) {
             switch key {
             case "server": server = try readServer(node)
             case "routing": routing = try readRouting(node)
+            case "admin": try readAdmin(node, into: &governance)
+            case "store": try readStore(node, into: &governance)
+            case "governance": try readGovernance(node, into: &governance)
+            case "cache": cache = try readCache(node)
             case "providers":
                 for (name, providerNode) in try node.entries() {
                     providers[name] = try readProvider(name: name, providerNode)
@@ -73,6 +80,8 @@ struct ConfigReader {
         }
         var configuration = GatewayConfiguration(server: server, providers: providers, models: models, origin: origin)
         configuration.routing = routing
+        configuration.governance = governance
+        configuration.cache = cache
         configuration.addBuiltInModels()
         return configuration
     }

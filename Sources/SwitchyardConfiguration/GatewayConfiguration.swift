@@ -15,6 +15,10 @@ public struct GatewayConfiguration: Sendable {
     public var origin: String
     /// Gateway-wide routing settings (`routing:`).
     public var routing = RoutingSettings()
+    /// Keys, store and ledger (`admin:`, `store:`, `governance:`).
+    public var governance = GovernanceConfiguration()
+    /// The response cache (`cache:`).
+    public var cache = CacheConfiguration()
 
     /// Creates a configuration.
     public init(

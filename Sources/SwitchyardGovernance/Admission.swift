@@ -26,19 +26,16 @@ public struct AdmissionRequest: Sendable {
         self.estimatedCompletionTokens = estimatedCompletionTokens
     }
 
-    /// Describes a chat request served by `deployment`, estimating tokens from the text (4 characters a token)
-    /// and the completion from `max_completion_tokens`/`max_tokens`, else `defaultCompletionTokens`.
+    /// Describes a chat request served by `deployment`, estimating the prompt with
+    /// ``SwitchyardCore/ChatRequest/estimatedPromptTokens`` (the same estimate routing uses) and the completion
+    /// from `max_completion_tokens`/`max_tokens`, else `defaultCompletionTokens`.
     public init(
         chat: ChatRequest, deployment: Deployment, pricing catalogue: PricingCatalogue = PricingCatalogue(),
         defaultCompletionTokens: Int = 512
     ) {
-        var characters = 0
-        for message in chat.messages {
-            characters += 16 + (message.content?.text.utf8.count ?? 0)
-        }
         self.init(
             model: chat.model, region: deployment.region, pricing: catalogue.price(for: deployment),
-            estimatedPromptTokens: characters / 4 + 1,
+            estimatedPromptTokens: chat.estimatedPromptTokens,
             estimatedCompletionTokens: (chat.effectiveMaxTokens ?? defaultCompletionTokens) * max(1, chat.n ?? 1))
     }
 }
@@ -91,6 +88,8 @@ public struct RequestOutcome: Sendable {
     public var timeToFirstTokenMilliseconds: Double?
     /// Whether a cache answered.
     public var cacheHit: Bool
+    /// For a cache hit: the deployment and usage of the answer that was cached, priced to record the money saved.
+    public var savedFrom: (deployment: Deployment, usage: Usage)?
     /// When the response finished (default: now).
     public var finishedAt: Date?
 
@@ -98,7 +97,7 @@ public struct RequestOutcome: Sendable {
     public init(
         requestID: String, model: String? = nil, deployment: Deployment?, usage: Usage?, status: Int = 200,
         errorCode: String? = nil, timeToFirstTokenMilliseconds: Double? = nil, cacheHit: Bool = false,
-        finishedAt: Date? = nil
+        savedFrom: (deployment: Deployment, usage: Usage)? = nil, finishedAt: Date? = nil
     ) {
         self.requestID = requestID
         self.model = model
@@ -108,6 +107,7 @@ public struct RequestOutcome: Sendable {
         self.errorCode = errorCode
         self.timeToFirstTokenMilliseconds = timeToFirstTokenMilliseconds
         self.cacheHit = cacheHit
+        self.savedFrom = savedFrom
         self.finishedAt = finishedAt
     }
 }

@@ -104,6 +104,7 @@ public struct Governor: Sendable {
         await limiter.adjust(admission.buckets, tokenDelta: tokens - admission.estimatedTokens)
         let usage = outcome.usage ?? Usage()
         let finished = outcome.finishedAt ?? Date()
+        let saved = outcome.savedFrom.map { pricing.price(for: $0.deployment)?.cost(of: $0.usage) ?? 0 } ?? 0
         ledger?.record(
             UsageRecord(
                 time: admission.startedAt, requestID: outcome.requestID, tenantID: admission.identity.tenantID,
@@ -115,7 +116,7 @@ public struct Governor: Sendable {
                 reasoningTokens: usage.reasoningTokens, cost: cost,
                 latencyMilliseconds: finished.timeIntervalSince(admission.startedAt) * 1000,
                 timeToFirstTokenMilliseconds: outcome.timeToFirstTokenMilliseconds, status: outcome.status,
-                errorCode: outcome.errorCode, cacheHit: outcome.cacheHit))
+                errorCode: outcome.errorCode, cacheHit: outcome.cacheHit, savedCost: saved))
     }
 
     static func scopes(of identity: Identity) -> [BudgetScope] {

@@ -5,6 +5,7 @@ public import NIOCore
 public import SwitchyardConfiguration
 public import SwitchyardProviders
 import SwitchyardCore
+import SwitchyardGovernance
 public import SwitchyardRouting
 
 /// Builds the gateway's Hummingbird application from a configuration.
@@ -22,16 +23,19 @@ public enum GatewayServer {
     ///   - configuration: The validated configuration.
     ///   - registry: Providers by wire protocol.
     ///   - logger: The access and error logger.
+    ///   - services: Governance and the response cache, when configured.
     ///   - readiness: Flipped to ready once the listener is up.
     ///   - onServerRunning: Called with the bound channel (tests learn the port from it).
     /// - Throws: If the static model list cannot be encoded.
     public static func makeApplication(
         configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger,
-        readiness: Readiness = Readiness(), clock: any MonotonicClock = SystemMonotonicClock(),
+        services: GatewayServices = GatewayServices(), readiness: Readiness = Readiness(),
+        clock: any MonotonicClock = SystemMonotonicClock(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = try makeRouter(
-            configuration: configuration, registry: registry, logger: logger, readiness: readiness, clock: clock)
+            configuration: configuration, registry: registry, logger: logger, readiness: readiness, clock: clock,
+            services: services)
         let responder = GatewayResponder(inner: router.buildResponder(), logger: logger)
         return Application(
             responder: responder,
@@ -47,19 +51,29 @@ public enum GatewayServer {
     /// Makes the router alone, for tests that drive it without sockets.
     public static func makeRouter(
         configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger, readiness: Readiness,
-        clock: any MonotonicClock = SystemMonotonicClock()
+        clock: any MonotonicClock = SystemMonotonicClock(), services: GatewayServices = GatewayServices()
     ) throws -> Router<GatewayRequestContext> {
         let catalog = ModelCatalog(models: configuration.models)
         let engine = makeEngine(configuration: configuration, catalog: catalog, clock: clock)
         let decoder = RequestBodyDecoder(maxBodyBytes: configuration.server.maxBodyBytes)
-        let chat = ChatCompletionsHandler(
+        var chat = ChatCompletionsHandler(
             engine: engine, registry: registry, bodyDecoder: decoder, listenerRegion: configuration.server.region,
             logger: logger)
+        chat.cache = services.cache
+        chat.governance = services.governance.map {
+            ChatGovernance(runtime: $0, defaultCompletionTokens: services.defaultCompletionTokens)
+        }
         let embeddings = EmbeddingsHandler(engine: engine, registry: registry, bodyDecoder: decoder)
         let routing = RoutingHandlers(engine: engine)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: ErrorMappingMiddleware())
+        if let governance = services.governance {
+            router.add(
+                middleware: APIKeyAuthenticationMiddleware(
+                    authenticator: governance.authenticator, required: services.requireKeys))
+            AdminRoutes.register(on: router, service: governance.admin, authenticator: governance.authenticator)
+        }
         router.post("/v1/chat/completions", use: chat.handle)
         router.post("/chat/completions", use: chat.handle)
         router.post("/v1/embeddings", use: embeddings.handle)

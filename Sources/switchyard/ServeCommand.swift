@@ -46,18 +46,42 @@ struct ServeCommand: AsyncParsableCommand {
             "configuration loaded",
             metadata: ["origin": "\(configuration.origin)", "models": "\(configuration.models.count)"])
         let host = configuration.server.host
+        if !configuration.governance.requireKeys {
+            guard Self.isLoopback(host) else {
+                throw ValidationError(
+                    "refusing to serve without API keys on \(host): set admin.master_key (or "
+                        + "SWITCHYARD_MASTER_KEY) to require keys, or bind to 127.0.0.1")
+            }
+            logger.notice(
+                "running open: no API key required (loopback only); set admin.master_key to require keys",
+                metadata: ["host": "\(host)"])
+        }
         let client = UpstreamClient()
         let registry = ProviderRegistry(client: client)
+        let services: GatewayServices
+        do {
+            services = try await GatewayServices.make(configuration: configuration, registry: registry, logger: logger)
+        } catch {
+            try? await client.shutdown()
+            throw ValidationError("cannot start: \(error)")
+        }
+        let readiness = Readiness()
         let app = try GatewayServer.makeApplication(
-            configuration: configuration, registry: registry, logger: logger,
+            configuration: configuration, registry: registry, logger: logger, services: services,
+            readiness: readiness,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let line = "switchyard listening on http://\(host):\(port)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
+        // Background services first: they start before the server and stop after it, so the ledger's last flush
+        // sees every request the server answered.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services.background.map { .init(service: $0) } + [
+                    .init(service: PreparedService(service: app) { try await services.prepare() })
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
@@ -65,5 +89,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await client.shutdown()
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

@@ -15,6 +15,7 @@ import Testing
     static func configuration(upstream: String) -> String {
         """
         server: { host: 127.0.0.1, port: 0 }
+        store: { sqlite: \(FileManager.default.temporaryDirectory.path)/switchyard-e2e-\(UUID())/switchyard.sqlite }
         providers:
           oai: { kind: openai, api_key: env:E2E_KEY, base_url: \(upstream)/v1 }
           claude: { kind: anthropic, api_key: env:E2E_KEY, base_url: \(upstream) }

@@ -41,6 +41,10 @@ public struct Identity: Sendable, Hashable {
         tags = key.tags
     }
 
+    /// The caller of a gateway that runs open (no keys required, loopback only): tenant `default`, no limits.
+    public static let anonymous = Identity(
+        key: VirtualKeyRecord(id: "open", hash: "", prefix: "open", tenantID: "default", name: "open access"))
+
     /// The scope that lets a key manage its own tenant through the admin API.
     public static let adminScope = "admin"
 }

@@ -8,6 +8,7 @@ public enum UsageCSV {
         "time", "request_id", "tenant_id", "team_id", "key_id", "key_prefix", "model", "deployment", "region",
         "prompt_tokens", "completion_tokens", "cached_prompt_tokens", "cache_creation_tokens", "reasoning_tokens",
         "cost_usd", "latency_ms", "ttft_ms", "status", "error_code", "cache_hit",
+        "saved_cost_usd",
     ]
 
     /// The CSV document.
@@ -23,6 +24,7 @@ public enum UsageCSV {
                 String(record.cacheCreationTokens), String(record.reasoningTokens), String(record.cost),
                 String(record.latencyMilliseconds), record.timeToFirstTokenMilliseconds.map { String($0) } ?? "",
                 String(record.status), record.errorCode ?? "", record.cacheHit ? "true" : "false",
+                String(record.savedCost),
             ]
             lines.append(fields.map(escape).joined(separator: ","))
         }

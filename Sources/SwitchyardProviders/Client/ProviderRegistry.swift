@@ -10,7 +10,8 @@ public struct ProviderRegistry: Sendable {
     private let gemini: HTTPModelProvider
     private let ollamaNative: HTTPModelProvider
     private let simulator = SimulatorProvider()
-    private let local: LocalEmbeddingProvider
+    /// The in-process embedding models (also used by the semantic cache).
+    public let local: LocalEmbeddingProvider
 
     /// Creates the registry over a shared client.
     public init(client: UpstreamClient, modelsDirectory: String = LocalEmbeddingProvider.defaultModelsDirectory) {

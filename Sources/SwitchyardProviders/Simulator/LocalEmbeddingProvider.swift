@@ -49,6 +49,17 @@ public final class LocalEmbeddingProvider: ModelProvider {
         return EmbeddingResponse(vectors: vectors, model: deployment.upstreamModel, promptTokens: tokens)
     }
 
+    /// The unit embedding function of an installed model (loaded now, then shared with `/v1/embeddings`), for the
+    /// semantic cache and the router.
+    ///
+    /// - Parameter name: The model's folder, e.g. `all-minilm-l6-v2`.
+    /// - Returns: The function and its number of dimensions.
+    /// - Throws: ``GatewayError`` `upstream_unavailable` when the model files are missing or broken.
+    public func textEmbedder(_ name: String) throws -> (embed: @Sendable (String) -> [Float], dimensions: Int) {
+        let embedder = try load(name)
+        return ({ embedder.embed($0) }, embedder.dimensions)
+    }
+
     private func load(_ name: String) throws -> SentenceEmbedder {
         if let embedder = embedders.withLock({ $0[name] }) { return embedder }
         let directory = URL(fileURLWithPath: modelsDirectory).appendingPathComponent(name)

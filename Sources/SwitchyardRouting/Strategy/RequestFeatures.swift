@@ -20,20 +20,7 @@ public struct RequestFeatures: Sendable {
     /// Derives features from a request.
     public init(request: ChatRequest, allowedRegions: Set<String> = [], preferredRegion: String? = nil) {
         needs = .required(by: request)
-        var characters = 0
-        var images = 0
-        for message in request.messages {
-            guard let content = message.content else { continue }
-            for part in content.parts {
-                switch part {
-                case .text(let text): characters += text.utf8.count
-                case .imageURL: images += 1
-                case .inputAudio(let audio): characters += audio.data.utf8.count / 8
-                }
-            }
-            characters += message.toolCalls?.reduce(0) { $0 + $1.function.arguments.utf8.count } ?? 0
-        }
-        promptTokens = characters / 4 + images * 85 + request.messages.count * 4
+        promptTokens = request.estimatedPromptTokens
         maxTokens = request.effectiveMaxTokens
         expectedCompletionTokens = maxTokens ?? 256
         streaming = request.stream

@@ -7,17 +7,27 @@ public import SwitchyardGovernance
 /// `invalid_api_key`, `api_key_disabled`, `api_key_expired`) and name nothing of any tenant.
 ///
 /// Reads only the in-memory ``PolicyCache``: no database round trip per request.
+///
+/// When keys are not required (the open, loopback-only quick start), a request without a Switchyard key is served
+/// as ``SwitchyardGovernance/Identity/anonymous``; one that sends an `sk-sy-` key is still authenticated, so its
+/// usage is billed to its tenant.
 public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: RouterMiddleware {
     let authenticator: Authenticator
     let exemptPaths: Set<String>
+    let required: Bool
 
     /// Creates the middleware.
     ///
     /// - Parameters:
     ///   - authenticator: Checks keys against the cache.
+    ///   - required: Whether every request needs a key; otherwise callers without one are anonymous.
     ///   - exemptPaths: Paths served without a key (e.g. `/healthz`, `/readyz`).
-    public init(authenticator: Authenticator, exemptPaths: Set<String> = ["/healthz", "/readyz"]) {
+    public init(
+        authenticator: Authenticator, required: Bool = true,
+        exemptPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    ) {
         self.authenticator = authenticator
+        self.required = required
         self.exemptPaths = exemptPaths
     }
 
@@ -30,6 +40,14 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
         }
         let authorization = request.headers[.authorization]
         let apiKey = request.headers[.xAPIKey]
+        if !required {
+            let credential = Authenticator.credential(authorization: authorization, apiKey: apiKey)
+            if !(credential?.hasPrefix(APIKey.marker) ?? false) {
+                var context = context
+                context.identity = .anonymous
+                return try await next(request, context)
+            }
+        }
         let authenticator = self.authenticator
         let result = Result { () throws(GovernanceError) -> Identity in
             try authenticator.authenticate(authorization: authorization, apiKey: apiKey)

@@ -1,5 +1,6 @@
 import Hummingbird
 import SwitchyardCore
+import SwitchyardGovernance
 
 /// Turns Hummingbird's own errors (no route, body too large) into ``GatewayError``s before the router renders
 /// them, so every error leaves the gateway with the same JSON body.
@@ -13,6 +14,8 @@ struct ErrorMappingMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as GatewayError {
+            throw error
+        } catch let error as GovernanceError {
             throw error
         } catch {
             throw GatewayErrorMapping.map(error)

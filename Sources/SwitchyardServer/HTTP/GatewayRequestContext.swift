@@ -1,15 +1,19 @@
 public import Hummingbird
+public import SwitchyardGovernance
 
-/// The per-request context: Hummingbird's core storage plus the gateway's request id.
-public struct GatewayRequestContext: RequestContext {
+/// The per-request context: Hummingbird's core storage, the gateway's request id and the authenticated caller.
+public struct GatewayRequestContext: RequestContext, IdentityRequestContext {
     /// Hummingbird's storage.
     public var coreContext: CoreRequestContextStorage
     /// The request id, echoed from `x-request-id` or generated.
     public var requestID: String
+    /// The caller, set by ``APIKeyAuthenticationMiddleware``; `nil` when governance is off (library use, tests).
+    public var identity: Identity?
 
     /// Creates a context for a new request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         requestID = ""
+        identity = nil
     }
 }

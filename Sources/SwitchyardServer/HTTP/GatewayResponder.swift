@@ -1,6 +1,7 @@
 public import Hummingbird
 import Logging
 import SwitchyardCore
+import SwitchyardGovernance
 
 /// The outermost responder: assigns the request id, renders every error as an OpenAI-style JSON body, and logs one
 /// access line per request (never prompt text or keys).
@@ -22,6 +23,8 @@ public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
         var response: Response
         do {
             response = try await inner.respond(to: request, context: context)
+        } catch let error as GovernanceError {
+            response = error.response()
         } catch {
             let gatewayError = GatewayErrorMapping.map(error)
             if gatewayError.code == .internalError {

@@ -34,4 +34,6 @@ extension HTTPField.Name {
     static let switchyardStrategy = Self("x-switchyard-strategy")!
     static let switchyardAttempts = Self("x-switchyard-attempts")!
     static let switchyardRouteReason = Self("x-switchyard-route-reason")!
+    static let switchyardCache = Self("x-switchyard-cache")!
+    static let switchyardCacheSimilarity = Self("x-switchyard-cache-similarity")!
 }

@@ -15,15 +15,23 @@ extension ChatCompletionsHandler {
 
     func stream(
         _ chat: ChatRequest, model: ModelDefinition, features: RequestFeatures, strategy: RoutingStrategyKind?,
-        context: GatewayRequestContext
+        context: GatewayRequestContext, ticket: UsageTicket?, caching: CachePlan?, headers extraHeaders: HTTPFields
     ) async throws -> Response {
         let registry = self.registry
-        let routed = try await engine.route(
-            requestID: context.requestID, model: model, features: features, strategy: strategy
-        ) { deployment, _ in
-            try await open(chat, on: deployment, registry: registry)
+        let started = ContinuousClock.now
+        let routed: RoutingEngine.Routed<OpenedStream>
+        do {
+            routed = try await engine.route(
+                requestID: context.requestID, model: model, features: features, strategy: strategy
+            ) { deployment, _ in
+                try await open(chat, on: deployment, registry: registry)
+            }
+        } catch {
+            await ticket?.failed(error, model: chat.model)
+            throw error
         }
         var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
+        headers.append(contentsOf: extraHeaders)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -32,7 +40,8 @@ extension ChatCompletionsHandler {
             encoder: ChunkEncoder(
                 fallbackID: "chatcmpl-" + context.requestID, fallbackModel: routed.deployment.upstreamModel,
                 includeUsage: chat.includeUsageInStream),
-            requestID: context.requestID)
+            requestID: context.requestID, ticket: ticket, caching: caching,
+            timeToFirstToken: (ContinuousClock.now - started).milliseconds)
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })
     }
 

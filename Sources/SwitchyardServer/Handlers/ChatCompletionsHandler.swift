@@ -1,9 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import SwitchyardCache
 import SwitchyardCore
+import SwitchyardGovernance
 import SwitchyardProviders
 import SwitchyardRouting
 
@@ -16,30 +19,78 @@ struct ChatCompletionsHandler: Sendable {
     let bodyDecoder: RequestBodyDecoder
     let listenerRegion: String?
     let logger: Logger
+    var governance: ChatGovernance? = nil
+    var cache: GatewayCache? = nil
 
     func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let chat = try await bodyDecoder.decode(ChatRequest.self, from: request)
-        try ChatRequestValidator.validate(chat)
-        let model = try engine.catalog.model(named: chat.model)
+        var decoded = try await bodyDecoder.decode(ChatRequest.self, from: request)
+        try ChatRequestValidator.validate(decoded)
+        var model = try engine.catalog.model(named: decoded.model)
+        var extraHeaders = HTTPFields()
+        var ticket: UsageTicket?
+        if let governance, let identity = context.identity {
+            let admitted = try await governance.admit(
+                decoded, model: model, identity: identity, requestID: context.requestID)
+            for (name, value) in admitted.admission.headers {
+                if let field = HTTPField.Name(name) { extraHeaders[field] = value }
+            }
+            if let downgrade = admitted.admission.downgradeModel {
+                do {
+                    model = try engine.catalog.model(named: downgrade)
+                } catch {
+                    await admitted.failed(error, model: decoded.model)
+                    throw error
+                }
+                decoded.model = downgrade
+            }
+            ticket = admitted
+        }
+        let chat = decoded
         let features = RequestFeatures(
-            request: chat, allowedRegions: [],
+            request: chat, allowedRegions: context.identity?.allowedRegions ?? [],
             preferredRegion: request.headers[.switchyardRegion] ?? listenerRegion)
         let strategy = request.headers[.switchyardStrategy].flatMap(RoutingStrategyKind.init(rawValue:))
-        if chat.stream {
-            return try await stream(chat, model: model, features: features, strategy: strategy, context: context)
+        var caching: CachePlan?
+        if let cache {
+            let plan = CachePlan(
+                cache: cache, tenant: context.identity?.tenantID ?? Identity.anonymous.tenantID,
+                control: SwitchyardCache.CacheControl(request: chat, header: request.headers[.cacheControl]))
+            let lookup = await plan.lookup(chat)
+            if let cached = lookup.response {
+                return await answerFromCache(
+                    cached, lookup: lookup, chat: chat, model: model, ticket: ticket, headers: extraHeaders,
+                    requestID: context.requestID)
+            }
+            extraHeaders[.switchyardCache] = lookup.headerValue
+            caching = plan
         }
-        let routed = try await engine.route(
-            requestID: context.requestID, model: model, features: features, strategy: strategy
-        ) { deployment, _ in
-            let prepared = try prepare(chat, for: deployment)
-            let answer = try await registry.provider(for: deployment.provider).complete(prepared.request, deployment: deployment)
-            return Answered(answer: answer, dropped: prepared.dropped)
+        if chat.stream {
+            return try await stream(
+                chat, model: model, features: features, strategy: strategy, context: context, ticket: ticket,
+                caching: caching, headers: extraHeaders)
+        }
+        let routed: RoutingEngine.Routed<Answered>
+        do {
+            routed = try await engine.route(
+                requestID: context.requestID, model: model, features: features, strategy: strategy
+            ) { deployment, _ in
+                let prepared = try prepare(chat, for: deployment)
+                let answer = try await registry.provider(for: deployment.provider).complete(
+                    prepared.request, deployment: deployment)
+                return Answered(answer: answer, dropped: prepared.dropped)
+            }
+        } catch {
+            await ticket?.failed(error, model: chat.model)
+            throw error
         }
         engine.decisions.record(routed.decision)
+        await ticket?.succeeded(deployment: routed.deployment, usage: routed.value.answer.usage, model: chat.model)
         var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
+        headers.append(contentsOf: extraHeaders)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers[.contentType] = "application/json"
         let answer = completed(routed.value.answer, requestID: context.requestID)
+        caching?.store(answer, for: chat)
         let body = try JSONEncoder().encodeAsByteBuffer(answer, allocator: ByteBufferAllocator())
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
@@ -72,7 +123,7 @@ struct ChatCompletionsHandler: Sendable {
         return Prepared(request: chat, dropped: unsupported)
     }
 
-    private func completed(_ answer: ChatResponse, requestID: String) -> ChatResponse {
+    func completed(_ answer: ChatResponse, requestID: String) -> ChatResponse {
         var answer = answer
         if answer.id.isEmpty { answer.id = "chatcmpl-" + requestID }
         if answer.created == 0 { answer.created = Int(Date().timeIntervalSince1970) }

@@ -8,7 +8,8 @@ import SwitchyardRouting
 /// Relays a routed stream to the client. When the upstream breaks off after the first event, it either resumes the
 /// answer on another deployment (`resume_streams: true`, with the partial answer as an assistant prefix) and splices
 /// the continuation into the same client stream, or ends the stream with a terminal `upstream_stream_interrupted`
-/// error event. Usage of everything streamed is kept either way.
+/// error event. Usage of everything streamed is kept either way, and settled with governance exactly once, also when
+/// the client goes away; a stream that completed is assembled and stored in the response cache.
 struct StreamRelay: Sendable {
     let handler: ChatCompletionsHandler
     let chat: ChatRequest
@@ -17,12 +18,41 @@ struct StreamRelay: Sendable {
     let first: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
     let encoder: ChunkEncoder
     let requestID: String
+    let ticket: UsageTicket?
+    let caching: CachePlan?
+    /// Milliseconds from routing start to the first upstream event.
+    let timeToFirstToken: Double
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
+        var assembler = ChatStreamAssembler()
+        var interruption: GatewayError?
+        var deployment = first.deployment
+        do {
+            try await relay(&writer, assembler: &assembler, interruption: &interruption, deployment: &deployment)
+        } catch {
+            // The client went away (or the writer failed): what was streamed is still billed.
+            await ticket?.succeeded(
+                deployment: deployment, usage: assembler.usage, model: chat.model,
+                timeToFirstToken: timeToFirstToken, status: 499, errorCode: "client_closed_request")
+            throw error
+        }
+        await ticket?.succeeded(
+            deployment: deployment, usage: assembler.usage, model: chat.model, timeToFirstToken: timeToFirstToken,
+            status: 200, errorCode: interruption.map { $0.code.rawValue })
+        if interruption == nil, assembler.isComplete, let caching {
+            caching.store(
+                assembler.response(fallbackID: "chatcmpl-" + requestID, fallbackModel: deployment.upstreamModel),
+                for: chat)
+        }
+    }
+
+    private func relay(
+        _ writer: inout any ResponseBodyWriter, assembler: inout ChatStreamAssembler,
+        interruption: inout GatewayError?, deployment: inout Deployment
+    ) async throws {
         var encoder = self.encoder
         var decision = first.decision
         var events = first.value.events
-        var deployment = first.deployment
         var partial = ""
         var failed: Set<String> = []
         var usage = Usage()
@@ -30,6 +60,7 @@ struct StreamRelay: Sendable {
         while true {
             do {
                 while let event = try await events.next() {
+                    if case .start = event, resumed {} else { assembler.add(event) }
                     switch event {
                     case .textDelta(_, let text): partial += text
                     case .usage(let part):
@@ -69,6 +100,7 @@ struct StreamRelay: Sendable {
                     error.code == .upstreamStreamInterrupted
                     ? error
                     : GatewayError(.upstreamStreamInterrupted, error.message, upstream: error.upstream, underlying: error)
+                interruption = interrupted
                 try await writer.write(encoder.error(interrupted))
                 break
             }

@@ -42,6 +42,8 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public var errorCode: String?
     /// Whether the answer came from a cache.
     public var cacheHit: Bool
+    /// What the answer would have cost from the upstream, in US dollars, when a cache answered it.
+    public var savedCost: Double
 
     /// Creates a usage record.
     public init(
@@ -49,7 +51,8 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         keyPrefix: String? = nil, model: String, deployment: String? = nil, region: String? = nil,
         promptTokens: Int = 0, completionTokens: Int = 0, cachedPromptTokens: Int = 0, cacheCreationTokens: Int = 0,
         reasoningTokens: Int = 0, cost: Double = 0, latencyMilliseconds: Double = 0,
-        timeToFirstTokenMilliseconds: Double? = nil, status: Int = 200, errorCode: String? = nil, cacheHit: Bool = false
+        timeToFirstTokenMilliseconds: Double? = nil, status: Int = 200, errorCode: String? = nil, cacheHit: Bool = false,
+        savedCost: Double = 0
     ) {
         self.time = time
         self.requestID = requestID
@@ -71,6 +74,7 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         self.status = status
         self.errorCode = errorCode
         self.cacheHit = cacheHit
+        self.savedCost = savedCost
     }
 }
 
@@ -115,13 +119,22 @@ public struct UsageGroup: Sendable, Hashable, Codable {
     public var completionTokens: Int
     /// Cost in US dollars.
     public var cost: Double
+    /// Money the response cache saved, in US dollars.
+    public var savedCost: Double
+    /// Requests answered from the response cache.
+    public var cacheHits: Int
 
     /// Creates a row.
-    public init(group: String, requests: Int, promptTokens: Int, completionTokens: Int, cost: Double) {
+    public init(
+        group: String, requests: Int, promptTokens: Int, completionTokens: Int, cost: Double, savedCost: Double = 0,
+        cacheHits: Int = 0
+    ) {
         self.group = group
         self.requests = requests
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.cost = cost
+        self.savedCost = savedCost
+        self.cacheHits = cacheHits
     }
 }

@@ -4,9 +4,9 @@ extension SQLStore {
     static let usageColumns = """
         time, request_id, tenant_id, team_id, key_id, key_prefix, model, deployment, region, prompt_tokens, \
         completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, \
-        error_code, cache_hit
+        error_code, cache_hit, saved_cost
         """
-    static let usageColumnCount = 20
+    static let usageColumnCount = 21
 
     /// See ``Store/appendUsage(_:)``. Writes multi-row `INSERT`s, as many rows per statement as the backend allows.
     public func appendUsage(_ records: [UsageRecord]) async throws {
@@ -54,13 +54,15 @@ extension SQLStore {
         let rows = try await driver.query(
             """
             SELECT COALESCE(\(column), ''), COUNT(*), CAST(COALESCE(SUM(prompt_tokens), 0) AS BIGINT),
-                CAST(COALESCE(SUM(completion_tokens), 0) AS BIGINT), COALESCE(SUM(cost), 0)
+                CAST(COALESCE(SUM(completion_tokens), 0) AS BIGINT), COALESCE(SUM(cost), 0),
+                COALESCE(SUM(saved_cost), 0), CAST(COALESCE(SUM(cache_hit), 0) AS BIGINT)
             FROM usage_records\(filter) GROUP BY COALESCE(\(column), '') ORDER BY 5 DESC, 1
             """, binds)
         return rows.map { row in
             UsageGroup(
                 group: row.string(0) ?? "", requests: row.int(1) ?? 0, promptTokens: row.int(2) ?? 0,
-                completionTokens: row.int(3) ?? 0, cost: row.double(4) ?? 0)
+                completionTokens: row.int(3) ?? 0, cost: row.double(4) ?? 0,
+                savedCost: row.double(5) ?? 0, cacheHits: row.int(6) ?? 0)
         }
     }
 
@@ -137,6 +139,7 @@ extension SQLStore {
         binds.append(.int(Int64(record.status)))
         binds.append(SQLValue(record.errorCode))
         binds.append(SQLValue(record.cacheHit))
+        binds.append(.double(record.savedCost))
     }
 
     static func usage(from row: SQLRow) throws -> UsageRecord {
@@ -147,6 +150,7 @@ extension SQLStore {
             promptTokens: row.int(9) ?? 0, completionTokens: row.int(10) ?? 0, cachedPromptTokens: row.int(11) ?? 0,
             cacheCreationTokens: row.int(12) ?? 0, reasoningTokens: row.int(13) ?? 0, cost: row.double(14) ?? 0,
             latencyMilliseconds: row.double(15) ?? 0, timeToFirstTokenMilliseconds: row.double(16),
-            status: row.int(17) ?? 0, errorCode: row.string(18), cacheHit: row.bool(19))
+            status: row.int(17) ?? 0, errorCode: row.string(18), cacheHit: row.bool(19),
+            savedCost: row.double(20) ?? 0)
     }
 }

@@ -53,6 +53,11 @@ enum SchemaMigrations {
                     spent DOUBLE PRECISION NOT NULL, PRIMARY KEY (scope, scope_id, period))
                 """,
             ]),
+        Migration(
+            version: 2, name: "money saved by the response cache",
+            statements: [
+                "ALTER TABLE usage_records ADD COLUMN saved_cost DOUBLE PRECISION NOT NULL DEFAULT 0"
+            ]),
     ]
 
     /// The newest version.

@@ -1,0 +1,117 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import SwitchyardCache
+public import SwitchyardConfiguration
+import SwitchyardCore
+public import SwitchyardGovernance
+public import SwitchyardProviders
+
+/// The stateful parts the request path uses besides routing: governance (keys, limits, budgets, ledger) and the
+/// response cache. Each is optional, so the router can be driven bare in tests.
+///
+/// ```swift
+/// let services = try await GatewayServices.make(configuration: configuration, registry: registry, logger: logger)
+/// let group = ServiceGroup(services: services.background + [app], …)   // background first: stops last
+/// try await services.prepare()   // once the group runs: migrations, keys into memory, cache restored
+/// ```
+public struct GatewayServices: Sendable {
+    /// Keys, limits, budgets and the ledger; `nil` serves without any.
+    public var governance: GovernanceRuntime?
+    /// Whether `/v1/*` needs a virtual key (otherwise callers without one are ``Identity/anonymous``).
+    public var requireKeys: Bool
+    /// The response cache; `nil` when both stages are off.
+    public var cache: GatewayCache?
+    /// Completion tokens assumed for a budget estimate when a request sets no `max_tokens`.
+    public var defaultCompletionTokens: Int
+
+    /// Creates services.
+    public init(
+        governance: GovernanceRuntime? = nil, requireKeys: Bool = false, cache: GatewayCache? = nil,
+        defaultCompletionTokens: Int = 512
+    ) {
+        self.governance = governance
+        self.requireKeys = requireKeys
+        self.cache = cache
+        self.defaultCompletionTokens = defaultCompletionTokens
+    }
+
+    /// Background services (store, alerts, ledger writer) to run before the HTTP server, so they stop after it
+    /// and the ledger's last flush sees every request.
+    public var background: [any Service] {
+        var services: [any Service] = []
+        if let persistence = cache?.persistence { services.append(ClosingService(name: "semantic cache") {
+            try await persistence.close()
+        }) }
+        return services + (governance?.services ?? [])
+    }
+
+    /// Opens the store and builds the cache from the configuration.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be opened; ``GatewayError`` when the semantic cache is on
+    ///   and the embedding model is not installed.
+    public static func make(
+        configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger
+    ) async throws -> GatewayServices {
+        let settings = configuration.governance
+        let store: GovernanceSettings.StoreLocation =
+            switch settings.store {
+            case .sqlite(let path): .sqlite(path: path)
+            case .postgres(let url): .postgres(url: url.value)
+            }
+        let governance = try await GovernanceRuntime.make(
+            settings: GovernanceSettings(
+                store: store, masterKey: settings.masterKey, alertWebhookURL: settings.alertWebhookURL,
+                ledgerFlushInterval: settings.ledgerFlushInterval, cacheRefreshInterval: settings.refreshInterval,
+                defaultCompletionTokens: settings.defaultCompletionTokens),
+            logger: logger)
+        return GatewayServices(
+            governance: governance, requireKeys: settings.requireKeys,
+            cache: try await makeCache(configuration.cache, registry: registry),
+            defaultCompletionTokens: settings.defaultCompletionTokens)
+    }
+
+    /// Builds the response cache the configuration asks for, or `nil`.
+    public static func makeCache(_ settings: CacheConfiguration, registry: ProviderRegistry) async throws
+        -> GatewayCache?
+    {
+        guard settings.isEnabled else { return nil }
+        let exact: (any ResponseCache)? =
+            settings.exactEnabled
+            ? InMemoryResponseCache(maxEntries: settings.exactMaxEntries, defaultTTL: settings.exactTTL) : nil
+        guard settings.semanticEnabled else { return GatewayCache(exact: exact, semantic: nil) }
+        let embedder = try registry.local.textEmbedder("all-minilm-l6-v2")
+        guard var verifier = Verifier.bundled() else {
+            throw GatewayError(.internalError, "The semantic cache's verifier is missing from the build.")
+        }
+        if let threshold = settings.semanticThreshold { verifier.threshold = Float(threshold) }
+        let semantic = SemanticCache(
+            embed: embedder.embed, dimensions: embedder.dimensions, verifier: verifier,
+            policy: SemanticCachePolicy(
+                maxTemperature: settings.semanticMaxTemperature, allowMultiTurn: settings.semanticMultiTurn,
+                maxEntries: settings.semanticMaxEntries, defaultTTL: settings.semanticTTL))
+        var persistence: SQLiteSemanticCacheStore?
+        if let path = settings.semanticPersistPath {
+            let opened = try await SQLiteSemanticCacheStore.open(path: path)
+            semantic.restore(try await opened.loadLive(now: Date().timeIntervalSince1970))
+            persistence = opened
+        }
+        return GatewayCache(exact: exact, semantic: semantic, persistence: persistence)
+    }
+
+    /// Migrates the store and loads keys and budgets into memory. Call once the background services run.
+    public func prepare() async throws {
+        try await governance?.prepare()
+    }
+}
+
+/// Waits for graceful shutdown, then closes a resource (the semantic cache's SQLite file).
+struct ClosingService: Service {
+    let name: String
+    let close: @Sendable () async throws -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await close()
+    }
+}
