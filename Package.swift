@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SwitchyardStore", targets: ["SwitchyardStore"]),
         .library(name: "SwitchyardGovernance", targets: ["SwitchyardGovernance"]),
         .library(name: "SwitchyardCache", targets: ["SwitchyardCache"]),
+        .library(name: "SwitchyardTelemetry", targets: ["SwitchyardTelemetry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -34,6 +35,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.1.0"),
     ],
     targets: [
         .target(
@@ -53,6 +58,7 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -83,6 +89,16 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         .target(
+            name: "SwitchyardTelemetry",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
             name: "SwitchyardServer",
             dependencies: [
                 "SwitchyardCore",
@@ -97,7 +113,10 @@ let package = Package(
                 "SwitchyardStore",
                 "SwitchyardGovernance",
                 "SwitchyardCache",
+                "SwitchyardTelemetry",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
+            exclude: ["Dashboard/dashboard.html"],
             swiftSettings: upcomingFeatures
         ),
         .executableTarget(
@@ -110,6 +129,10 @@ let package = Package(
                 "SwitchyardCache",
                 "SwitchyardGovernance",
                 "SwitchyardStore",
+                "SwitchyardTelemetry",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -228,6 +251,10 @@ let package = Package(
         .testTarget(
             name: "SwitchyardCacheTests",
             dependencies: ["SwitchyardCore", "SwitchyardCache", "SwitchyardEmbeddings"]
+        ),
+        .testTarget(
+            name: "SwitchyardTelemetryTests",
+            dependencies: ["SwitchyardCore", "SwitchyardTelemetry", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "SwitchyardStoreTests",

@@ -18,6 +18,20 @@ echo "==> embedding model"
 scripts/embeddings/fetch-model.sh >/dev/null
 export SWITCHYARD_MODELS_DIR="$PWD/models"
 
+# promtool (Debian's prometheus package) validates /metrics; headless Chromium drives the dashboard test.
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    if [[ "$(id -u)" -eq 0 ]]; then
+        echo "==> installing ${missing[*]}"
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "==> not root: install ${missing[*]} yourself (apt-get install ${missing[*]}); those tests will say so"
+    fi
+fi
+
 # A real PostgreSQL server for the store conformance suite, stopped on exit whatever happens.
 echo "==> starting PostgreSQL on loopback"
 export SWITCHYARD_PG_STATE="${TMPDIR:-/tmp}/switchyard-test-postgres-$$.env"

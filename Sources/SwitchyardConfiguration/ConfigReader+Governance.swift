@@ -85,6 +85,44 @@ extension ConfigReader {
         return cache
     }
 
+    /// `telemetry: { public_metrics, log_format, traces: { enabled, endpoint, protocol, sample_ratio } }`.
+    func readTelemetry(_ node: ConfigNode) throws -> TelemetryConfiguration {
+        var telemetry = TelemetryConfiguration()
+        for (key, value) in try node.mapping(allowing: ["public_metrics", "log_format", "traces"]) {
+            switch key {
+            case "public_metrics": telemetry.publicMetrics = try value.bool()
+            case "log_format":
+                let format = try value.string()
+                guard format == "json" || format == "text" else { throw value.error("log_format must be json or text") }
+                telemetry.logFormat = format
+            default:
+                telemetry.tracesEnabled = true
+                for (field, item) in try value.mapping(allowing: ["enabled", "endpoint", "protocol", "sample_ratio"]) {
+                    switch field {
+                    case "enabled": telemetry.tracesEnabled = try item.bool()
+                    case "endpoint":
+                        let url = try item.string()
+                        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                            throw item.error("endpoint must start with http:// or https://")
+                        }
+                        telemetry.tracesEndpoint = url
+                    case "protocol":
+                        let text = try item.string()
+                        guard text == "http/protobuf" || text == "http/json" else {
+                            throw item.error("protocol must be http/protobuf or http/json")
+                        }
+                        telemetry.tracesProtocol = text
+                    default:
+                        let ratio = try item.double()
+                        guard (0...1).contains(ratio) else { throw item.error("sample_ratio must be 0...1") }
+                        telemetry.sampleRatio = ratio
+                    }
+                }
+            }
+        }
+        return telemetry
+    }
+
     private func secret(_ node: ConfigNode) throws -> Secret {
         do {
             return try secrets.resolve(try node.string())

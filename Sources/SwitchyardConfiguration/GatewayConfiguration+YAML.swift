@@ -50,7 +50,10 @@ struct ConfigReader {
         var routing = RoutingSettings()
         var governance = GovernanceConfiguration()
         var cache = CacheConfiguration()
-        let sections: Set<String> = ["server", "providers", "models", "routing", "admin", "store", "governance", "cache"]
+        var telemetry = TelemetryConfiguration()
+        let sections: Set<String> = ["server", "providers", "models", "routing", "admin", "store", "governance", "cache",
+            "telemetry",
+        ]
         for (key, node) in try root.mapping(allowing: sections) {
             switch key {
             case "server": server = try readServer(node)
@@ -59,6 +62,7 @@ struct ConfigReader {
             case "store": try readStore(node, into: &governance)
             case "governance": try readGovernance(node, into: &governance)
             case "cache": cache = try readCache(node)
+            case "telemetry": telemetry = try readTelemetry(node)
             case "providers":
                 for (name, providerNode) in try node.entries() {
                     providers[name] = try readProvider(name: name, providerNode)
@@ -82,6 +86,7 @@ struct ConfigReader {
         configuration.routing = routing
         configuration.governance = governance
         configuration.cache = cache
+        configuration.telemetry = telemetry
         configuration.addBuiltInModels()
         return configuration
     }

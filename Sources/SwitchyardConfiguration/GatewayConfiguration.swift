@@ -19,6 +19,8 @@ public struct GatewayConfiguration: Sendable {
     public var governance = GovernanceConfiguration()
     /// The response cache (`cache:`).
     public var cache = CacheConfiguration()
+    /// Metrics, traces and logs (`telemetry:`).
+    public var telemetry = TelemetryConfiguration()
 
     /// Creates a configuration.
     public init(

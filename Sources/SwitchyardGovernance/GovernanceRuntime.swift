@@ -136,7 +136,8 @@ public struct PolicyRefreshService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully {
             do {
-                try await Task.sleep(for: interval)
+                // Woken by graceful shutdown, not only by the timer: a long interval must not hold up a stop.
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return
             }

@@ -6,6 +6,7 @@ public import SwitchyardConfiguration
 public import SwitchyardProviders
 import SwitchyardCore
 import SwitchyardGovernance
+import SwitchyardTelemetry
 public import SwitchyardRouting
 
 /// Builds the gateway's Hummingbird application from a configuration.
@@ -63,10 +64,14 @@ public enum GatewayServer {
         chat.governance = services.governance.map {
             ChatGovernance(runtime: $0, defaultCompletionTokens: services.defaultCompletionTokens)
         }
+        chat.telemetry = services.telemetry
+        if let pricing = services.governance?.pricing { chat.pricing = pricing }
+        if configuration.server.logPrompts { chat.promptRedactor = Redactor() }
         let embeddings = EmbeddingsHandler(engine: engine, registry: registry, bodyDecoder: decoder)
         let routing = RoutingHandlers(engine: engine)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
         let router = Router(context: GatewayRequestContext.self)
+        if services.tracing { router.add(middleware: TracingMiddleware()) }
         router.add(middleware: ErrorMappingMiddleware())
         if let governance = services.governance {
             router.add(
@@ -74,6 +79,10 @@ public enum GatewayServer {
                     authenticator: governance.authenticator, required: services.requireKeys))
             AdminRoutes.register(on: router, service: governance.admin, authenticator: governance.authenticator)
         }
+        ObservabilityRoutes(
+            telemetry: services.telemetry, engine: engine, governance: services.governance,
+            metricsNeedKey: services.requireKeys && !configuration.telemetry.publicMetrics
+        ).register(on: router)
         router.post("/v1/chat/completions", use: chat.handle)
         router.post("/chat/completions", use: chat.handle)
         router.post("/v1/embeddings", use: embeddings.handle)

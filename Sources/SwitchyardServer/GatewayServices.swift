@@ -6,6 +6,7 @@ public import SwitchyardConfiguration
 import SwitchyardCore
 public import SwitchyardGovernance
 public import SwitchyardProviders
+public import SwitchyardTelemetry
 
 /// The stateful parts the request path uses besides routing: governance (keys, limits, budgets, ledger) and the
 /// response cache. Each is optional, so the router can be driven bare in tests.
@@ -24,16 +25,26 @@ public struct GatewayServices: Sendable {
     public var cache: GatewayCache?
     /// Completion tokens assumed for a budget estimate when a request sets no `max_tokens`.
     public var defaultCompletionTokens: Int
+    /// Metrics and the dashboard's live figures.
+    public var telemetry: GatewayTelemetry
+    /// Whether requests are traced (a tracer is bootstrapped): adds the server span and `traceparent` handling.
+    public var tracing = false
+    /// How often spend forecasts are checked against budgets for alerts.
+    public var forecastCheckInterval: Duration = .seconds(900)
+    let logger: Logger
 
     /// Creates services.
     public init(
         governance: GovernanceRuntime? = nil, requireKeys: Bool = false, cache: GatewayCache? = nil,
-        defaultCompletionTokens: Int = 512
+        defaultCompletionTokens: Int = 512, telemetry: GatewayTelemetry = GatewayTelemetry(),
+        logger: Logger = Logger(label: "switchyard")
     ) {
         self.governance = governance
         self.requireKeys = requireKeys
         self.cache = cache
         self.defaultCompletionTokens = defaultCompletionTokens
+        self.telemetry = telemetry
+        self.logger = logger
     }
 
     /// Background services (store, alerts, ledger writer) to run before the HTTP server, so they stop after it
@@ -43,7 +54,13 @@ public struct GatewayServices: Sendable {
         if let persistence = cache?.persistence { services.append(ClosingService(name: "semantic cache") {
             try await persistence.close()
         }) }
-        return services + (governance?.services ?? [])
+        services += governance?.services ?? []
+        if let governance {
+            services.append(
+                ForecastAlertService(
+                    forecasts: SpendForecasts(runtime: governance), interval: forecastCheckInterval, logger: logger))
+        }
+        return services
     }
 
     /// Opens the store and builds the cache from the configuration.
@@ -68,7 +85,7 @@ public struct GatewayServices: Sendable {
         return GatewayServices(
             governance: governance, requireKeys: settings.requireKeys,
             cache: try await makeCache(configuration.cache, registry: registry),
-            defaultCompletionTokens: settings.defaultCompletionTokens)
+            defaultCompletionTokens: settings.defaultCompletionTokens, logger: logger)
     }
 
     /// Builds the response cache the configuration asks for, or `nil`.

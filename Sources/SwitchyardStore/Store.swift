@@ -67,6 +67,9 @@ public protocol Store: Service {
     func usageCount(_ query: UsageQuery) async throws -> Int
     /// Sums of the records a query covers, one row per group, largest cost first.
     func usageSummary(_ query: UsageQuery, groupBy: UsageGrouping) async throws -> [UsageGroup]
+    /// Cost per group (tenant, team, key or model) per hour of the records a query covers, oldest hour first (for
+    /// spend forecasting).
+    func hourlySpend(_ query: UsageQuery, groupBy: UsageGrouping) async throws -> [HourlySpend]
 
     /// Adds each delta's `spent` to its counter, creating counters as needed, in one transaction.
     func addBudgetSpend(_ deltas: [BudgetCounter]) async throws

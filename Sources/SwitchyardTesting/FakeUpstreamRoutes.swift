@@ -29,6 +29,12 @@ struct FakeUpstreamRoutes: Sendable {
         }
         router.post("/v1/embeddings") { request, _ in try await embeddings(request, wire: .openAI, model: nil, batch: true) }
         router.post("/api/embed") { request, _ in try await embeddings(request, wire: .ollama, model: nil, batch: true) }
+        // An OTLP/HTTP collector for trace tests: spans arrive here and are recorded like any request.
+        router.post("/v1/traces") { request, _ -> Response in
+            _ = try await record(request)
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: "{}")))
+        }
         return router
     }
 

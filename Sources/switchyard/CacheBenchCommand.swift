@@ -3,36 +3,25 @@ import Foundation
 import SwitchyardCache
 import SwitchyardCore
 
-/// `switchyard cache bench`: lookup latency (embedding + search + verification), index search latency at a large
-/// size, and memory per entry.
+/// `switchyard cache bench`: lookup latency (embedding + search + verification), and index search latency, recall,
+/// build time and memory per entry at a large size for the exact and the hybrid (HNSW) index.
 struct CacheBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure semantic cache lookup and index search speed.")
 
     @Option(name: .long, help: "Random entries in the index for the search measurement.") var entries = 100_000
     @Option(name: .long, help: "Timed iterations per measurement.") var iterations = 200
+    @Option(name: .long, help: "HNSW search beam width for the index measurement.") var efSearch = 64
     @Option(name: .long, help: "Question file (JSON Lines with text_a) used as cached and incoming requests.")
     var data = "/work/shared/data/cache-qqp/dev.jsonl"
     @OptionGroup var options: CacheDataOptions
 
     func run() async throws {
-        // Index search at `entries` random unit vectors in one scope.
-        let scope = SemanticScope(tenant: "t", modelGroup: "m", contextHash: "c", toolsHash: "x")
-        let before = residentBytes()
-        var index = FlatVectorIndex(dimensions: 384)
-        var random = SystemRandomNumberGenerator()
-        for id in 0..<entries { index.insert(id: UInt64(id), vector: unitVector(&random), scope: scope) }
-        let after = residentBytes()
-        let queries = (0..<iterations).map { _ in unitVector(&random) }
-        let search = timings(queries) { _ = index.search($0, scope: scope, k: 4) }
-        print(String(format: "index search, %d entries: p50 %.3f ms  p90 %.3f ms", entries, search.p50, search.p90))
-        print(
-            String(
-                format: "index memory: %.0f bytes per entry (RSS delta; vectors alone: 1536)",
-                Double(after - before) / Double(entries)))
+        benchmarkIndexes()
+        let dataset = try await options.load(data)
+        benchmarkEmbeddings(dataset)
 
         // Full lookup: embed the question, search 1,000 cached questions, verify the candidates.
-        let dataset = try PairDataset(contentsOf: URL(fileURLWithPath: data))
         let questions = Array(dataset.pairs.prefix(1000).map(\.textA))
         let probes = Array(dataset.pairs.prefix(iterations).map(\.textB))
         let embedder = try EmbeddingModel.load(directory: options.modelDir)
@@ -58,13 +47,7 @@ struct CacheBenchCommand: AsyncParsableCommand {
         return request
     }
 
-    private func unitVector(_ random: inout SystemRandomNumberGenerator) -> [Float] {
-        let vector = (0..<384).map { _ in Float.random(in: -1...1, using: &random) }
-        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return vector.map { $0 / norm }
-    }
-
-    private func timings<T>(_ inputs: [T], _ body: (T) -> Void) -> (p50: Double, p90: Double) {
+    func timings<T>(_ inputs: [T], _ body: (T) -> Void) -> (p50: Double, p90: Double) {
         var samples: [Double] = []
         for input in inputs {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -75,7 +58,7 @@ struct CacheBenchCommand: AsyncParsableCommand {
         return (samples[samples.count / 2], samples[samples.count * 9 / 10])
     }
 
-    private func residentBytes() -> Int {
+    func residentBytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
             let pages = Int(status.split(separator: " ")[1])
         else { return 0 }

@@ -28,17 +28,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "switchyard")
         var configuration: GatewayConfiguration
         do {
             configuration = try await ConfigurationLoader().load(path: config)
         } catch let error as ConfigurationError {
             throw ValidationError("invalid configuration: \(error)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let tracing = ObservabilityBootstrap.tracingEnabled(configuration.telemetry, environment: environment)
+        ObservabilityBootstrap.logging(format: configuration.telemetry.logFormat, level: level, tracing: tracing)
+        let logger = Logger(label: "switchyard")
+        var tracer: (any Service)?
+        if tracing {
+            do {
+                tracer = try ObservabilityBootstrap.tracer(configuration.telemetry)
+            } catch {
+                throw ValidationError("cannot start tracing: \(error)")
+            }
         }
         if let host { configuration.server.host = host }
         if let port { configuration.server.port = port }
@@ -58,9 +64,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let client = UpstreamClient()
         let registry = ProviderRegistry(client: client)
-        let services: GatewayServices
+        var services: GatewayServices
         do {
             services = try await GatewayServices.make(configuration: configuration, registry: registry, logger: logger)
+            services.tracing = tracing
+            ObservabilityBootstrap.metrics(services.telemetry)
         } catch {
             try? await client.shutdown()
             throw ValidationError("cannot start: \(error)")
@@ -76,10 +84,11 @@ struct ServeCommand: AsyncParsableCommand {
             })
         // Background services first: they start before the server and stop after it, so the ledger's last flush
         // sees every request the server answered.
+        let prepared = services
         let group = ServiceGroup(
             configuration: .init(
-                services: services.background.map { .init(service: $0) } + [
-                    .init(service: PreparedService(service: app) { try await services.prepare() })
+                services: ([tracer].compactMap { $0 } + services.background).map { .init(service: $0) } + [
+                    .init(service: PreparedService(service: app) { try await prepared.prepare() })
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

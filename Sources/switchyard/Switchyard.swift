@@ -6,6 +6,7 @@ struct Switchyard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "An LLM gateway: one OpenAI-compatible endpoint over every provider.",
-        subcommands: [ServeCommand.self, ConfigCommand.self, ModelsCommand.self, CacheCommand.self, KeysCommand.self],
+        subcommands: [ServeCommand.self, ConfigCommand.self, ModelsCommand.self, CacheCommand.self, KeysCommand.self, ForecastCommand.self,
+            RouterCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

@@ -73,6 +73,33 @@ public struct FlatVectorIndex: VectorIndex {
         return best
     }
 
+    /// Entries of one scope.
+    ///
+    /// - Parameter scope: The scope.
+    /// - Returns: How many entries a search of `scope` scans.
+    public func count(in scope: SemanticScope) -> Int {
+        partitions[scope]?.ids.count ?? 0
+    }
+
+    /// Removes a whole scope and returns its entries: ids and their vectors, one after another.
+    mutating func take(scope: SemanticScope) -> (ids: [UInt64], vectors: [Float]) {
+        guard let partition = partitions.removeValue(forKey: scope) else { return ([], []) }
+        count -= partition.ids.count
+        return (partition.ids, partition.storage)
+    }
+
+    /// Replaces a scope with `ids` and their vectors (`ids.count * dimensions` values, one after another).
+    mutating func adopt(scope: SemanticScope, ids: [UInt64], vectors: [Float]) {
+        precondition(vectors.count == ids.count * dimensions, "vectors do not match ids")
+        count -= partitions.removeValue(forKey: scope)?.ids.count ?? 0
+        guard !ids.isEmpty else { return }
+        var slots: [UInt64: Int] = [:]
+        slots.reserveCapacity(ids.count)
+        for (slot, id) in ids.enumerated() { slots[id] = slot }
+        partitions[scope] = Partition(ids: ids, storage: vectors, slots: slots)
+        count += ids.count
+    }
+
     /// Dot product of `a` with `count` values of `b` from `offset`: four 8-lane accumulators, then a scalar tail.
     @inline(__always)
     static func dot(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, offset: Int, count: Int) -> Float {

@@ -22,7 +22,7 @@ public final class SemanticCache: Sendable {
     }
 
     struct State {
-        var index: FlatVectorIndex
+        var index: HybridVectorIndex
         var entries: LRUTable<UInt64, Entry>
         var nextID: UInt64 = 1
     }
@@ -53,7 +53,9 @@ public final class SemanticCache: Sendable {
         self.policy = policy
         self.now = now
         self.state = Mutex(
-            State(index: FlatVectorIndex(dimensions: dimensions), entries: LRUTable(capacity: policy.maxEntries)))
+            State(
+                index: HybridVectorIndex(dimensions: dimensions, threshold: policy.approximateSearchThreshold),
+                entries: LRUTable(capacity: policy.maxEntries)))
     }
 
     /// Entries held.

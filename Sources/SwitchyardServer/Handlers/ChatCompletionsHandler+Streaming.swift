@@ -15,7 +15,7 @@ extension ChatCompletionsHandler {
 
     func stream(
         _ chat: ChatRequest, model: ModelDefinition, features: RequestFeatures, strategy: RoutingStrategyKind?,
-        context: GatewayRequestContext, ticket: UsageTicket?, caching: CachePlan?, headers extraHeaders: HTTPFields
+        context: GatewayRequestContext, ticket: RequestTicket, caching: CachePlan?, headers extraHeaders: HTTPFields
     ) async throws -> Response {
         let registry = self.registry
         let started = ContinuousClock.now
@@ -27,7 +27,7 @@ extension ChatCompletionsHandler {
                 try await open(chat, on: deployment, registry: registry)
             }
         } catch {
-            await ticket?.failed(error, model: chat.model)
+            await ticket.failed(error)
             throw error
         }
         var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
@@ -48,11 +48,14 @@ extension ChatCompletionsHandler {
     /// Opens a stream on one deployment and waits for its first event, so that a failure before it can still fail
     /// over.
     func open(_ chat: ChatRequest, on deployment: Deployment, registry: ProviderRegistry) async throws -> OpenedStream {
-        let prepared = try prepare(chat, for: deployment)
-        let events = try await registry.provider(for: deployment.provider).stream(prepared.request, deployment: deployment)
-        var iterator = events.makeAsyncIterator()
-        let first = try await iterator.next()
-        return OpenedStream(events: PendingIterator(first: first, rest: iterator), dropped: prepared.dropped)
+        try await GenAISpans.attempt(chat, on: deployment, streaming: true) { _ in
+            let prepared = try prepare(chat, for: deployment)
+            let events = try await registry.provider(for: deployment.provider).stream(
+                prepared.request, deployment: deployment)
+            var iterator = events.makeAsyncIterator()
+            let first = try await iterator.next()
+            return OpenedStream(events: PendingIterator(first: first, rest: iterator), dropped: prepared.dropped)
+        }
     }
 }
 

@@ -9,6 +9,8 @@ import SwitchyardCore
 import SwitchyardGovernance
 import SwitchyardProviders
 import SwitchyardRouting
+import SwitchyardTelemetry
+import Tracing
 
 /// `POST /v1/chat/completions`: decode, route over the model's deployments (retries, failover, fallbacks), call
 /// the provider, answer in one piece or as server-sent events, and explain the route in headers and the
@@ -21,29 +23,39 @@ struct ChatCompletionsHandler: Sendable {
     let logger: Logger
     var governance: ChatGovernance? = nil
     var cache: GatewayCache? = nil
+    var telemetry: GatewayTelemetry? = nil
+    var pricing = PricingCatalogue()
+    /// When set, prompts are logged through it (operator opted in with `server.log_prompts`).
+    var promptRedactor: Redactor? = nil
 
     func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         var decoded = try await bodyDecoder.decode(ChatRequest.self, from: request)
         try ChatRequestValidator.validate(decoded)
         var model = try engine.catalog.model(named: decoded.model)
+        let ticket = RequestTicket(
+            requestID: context.requestID, model: decoded.model, telemetry: telemetry, pricing: pricing)
         var extraHeaders = HTTPFields()
-        var ticket: UsageTicket?
         if let governance, let identity = context.identity {
-            let admitted = try await governance.admit(
-                decoded, model: model, identity: identity, requestID: context.requestID)
-            for (name, value) in admitted.admission.headers {
-                if let field = HTTPField.Name(name) { extraHeaders[field] = value }
-            }
-            if let downgrade = admitted.admission.downgradeModel {
-                do {
-                    model = try engine.catalog.model(named: downgrade)
-                } catch {
-                    await admitted.failed(error, model: decoded.model)
-                    throw error
+            do {
+                let admission = try await governance.admit(decoded, model: model, identity: identity)
+                ticket.admitted(admission, by: governance.runtime.governor)
+                for (name, value) in admission.headers {
+                    if let field = HTTPField.Name(name) { extraHeaders[field] = value }
                 }
-                decoded.model = downgrade
+                if let downgrade = admission.downgradeModel {
+                    model = try engine.catalog.model(named: downgrade)
+                    decoded.model = downgrade
+                    ticket.serve(model: downgrade)
+                }
+            } catch {
+                await ticket.failed(error)
+                throw error
             }
-            ticket = admitted
+        }
+        if let promptRedactor {
+            let text = decoded.messages.last { $0.role == .user }?.content?.text ?? ""
+            logger.info(
+                "prompt", metadata: ["request_id": "\(context.requestID)", "prompt": "\(promptRedactor.redact(text))"])
         }
         let chat = decoded
         let features = RequestFeatures(
@@ -55,12 +67,18 @@ struct ChatCompletionsHandler: Sendable {
             let plan = CachePlan(
                 cache: cache, tenant: context.identity?.tenantID ?? Identity.anonymous.tenantID,
                 control: SwitchyardCache.CacheControl(request: chat, header: request.headers[.cacheControl]))
-            let lookup = await plan.lookup(chat)
+            let lookup = await withSpan("cache lookup") { span in
+                let lookup = await plan.lookup(chat)
+                span.attributes["switchyard.cache.result"] = lookup.headerValue
+                return lookup
+            }
             if let cached = lookup.response {
+                ticket.cache(lookup.telemetryResult)
                 return await answerFromCache(
                     cached, lookup: lookup, chat: chat, model: model, ticket: ticket, headers: extraHeaders,
                     requestID: context.requestID)
             }
+            ticket.cache(.miss)
             extraHeaders[.switchyardCache] = lookup.headerValue
             caching = plan
         }
@@ -74,17 +92,21 @@ struct ChatCompletionsHandler: Sendable {
             routed = try await engine.route(
                 requestID: context.requestID, model: model, features: features, strategy: strategy
             ) { deployment, _ in
-                let prepared = try prepare(chat, for: deployment)
-                let answer = try await registry.provider(for: deployment.provider).complete(
-                    prepared.request, deployment: deployment)
-                return Answered(answer: answer, dropped: prepared.dropped)
+                try await GenAISpans.attempt(chat, on: deployment, streaming: false) { span in
+                    let prepared = try prepare(chat, for: deployment)
+                    let answer = try await registry.provider(for: deployment.provider).complete(
+                        prepared.request, deployment: deployment)
+                    GenAISpans.record(answer, on: span)
+                    return Answered(answer: answer, dropped: prepared.dropped)
+                }
             }
         } catch {
-            await ticket?.failed(error, model: chat.model)
+            await ticket.failed(error)
             throw error
         }
         engine.decisions.record(routed.decision)
-        await ticket?.succeeded(deployment: routed.deployment, usage: routed.value.answer.usage, model: chat.model)
+        await ticket.succeeded(
+            deployment: routed.deployment, usage: routed.value.answer.usage, decision: routed.decision)
         var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
         headers.append(contentsOf: extraHeaders)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }

@@ -18,7 +18,7 @@ struct StreamRelay: Sendable {
     let first: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
     let encoder: ChunkEncoder
     let requestID: String
-    let ticket: UsageTicket?
+    let ticket: RequestTicket
     let caching: CachePlan?
     /// Milliseconds from routing start to the first upstream event.
     let timeToFirstToken: Double
@@ -27,17 +27,20 @@ struct StreamRelay: Sendable {
         var assembler = ChatStreamAssembler()
         var interruption: GatewayError?
         var deployment = first.deployment
+        var decision = first.decision
         do {
-            try await relay(&writer, assembler: &assembler, interruption: &interruption, deployment: &deployment)
+            try await relay(
+                &writer, assembler: &assembler, interruption: &interruption, deployment: &deployment,
+                decision: &decision)
         } catch {
             // The client went away (or the writer failed): what was streamed is still billed.
-            await ticket?.succeeded(
-                deployment: deployment, usage: assembler.usage, model: chat.model,
+            await ticket.succeeded(
+                deployment: deployment, usage: assembler.usage, decision: decision,
                 timeToFirstToken: timeToFirstToken, status: 499, errorCode: "client_closed_request")
             throw error
         }
-        await ticket?.succeeded(
-            deployment: deployment, usage: assembler.usage, model: chat.model, timeToFirstToken: timeToFirstToken,
+        await ticket.succeeded(
+            deployment: deployment, usage: assembler.usage, decision: decision, timeToFirstToken: timeToFirstToken,
             status: 200, errorCode: interruption.map { $0.code.rawValue })
         if interruption == nil, assembler.isComplete, let caching {
             caching.store(
@@ -48,10 +51,9 @@ struct StreamRelay: Sendable {
 
     private func relay(
         _ writer: inout any ResponseBodyWriter, assembler: inout ChatStreamAssembler,
-        interruption: inout GatewayError?, deployment: inout Deployment
+        interruption: inout GatewayError?, deployment: inout Deployment, decision: inout RoutingDecision
     ) async throws {
         var encoder = self.encoder
-        var decision = first.decision
         var events = first.value.events
         var partial = ""
         var failed: Set<String> = []

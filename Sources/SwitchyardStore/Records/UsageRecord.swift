@@ -138,3 +138,20 @@ public struct UsageGroup: Sendable, Hashable, Codable {
         self.cacheHits = cacheHits
     }
 }
+
+/// One group's (tenant's, team's, key's or model's) spend in one hour.
+public struct HourlySpend: Sendable, Hashable, Codable {
+    /// The group's value (empty when the field was unset).
+    public var group: String
+    /// The hour's start.
+    public var hour: Date
+    /// Cost in US dollars.
+    public var cost: Double
+
+    /// Creates a row.
+    public init(group: String, hour: Date, cost: Double) {
+        self.group = group
+        self.hour = hour
+        self.cost = cost
+    }
+}

@@ -43,13 +43,7 @@ extension SQLStore {
 
     /// See ``Store/usageSummary(_:groupBy:)``.
     public func usageSummary(_ query: UsageQuery, groupBy: UsageGrouping) async throws -> [UsageGroup] {
-        let column =
-            switch groupBy {
-            case .tenant: "tenant_id"
-            case .team: "team_id"
-            case .key: "key_id"
-            case .model: "model"
-            }
+        let column = Self.column(groupBy)
         let (filter, binds) = Self.filter(query)
         let rows = try await driver.query(
             """
@@ -63,6 +57,23 @@ extension SQLStore {
                 group: row.string(0) ?? "", requests: row.int(1) ?? 0, promptTokens: row.int(2) ?? 0,
                 completionTokens: row.int(3) ?? 0, cost: row.double(4) ?? 0,
                 savedCost: row.double(5) ?? 0, cacheHits: row.int(6) ?? 0)
+        }
+    }
+
+    /// See ``Store/hourlySpend(_:)``.
+    public func hourlySpend(_ query: UsageQuery, groupBy: UsageGrouping) async throws -> [HourlySpend] {
+        let column = Self.column(groupBy)
+        let (filter, binds) = Self.filter(query)
+        let rows = try await driver.query(
+            """
+            SELECT COALESCE(\(column), ''), CAST(time / 3600000 AS BIGINT) AS hour, COALESCE(SUM(cost), 0)
+            FROM usage_records\(filter) GROUP BY COALESCE(\(column), ''), CAST(time / 3600000 AS BIGINT)
+            ORDER BY 2, 1
+            """, binds)
+        return rows.map { row in
+            HourlySpend(
+                group: row.string(0) ?? "", hour: Date(timeIntervalSince1970: Double(row.int(1) ?? 0) * 3600),
+                cost: row.double(2) ?? 0)
         }
     }
 
@@ -99,6 +110,15 @@ extension SQLStore {
     }
 
     // MARK: Helpers
+
+    static func column(_ grouping: UsageGrouping) -> String {
+        switch grouping {
+        case .tenant: "tenant_id"
+        case .team: "team_id"
+        case .key: "key_id"
+        case .model: "model"
+        }
+    }
 
     static func filter(_ query: UsageQuery) -> (String, [SQLValue]) {
         var clauses: [String] = []

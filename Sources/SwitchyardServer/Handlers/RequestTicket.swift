@@ -1,0 +1,117 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardGovernance
+import SwitchyardRouting
+import SwitchyardTelemetry
+import Synchronization
+
+/// One request's claim on the record: completed exactly once (later calls are ignored), however the request ends —
+/// answered, refused, failed, or abandoned by the client mid-stream. Completion settles the budget and writes the
+/// ledger record (when governance is on) and records the metrics and the live traffic figures.
+final class RequestTicket: Sendable {
+    struct Admitted: Sendable {
+        var governor: Governor
+        var admission: Admission
+    }
+
+    let requestID: String
+    let operation: String
+    let telemetry: GatewayTelemetry?
+    let pricing: PricingCatalogue
+    let started = ContinuousClock.now
+    private let state: Mutex<(model: String, tenant: String?, admitted: Admitted?, cache: RequestRecord.CacheResult?)>
+    private let done = Atomic<Bool>(false)
+
+    init(requestID: String, operation: String = "chat", model: String, telemetry: GatewayTelemetry?,
+         pricing: PricingCatalogue) {
+        self.requestID = requestID
+        self.operation = operation
+        self.telemetry = telemetry
+        self.pricing = pricing
+        state = Mutex((model: model, tenant: nil, admitted: nil, cache: nil))
+        telemetry?.started()
+    }
+
+    /// Attaches the governance admission (and the tenant it bills).
+    func admitted(_ admission: Admission, by governor: Governor) {
+        state.withLock {
+            $0.admitted = Admitted(governor: governor, admission: admission)
+            $0.tenant = admission.identity.tenantID
+        }
+    }
+
+    /// The public model actually served (after a budget downgrade).
+    func serve(model: String) { state.withLock { $0.model = model } }
+
+    /// Notes the cache's answer.
+    func cache(_ result: RequestRecord.CacheResult) { state.withLock { $0.cache = result } }
+
+    /// The tenant, once known.
+    var tenant: String? { state.withLock { $0.tenant } }
+
+    /// Settles a served request.
+    func succeeded(
+        deployment: Deployment?, usage: Usage?, decision: RoutingDecision? = nil, timeToFirstToken: Double? = nil,
+        status: Int = 200, errorCode: String? = nil
+    ) async {
+        await complete(
+            deployment: deployment, usage: usage, decision: decision, status: status, errorCode: errorCode,
+            timeToFirstToken: timeToFirstToken, savedFrom: nil)
+    }
+
+    /// Settles a request answered by the cache: nothing spent; the cached answer's price is recorded as saved.
+    func cached(savedFrom deployment: Deployment?, usage: Usage?) async {
+        let saved = deployment.flatMap { deployment in usage.map { (deployment: deployment, usage: $0) } }
+        await complete(
+            deployment: nil, usage: nil, decision: nil, status: 200, errorCode: nil, timeToFirstToken: nil,
+            savedFrom: saved)
+    }
+
+    /// Settles a refused or failed request: the reservation is released and the error recorded.
+    func failed(_ error: any Error, deployment: Deployment? = nil, decision: RoutingDecision? = nil) async {
+        let (status, code): (Int, String)
+        if let refusal = error as? GovernanceError {
+            (status, code) = (refusal.code.httpStatus, refusal.code.rawValue)
+        } else {
+            let mapped = GatewayErrorMapping.map(error)
+            (status, code) = (mapped.code.httpStatus, mapped.code.rawValue)
+        }
+        await complete(
+            deployment: deployment, usage: nil, decision: decision, status: status, errorCode: code,
+            timeToFirstToken: nil, savedFrom: nil)
+    }
+
+    private func complete(
+        deployment: Deployment?, usage: Usage?, decision: RoutingDecision?, status: Int, errorCode: String?,
+        timeToFirstToken: Double?, savedFrom: (deployment: Deployment, usage: Usage)?
+    ) async {
+        guard done.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        let snapshot = state.withLock { $0 }
+        if let admitted = snapshot.admitted {
+            await admitted.governor.complete(
+                admitted.admission,
+                RequestOutcome(
+                    requestID: requestID, model: snapshot.model, deployment: deployment, usage: usage, status: status,
+                    errorCode: errorCode, timeToFirstTokenMilliseconds: timeToFirstToken,
+                    cacheHit: savedFrom != nil, savedFrom: savedFrom))
+        }
+        guard let telemetry else { return }
+        let elapsed = ContinuousClock.now - started
+        let cost = deployment.flatMap { deployment in usage.flatMap { pricing.price(for: deployment)?.cost(of: $0) } }
+        let saved = savedFrom.flatMap { pricing.price(for: $0.deployment)?.cost(of: $0.usage) }
+        telemetry.finished(
+            RequestRecord(
+                operation: operation, model: snapshot.model, provider: deployment?.provider.kind.rawValue ?? "none",
+                deployment: deployment?.id ?? "none", region: deployment?.region ?? "none", status: status,
+                errorCode: errorCode, durationSeconds: elapsed.seconds,
+                timeToFirstTokenSeconds: timeToFirstToken.map { $0 / 1000 }, usage: usage, costUSD: cost ?? 0,
+                savedUSD: saved ?? 0, tenant: snapshot.tenant, cache: snapshot.cache,
+                attempts: decision?.attempts.map { (kind: $0.kind, deployment: $0.deployment, outcome: $0.outcome) }
+                    ?? []))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,191 @@
+public import Prometheus
+import SwitchyardCore
+
+/// The gateway's metrics, named after the OpenTelemetry GenAI semantic conventions where one exists, exposed in
+/// Prometheus text format at `GET /metrics`.
+///
+/// Recorded straight into one swift-prometheus registry (with help texts, which `promtool` requires); ``factory``
+/// puts swift-metrics onto the same registry, so other libraries' metrics appear beside them. Labels are bounded: model, provider, deployment,
+/// region, status, error code, token type, cache result, tenant — never a request id, key or prompt.
+///
+/// | Metric | Type | Labels |
+/// | --- | --- | --- |
+/// | `gen_ai_client_operation_duration_seconds` | histogram | operation, model, provider, deployment, region, status, code |
+/// | `gen_ai_server_time_to_first_token_seconds` | histogram | model, provider |
+/// | `gen_ai_server_time_per_output_token_seconds` | histogram | model, provider |
+/// | `gen_ai_client_token_usage` | histogram | model, provider, token type |
+/// | `switchyard_requests_total` | counter | operation, model, provider, deployment, region, status, code |
+/// | `switchyard_tokens_total` | counter | model, token type (`input`, `output`, `cached_input`, `reasoning`) |
+/// | `switchyard_cost_usd_total` | counter | model, tenant |
+/// | `switchyard_cache_lookups_total` | counter | result (`hit`, `semantic_hit`, `miss`) |
+/// | `switchyard_cache_saved_usd_total` | counter | tenant |
+/// | `switchyard_requests_in_flight` | gauge | |
+/// | `switchyard_upstream_attempts_total` | counter | deployment, kind, outcome |
+/// | `switchyard_retries_total`, `switchyard_fallbacks_total` | counter | model |
+/// | `switchyard_circuit_breaker_state` | gauge (0 closed, 1 half-open, 2 open) | deployment |
+/// | `switchyard_budget_utilisation_ratio` | gauge | scope, id, window |
+public final class GatewayMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    /// A swift-metrics factory over ``registry``: bootstrap `MetricsSystem` with it so library metrics appear too.
+    public let factory: PrometheusMetricsFactory
+    private let inFlight: Gauge
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        .seconds(30), .seconds(60), .seconds(120),
+    ]
+    static let perTokenBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+    ]
+    static let tokenBuckets: [Double] = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262_144, 1_048_576, 4_194_304]
+
+    /// Creates the metrics on a fresh registry.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        factory = PrometheusMetricsFactory(registry: registry)
+        inFlight = registry.makeGauge(descriptor: Names.inFlight)
+        inFlight.set(0.0)
+    }
+
+    /// Metric descriptors (names and help texts).
+    public enum Names {
+        /// Request duration.
+        nonisolated(unsafe) public static let operationDuration = MetricNameDescriptor(
+            metricName: "gen_ai_client_operation_duration", unitName: "seconds",
+            helpText: "Duration of GenAI operations (requests) through the gateway.")
+        /// Time to first token.
+        nonisolated(unsafe) public static let timeToFirstToken = MetricNameDescriptor(
+            metricName: "gen_ai_server_time_to_first_token", unitName: "seconds",
+            helpText: "Time from the request to the first streamed token.")
+        /// Time per output token after the first.
+        nonisolated(unsafe) public static let timePerOutputToken = MetricNameDescriptor(
+            metricName: "gen_ai_server_time_per_output_token", unitName: "seconds",
+            helpText: "Time per output token after the first, for streams.")
+        /// Tokens per request by type.
+        nonisolated(unsafe) public static let tokenUsage = MetricNameDescriptor(
+            metricName: "gen_ai_client_token_usage", unitName: "",
+            helpText: "Tokens per request by token type (input, output).")
+        /// Requests.
+        nonisolated(unsafe) public static let requests = MetricNameDescriptor(
+            metricName: "switchyard_requests", unitName: "total", helpText: "Requests by outcome.")
+        /// Tokens by type.
+        nonisolated(unsafe) public static let tokens = MetricNameDescriptor(
+            metricName: "switchyard_tokens", unitName: "total",
+            helpText: "Tokens by model and type (input, output, cached_input, reasoning).")
+        /// Cost.
+        nonisolated(unsafe) public static let cost = MetricNameDescriptor(
+            metricName: "switchyard_cost_usd", unitName: "total", helpText: "Upstream cost in US dollars.")
+        /// Cache lookups.
+        nonisolated(unsafe) public static let cacheLookups = MetricNameDescriptor(
+            metricName: "switchyard_cache_lookups", unitName: "total",
+            helpText: "Response cache lookups by result (hit, semantic_hit, miss).")
+        /// Money saved by the cache.
+        nonisolated(unsafe) public static let cacheSaved = MetricNameDescriptor(
+            metricName: "switchyard_cache_saved_usd", unitName: "total",
+            helpText: "Upstream cost avoided by response cache hits, in US dollars.")
+        /// Requests in flight.
+        nonisolated(unsafe) public static let inFlight = MetricNameDescriptor(
+            metricName: "switchyard_requests_in_flight", unitName: "", helpText: "Requests being served now.")
+        /// Upstream attempts.
+        nonisolated(unsafe) public static let attempts = MetricNameDescriptor(
+            metricName: "switchyard_upstream_attempts", unitName: "total",
+            helpText: "Upstream attempts by deployment, kind (first, retry, failover, fallback, resume) and outcome.")
+        /// Retries.
+        nonisolated(unsafe) public static let retries = MetricNameDescriptor(
+            metricName: "switchyard_retries", unitName: "total", helpText: "Same-deployment retries.")
+        /// Fallbacks to another model.
+        nonisolated(unsafe) public static let fallbacks = MetricNameDescriptor(
+            metricName: "switchyard_fallbacks", unitName: "total", helpText: "Fallbacks to another model.")
+        /// Breaker state.
+        nonisolated(unsafe) public static let breaker = MetricNameDescriptor(
+            metricName: "switchyard_circuit_breaker_state", unitName: "",
+            helpText: "Circuit breaker state per deployment: 0 closed, 1 half-open, 2 open.")
+        /// Budget utilisation.
+        nonisolated(unsafe) public static let budget = MetricNameDescriptor(
+            metricName: "switchyard_budget_utilisation", unitName: "ratio",
+            helpText: "Spend divided by the hard budget, per scope and window.")
+    }
+
+    /// A request started.
+    public func requestStarted() { inFlight.increment(by: 1.0) }
+
+    /// A request finished (call once per ``requestStarted()``).
+    public func requestFinished(_ record: RequestRecord) {
+        inFlight.decrement(by: 1.0)
+        let labels = [
+            ("operation", record.operation), ("model", record.model), ("provider", record.provider),
+            ("deployment", record.deployment), ("region", record.region), ("status", String(record.status)),
+            ("code", record.errorCode ?? ""),
+        ]
+        registry.makeCounter(descriptor: Names.requests, labels: labels).increment()
+        registry.makeDurationHistogram(descriptor: Names.operationDuration, labels: labels, buckets: Self.latencyBuckets)
+            .record(.nanoseconds(Int64(record.durationSeconds * 1e9)))
+        let modelProvider = [("model", record.model), ("provider", record.provider)]
+        if let ttft = record.timeToFirstTokenSeconds {
+            registry.makeDurationHistogram(
+                descriptor: Names.timeToFirstToken, labels: modelProvider, buckets: Self.latencyBuckets
+            ).record(.nanoseconds(Int64(ttft * 1e9)))
+            if let output = record.usage?.completionTokens, output > 1, record.durationSeconds > ttft {
+                let perToken = (record.durationSeconds - ttft) / Double(output - 1)
+                registry.makeDurationHistogram(
+                    descriptor: Names.timePerOutputToken, labels: modelProvider, buckets: Self.perTokenBuckets
+                ).record(.nanoseconds(Int64(perToken * 1e9)))
+            }
+        }
+        if let usage = record.usage {
+            for (type, count) in [
+                ("input", usage.promptTokens), ("output", usage.completionTokens),
+                ("cached_input", usage.cachedPromptTokens), ("reasoning", usage.reasoningTokens),
+            ] where count > 0 {
+                registry.makeCounter(descriptor: Names.tokens, labels: [("model", record.model), ("type", type)])
+                    .increment(by: Int64(count))
+                if type == "input" || type == "output" {
+                    registry.makeValueHistogram(
+                        descriptor: Names.tokenUsage, labels: modelProvider + [("token_type", type)],
+                        buckets: Self.tokenBuckets
+                    ).record(Double(count))
+                }
+            }
+        }
+        let tenant = record.tenant ?? ""
+        if record.costUSD > 0 {
+            registry.makeCounter(descriptor: Names.cost, labels: [("model", record.model), ("tenant", tenant)])
+                .increment(by: record.costUSD)
+        }
+        if let cache = record.cache {
+            registry.makeCounter(descriptor: Names.cacheLookups, labels: [("result", cache.rawValue)]).increment()
+            if record.savedUSD > 0 {
+                registry.makeCounter(descriptor: Names.cacheSaved, labels: [("tenant", tenant)])
+                    .increment(by: record.savedUSD)
+            }
+        }
+        for attempt in record.attempts {
+            registry.makeCounter(
+                descriptor: Names.attempts,
+                labels: [("deployment", attempt.deployment), ("kind", attempt.kind), ("outcome", attempt.outcome)]
+            ).increment()
+            if attempt.kind == "retry" {
+                registry.makeCounter(descriptor: Names.retries, labels: [("model", record.model)]).increment()
+            } else if attempt.kind == "fallback" {
+                registry.makeCounter(descriptor: Names.fallbacks, labels: [("model", record.model)]).increment()
+            }
+        }
+    }
+
+    /// Sets a deployment's breaker state (0 closed, 1 half-open, 2 open).
+    public func setBreakerState(deployment: String, state: Int) {
+        registry.makeGauge(descriptor: Names.breaker, labels: [("deployment", deployment)]).set(Double(state))
+    }
+
+    /// Sets a budget's utilisation (spent ÷ limit) for one window.
+    public func setBudgetUtilisation(scope: String, id: String, window: String, ratio: Double) {
+        registry.makeGauge(descriptor: Names.budget, labels: [("scope", scope), ("id", id), ("window", window)])
+            .set(ratio)
+    }
+
+    /// The Prometheus text exposition.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}
