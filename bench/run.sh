@@ -390,6 +390,8 @@ cat >"$SY_CONFIG" <<EOF
 server:
   host: 127.0.0.1
   port: $SY_PORT
+store:
+  sqlite: $WORK/switchyard.sqlite
 providers:
   upstream:
     kind: openai
