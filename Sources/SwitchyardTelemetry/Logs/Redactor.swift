@@ -16,10 +16,11 @@ public struct Redactor: Sendable {
             (#"\b(?:xox[abpr]|ghp|gho|github_pat)_?[A-Za-z0-9_-]{16,}\b"#, "[API_KEY]"),
             (#"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b"#, "[EMAIL]"),
         ]
-        return specs.map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+        // The patterns are constants and compile; a pattern that did not would only be skipped.
+        return specs.compactMap { spec in (try? NSRegularExpression(pattern: spec.0)).map { ($0, spec.1) } }
     }()
-    private static let cardCandidate = try! NSRegularExpression(pattern: #"\b(?:\d[ -]?){12,18}\d\b"#)
-    private static let phone = try! NSRegularExpression(
+    private static let cardCandidate = try? NSRegularExpression(pattern: #"\b(?:\d[ -]?){12,18}\d\b"#)
+    private static let phone = try? NSRegularExpression(
         pattern: #"(?<![\w])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}(?![\w])"#)
 
     /// Creates a redactor.
@@ -38,7 +39,8 @@ public struct Redactor: Sendable {
         return result
     }
 
-    private func replace(_ pattern: NSRegularExpression, in text: String, _ body: (String) -> String?) -> String {
+    private func replace(_ pattern: NSRegularExpression?, in text: String, _ body: (String) -> String?) -> String {
+        guard let pattern else { return text }
         var result = text
         let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
         for match in matches.reversed() {

@@ -86,8 +86,17 @@ import Testing
             #expect(cacheState?["hits"] as? Int == 1)
             #expect((dashboard.json["decisions"] as? [[String: Any]])?.isEmpty == false)
             #expect((dashboard.json["deployments"] as? [[String: Any]])?.contains { $0["id"] as? String == "gpt/oai#0" } == true)
-            let page = try await gateway.client.execute(uri: "/dashboard", method: .get) { $0.status }
-            #expect(page == .ok)
+            let page = try await gateway.client.execute(uri: "/dashboard", method: .get) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(page.0 == .ok)
+            // The page compiled into the binary is the file the browser test and scripts/dashboard/embed.sh use.
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent()
+            let source = try String(
+                contentsOf: root.appendingPathComponent("Sources/SwitchyardServer/Dashboard/dashboard.html"),
+                encoding: .utf8)
+            #expect(page.1 == source, "run scripts/dashboard/embed.sh after editing dashboard.html")
 
             let forecast = try await gateway.admin("/admin/v1/forecast?group_by=tenant&window=monthly")
             let rows = forecast.json["data"] as? [[String: Any]] ?? []
