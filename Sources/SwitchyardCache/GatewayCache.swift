@@ -40,12 +40,18 @@ public final class GatewayCache: Sendable {
     ///   - tenant: The caller's tenant.
     ///   - control: Per-request controls; `noCache` returns ``CacheLookup/miss`` without reading.
     public func lookup(_ request: ChatRequest, tenant: String, control: CacheControl) async -> CacheLookup {
-        guard !control.noCache else { return .miss }
+        await probe(request, tenant: tenant, control: control).lookup
+    }
+
+    /// Looks a request up and keeps its semantic query, so a miss can be stored without embedding it again.
+    public func probe(_ request: ChatRequest, tenant: String, control: CacheControl) async -> CacheProbe {
+        guard !control.noCache else { return CacheProbe(lookup: .miss, query: nil) }
         if let exact, let cached = await exact.get(CacheKey(tenant: tenant, request: request)) {
-            return .hit(cached.response)
+            return CacheProbe(lookup: .hit(cached.response), query: nil)
         }
-        if let hit = semantic?.lookup(request, tenant: tenant) { return .semanticHit(hit) }
-        return .miss
+        let query = semantic?.query(request, tenant: tenant)
+        if let query, let hit = semantic?.lookup(query) { return CacheProbe(lookup: .semanticHit(hit), query: query) }
+        return CacheProbe(lookup: .miss, query: query)
     }
 
     /// Stores a complete answer unless `control.noStore`.
@@ -55,13 +61,28 @@ public final class GatewayCache: Sendable {
     ///   - request: The request it answered.
     ///   - tenant: The caller's tenant.
     ///   - control: Per-request controls (`noStore`, `ttl`).
-    public func store(_ response: ChatResponse, for request: ChatRequest, tenant: String, control: CacheControl) async {
+    ///   - query: The semantic query from ``probe(_:tenant:control:)``, if any (saves a second embedding).
+    public func store(
+        _ response: ChatResponse, for request: ChatRequest, tenant: String, control: CacheControl,
+        query: SemanticQuery? = nil
+    ) async {
         guard !control.noStore else { return }
         await exact?.put(response, for: CacheKey(tenant: tenant, request: request), ttl: control.ttl)
-        if let record = semantic?.store(response, for: request, tenant: tenant, ttl: control.ttl), let persistence {
-            try? await persistence.save(record)
-        }
+        guard let semantic else { return }
+        let record =
+            if let query { semantic.store(response, for: query, ttl: control.ttl) } else {
+                semantic.store(response, for: request, tenant: tenant, ttl: control.ttl)
+            }
+        if let record, let persistence { try? await persistence.save(record) }
     }
+}
+
+/// A lookup's outcome with the request's semantic query (kept for storing the answer to a miss).
+public struct CacheProbe: Sendable {
+    /// The outcome.
+    public let lookup: CacheLookup
+    /// The request's semantic query; `nil` when the semantic stage is off, the request ineligible, or an exact hit.
+    public let query: SemanticQuery?
 }
 
 /// The outcome of a cache lookup.

@@ -1,5 +1,6 @@
 import SwitchyardCache
 import SwitchyardCore
+import Synchronization
 import Testing
 
 /// A stand-in embedder: a normalised bag of words hashed into 16 buckets.
@@ -36,6 +37,21 @@ private let answer = ChatResponse(
 @Suite struct SemanticCacheTests {
     private func cache(_ policy: SemanticCachePolicy = SemanticCachePolicy()) -> SemanticCache {
         SemanticCache(embed: bagOfWords, dimensions: 16, verifier: cosineVerifier(), policy: policy)
+    }
+
+    @Test func aMissIsStoredWithoutEmbeddingTheRequestAgain() async {
+        let calls = Mutex(0)
+        let semantic = SemanticCache(
+            embed: { text in
+                calls.withLock { $0 += 1 }
+                return bagOfWords(text)
+            }, dimensions: 16, verifier: cosineVerifier())
+        let gateway = GatewayCache(exact: nil, semantic: semantic)
+        let probe = await gateway.probe(ask("What is two plus two?"), tenant: "acme", control: .default)
+        #expect(probe.lookup.response == nil)
+        await gateway.store(answer, for: ask("What is two plus two?"), tenant: "acme", control: .default, query: probe.query)
+        #expect(calls.withLock { $0 } == 1)
+        #expect(semantic.lookup(ask("what is two plus two"), tenant: "acme")?.response == answer)
     }
 
     @Test func sameMeaningHitsWithinScope() {

@@ -81,9 +81,22 @@ public final class SemanticCache: Sendable {
     ///   - tenant: Its tenant.
     /// - Returns: The hit, with the cosine and the verifier's probability.
     public func lookup(_ request: ChatRequest, tenant: String) -> SemanticHit? {
+        query(request, tenant: tenant).flatMap(lookup)
+    }
+
+    /// A request's matched text, scope and embedding, or `nil` when it is ineligible. Computing it is the
+    /// expensive part (the embedding); pass the same query to ``lookup(_:)-(SemanticQuery)`` and, on a miss, to
+    /// ``store(_:for:ttl:)`` so a request is embedded once.
+    public func query(_ request: ChatRequest, tenant: String) -> SemanticQuery? {
         guard let text = queryText(request) else { return nil }
-        let scope = SemanticScope(tenant: tenant, request: request)
-        let vector = embed(text)
+        return SemanticQuery(text: text, scope: SemanticScope(tenant: tenant, request: request), vector: embed(text))
+    }
+
+    /// The best verified cached answer for a prepared query, or `nil`.
+    public func lookup(_ query: SemanticQuery) -> SemanticHit? {
+        let text = query.text
+        let scope = query.scope
+        let vector = query.vector
         let time = now()
         return state.withLock { state in
             var best: SemanticHit?
@@ -119,15 +132,24 @@ public final class SemanticCache: Sendable {
     public func store(_ response: ChatResponse, for request: ChatRequest, tenant: String, ttl: Double? = nil)
         -> SemanticCacheRecord?
     {
-        guard let text = queryText(request) else { return nil }
+        guard (ttl ?? policy.defaultTTL) > 0, let query = query(request, tenant: tenant) else { return nil }
+        return store(response, for: query, ttl: ttl)
+    }
+
+    /// Stores the answer to a prepared query (no second embedding).
+    ///
+    /// - Returns: The stored record (to persist), or `nil` when the TTL is zero.
+    @discardableResult
+    public func store(_ response: ChatResponse, for query: SemanticQuery, ttl: Double? = nil) -> SemanticCacheRecord? {
         let lifetime = ttl ?? policy.defaultTTL
         guard lifetime > 0 else { return nil }
-        let scope = SemanticScope(tenant: tenant, request: request)
-        let vector = embed(text)
-        let entry = Entry(scope: scope, text: text, vector: vector, response: response, expiresAt: now() + lifetime)
+        let entry = Entry(
+            scope: query.scope, text: query.text, vector: query.vector, response: response,
+            expiresAt: now() + lifetime)
         insert(entry)
         return SemanticCacheRecord(
-            scope: scope, text: text, vector: vector, response: response, expiresAt: entry.expiresAt)
+            scope: query.scope, text: query.text, vector: query.vector, response: response,
+            expiresAt: entry.expiresAt)
     }
 
     func insert(_ entry: Entry) {
@@ -140,6 +162,16 @@ public final class SemanticCache: Sendable {
             state.index.insert(id: id, vector: entry.vector, scope: entry.scope)
         }
     }
+}
+
+/// An eligible request prepared for the semantic cache: its matched text, scope and embedding.
+public struct SemanticQuery: Sendable {
+    /// The matched text (last user turn, whitespace-collapsed).
+    public let text: String
+    /// Where it may match.
+    public let scope: SemanticScope
+    /// Its unit embedding.
+    public let vector: [Float]
 }
 
 /// A semantic cache hit.

@@ -7,16 +7,13 @@ import SwitchyardCore
 import SwitchyardRouting
 import SwitchyardTelemetry
 
-/// The cache's part in one request: who it is scoped to and what the caller allowed.
+/// The cache's part in one request: who it is scoped to, what the caller allowed, and (after the lookup) the
+/// request's semantic query, so the answer to a miss is stored without embedding the request again.
 struct CachePlan: Sendable {
     let cache: GatewayCache
     let tenant: String
     let control: SwitchyardCache.CacheControl
-
-    /// Looks the request up (exact, then semantic).
-    func lookup(_ chat: ChatRequest) async -> CacheLookup {
-        await cache.lookup(chat, tenant: tenant, control: control)
-    }
+    let query: SemanticQuery?
 
     /// Stores a complete answer off the request path (the semantic stage embeds the request, which takes
     /// milliseconds the client should not wait for).
@@ -25,7 +22,8 @@ struct CachePlan: Sendable {
         let cache = self.cache
         let tenant = self.tenant
         let control = self.control
-        Task { await cache.store(answer, for: chat, tenant: tenant, control: control) }
+        let query = self.query
+        Task { await cache.store(answer, for: chat, tenant: tenant, control: control, query: query) }
     }
 }
 

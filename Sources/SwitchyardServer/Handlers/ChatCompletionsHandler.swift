@@ -64,14 +64,14 @@ struct ChatCompletionsHandler: Sendable {
         let strategy = request.headers[.switchyardStrategy].flatMap(RoutingStrategyKind.init(rawValue:))
         var caching: CachePlan?
         if let cache {
-            let plan = CachePlan(
-                cache: cache, tenant: context.identity?.tenantID ?? Identity.anonymous.tenantID,
-                control: SwitchyardCache.CacheControl(request: chat, header: request.headers[.cacheControl]))
-            let lookup = await withSpan("cache lookup") { span in
-                let lookup = await plan.lookup(chat)
-                span.attributes["switchyard.cache.result"] = lookup.headerValue
-                return lookup
+            let tenant = context.identity?.tenantID ?? Identity.anonymous.tenantID
+            let control = SwitchyardCache.CacheControl(request: chat, header: request.headers[.cacheControl])
+            let probe = await withSpan("cache lookup") { span in
+                let probe = await cache.probe(chat, tenant: tenant, control: control)
+                span.attributes["switchyard.cache.result"] = probe.lookup.headerValue
+                return probe
             }
+            let lookup = probe.lookup
             if let cached = lookup.response {
                 ticket.cache(lookup.telemetryResult)
                 return await answerFromCache(
@@ -80,7 +80,7 @@ struct ChatCompletionsHandler: Sendable {
             }
             ticket.cache(.miss)
             extraHeaders[.switchyardCache] = lookup.headerValue
-            caching = plan
+            caching = CachePlan(cache: cache, tenant: tenant, control: control, query: probe.query)
         }
         if chat.stream {
             return try await stream(

@@ -78,8 +78,8 @@ struct ObservabilityRoutes: Sendable {
                 return DashboardSnapshot.TenantSpend(
                     tenant: id, todayUSD: tenantsToday.first { $0.group == id }?.cost ?? 0,
                     monthUSD: tenantsMonth.first { $0.group == id }?.cost ?? 0, budgetUSD: forecast?.budgetUSD,
-                    forecastUSD: forecast?.forecastUSD, forecastLowUSD: forecast?.lowUSD,
-                    forecastHighUSD: forecast?.highUSD, daily: forecast?.daily ?? [])
+                    forecastUSD: forecast?.forecastUSD, forecastLowUSD: forecast?.forecastLowUSD,
+                    forecastHighUSD: forecast?.forecastHighUSD, daily: forecast?.daily ?? [])
             }
             spend.byModel = modelsMonth.map { row in
                 let today = modelsToday.first { $0.group == row.group }
@@ -92,12 +92,12 @@ struct ObservabilityRoutes: Sendable {
             generatedAt: ISO8601DateFormatter().string(from: now),
             traffic: .init(
                 requestsPerSecond: summary.requestsPerSecond, errorRate: summary.errorRate,
-                latencyP50: summary.latencyP50, latencyP95: summary.latencyP95, firstTokenP50: summary.firstTokenP50,
+                latencyP50Ms: summary.latencyP50, latencyP95Ms: summary.latencyP95, ttftP50Ms: summary.firstTokenP50,
                 inFlight: summary.inFlight, requestsTotal: summary.requestsTotal, errorsTotal: summary.errorsTotal),
             series: telemetry.live.series().map {
                 .init(
-                    t: $0.time, rps: $0.requestsPerSecond, errorRate: $0.errorRate, p50: $0.latencyP50,
-                    p95: $0.latencyP95, firstTokenP50: $0.firstTokenP50)
+                    t: $0.time, rps: $0.requestsPerSecond, errorRate: $0.errorRate, p50Ms: $0.latencyP50,
+                    p95Ms: $0.latencyP95, ttftP50Ms: $0.firstTokenP50)
             },
             spend: spend,
             cache: .init(
@@ -182,6 +182,7 @@ struct ObservabilityRoutes: Sendable {
     static func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         let body = try encoder.encodeAsByteBuffer(value, allocator: ByteBufferAllocator())
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }

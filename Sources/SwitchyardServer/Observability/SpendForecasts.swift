@@ -9,15 +9,15 @@ struct SpendForecasts: Sendable {
     let runtime: GovernanceRuntime
     var forecaster = SpendForecaster()
 
-    /// One group's forecast.
+    /// One group's forecast (snake-case keys on the wire: `forecast_low_usd`, `hours_left`, …).
     struct Row: Sendable, Encodable {
         var scope: String
         var id: String
         var window: String
         var spentUSD: Double
         var forecastUSD: Double
-        var lowUSD: Double
-        var highUSD: Double
+        var forecastLowUSD: Double
+        var forecastHighUSD: Double
         var budgetUSD: Double?
         var hoursLeft: Int
         var method: String
@@ -27,17 +27,6 @@ struct SpendForecasts: Sendable {
         struct Day: Sendable, Encodable {
             var day: String
             var usd: Double
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case scope, id, window, method, daily
-            case spentUSD = "spent_usd"
-            case forecastUSD = "forecast_usd"
-            case lowUSD = "forecast_low_usd"
-            case highUSD = "forecast_high_usd"
-            case budgetUSD = "budget_usd"
-            case hoursLeft = "hours_left"
-            case exceedsBudget = "exceeds_budget"
         }
     }
 
@@ -96,7 +85,7 @@ struct SpendForecasts: Sendable {
             let budget = budgets[group]
             return Row(
                 scope: scopeName, id: group, window: window.rawValue, spentUSD: spent, forecastUSD: forecast.expected,
-                lowUSD: forecast.low, highUSD: forecast.high, budgetUSD: budget, hoursLeft: forecast.hoursLeft,
+                forecastLowUSD: forecast.low, forecastHighUSD: forecast.high, budgetUSD: budget, hoursLeft: forecast.hoursLeft,
                 method: forecast.method.rawValue, exceedsBudget: budget.map { forecast.expected > $0 } ?? false,
                 daily: days.sorted { $0.key < $1.key }.map { Row.Day(day: $0.key, usd: $0.value) })
         }
