@@ -58,6 +58,24 @@ enum SchemaMigrations {
             statements: [
                 "ALTER TABLE usage_records ADD COLUMN saved_cost DOUBLE PRECISION NOT NULL DEFAULT 0"
             ]),
+        Migration(
+            version: 3, name: "learned routing: router and experiment per request, bandit state, feedback",
+            statements: [
+                "ALTER TABLE usage_records ADD COLUMN router TEXT",
+                "ALTER TABLE usage_records ADD COLUMN strongest_cost DOUBLE PRECISION",
+                "ALTER TABLE usage_records ADD COLUMN experiment TEXT",
+                "ALTER TABLE usage_records ADD COLUMN experiment_arm TEXT",
+                """
+                CREATE TABLE router_state (router TEXT NOT NULL, scope TEXT NOT NULL, state TEXT NOT NULL,
+                    updated_at BIGINT NOT NULL, PRIMARY KEY (router, scope))
+                """,
+                """
+                CREATE TABLE routing_feedback (time BIGINT NOT NULL, request_id TEXT NOT NULL, tenant_id TEXT,
+                    router TEXT, model TEXT, experiment TEXT, experiment_arm TEXT, metric TEXT NOT NULL,
+                    score DOUBLE PRECISION NOT NULL)
+                """,
+                "CREATE INDEX routing_feedback_request ON routing_feedback(request_id)",
+            ]),
     ]
 
     /// The newest version.
