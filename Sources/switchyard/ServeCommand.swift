@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = ProcessInfo.processInfo.environment["SWITCHYARD_LOG_LEVEL"] ?? "info"
 
     func run() async throws {
+        let executor = EventLoopExecutor.install()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         var configuration: GatewayConfiguration
         do {
@@ -50,7 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.server.port = port }
         logger.info(
             "configuration loaded",
-            metadata: ["origin": "\(configuration.origin)", "models": "\(configuration.models.count)"])
+            metadata: [
+                "origin": "\(configuration.origin)", "models": "\(configuration.models.count)", "executor": "\(executor)",
+            ])
         let host = configuration.server.host
         if !configuration.governance.requireKeys {
             guard Self.isLoopback(host) else {
