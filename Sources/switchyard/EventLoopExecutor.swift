@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOPosix
 
 /// Runs Swift concurrency on the NIO event loops, so a request stays on the thread that read it.
