@@ -35,6 +35,11 @@ struct FakeUpstreamRoutes: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: "{}")))
         }
+        // A webhook receiver for alert tests: posts are recorded like any request.
+        router.post("/hooks/{name}") { request, _ -> Response in
+            _ = try await record(request)
+            return Response(status: .noContent)
+        }
         return router
     }
 

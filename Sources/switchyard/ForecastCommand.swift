@@ -6,7 +6,7 @@ import SwitchyardTelemetry
 /// forecasting the month's total from several points in the month (MAPE and interval coverage).
 struct ForecastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "forecast", abstract: "Evaluate the spend forecaster.", subcommands: [ForecastBenchCommand.self])
+        commandName: "forecast", abstract: "Evaluate the spend forecaster.", subcommands: [ForecastBenchCommand.self, ForecastReplayCommand.self])
 }
 
 struct ForecastBenchCommand: AsyncParsableCommand {

@@ -41,6 +41,26 @@ import Testing
         #expect(abs(growing.expected - actual) / actual < 0.15, "expected \(growing.expected), actual \(actual)")
     }
 
+    @Test func aWeekendAtTheEndOfTheFirstWeekIsNotReadAsAFallInLevel() {
+        // Weekdays at full rate, weekends at a quarter; history ends on the first Saturday night (day 7).
+        func week(_ days: Int) -> [Double] {
+            (0..<(days * 24)).map { hour in
+                let weekend = (hour / 24) % 7 >= 5
+                return (weekend ? 0.25 : 1) * (1 + 0.8 * sin(Double(hour % 24) / 24 * .pi))
+            }
+        }
+        let history = week(7)
+        let future = Array(week(30)[(7 * 24)...])
+        let forecaster = SpendForecaster()
+        let forecast = forecaster.forecast(hourly: history, spentSoFar: 0, hoursLeft: future.count)
+        let actual = future.reduce(0, +)
+        #expect(forecast.method == .holtWintersWeekCombined)
+        #expect(abs(forecast.expected - actual) / actual < 0.2, "expected \(forecast.expected), actual \(actual)")
+        // The daily model alone, on the same history, follows the weekend down: half again the error, or more.
+        let daily = forecaster.forecastHoltWintersOnly(history, horizon: future.count)
+        #expect(abs(daily - actual) > 1.5 * abs(forecast.expected - actual), "daily-only \(daily), actual \(actual)")
+    }
+
     @Test func shortHistoryUsesATrendModelAndAFewHoursTheMean() {
         let forecaster = SpendForecaster()
         #expect(forecaster.forecast(hourly: Self.series(days: 1), spentSoFar: 0, hoursLeft: 24).method == .holt)

@@ -1,7 +1,7 @@
 /// Forecasts spend to the end of a budget window from an hourly spend series.
 ///
 /// Additive Holt-Winters with a damped trend and daily seasonality (24 hourly seasons) once there are two days of
-/// history, weekly seasonality (168) once there are two weeks; Holt's damped trend on shorter history; the mean
+/// history, averaged with the last week repeated from one week, weekly seasonality (168) once there are two weeks; Holt's damped trend on shorter history; the mean
 /// rate on a few hours. Damping keeps a noisy hourly trend from being extrapolated over a month. Smoothing parameters are chosen per series
 /// by a small grid search on one-step-ahead squared error; the interval comes from the one-step residuals, widened
 /// with the horizon. Forecasts never go below zero: spend does not run backwards.
@@ -26,6 +26,9 @@ public struct SpendForecaster: Sendable {
     public enum Method: String, Sendable, Hashable, Codable {
         /// Additive Holt-Winters with daily seasonality.
         case holtWinters = "holt_winters"
+        /// The mean of Holt-Winters with daily seasonality and the last week repeated (one to two weeks of
+        /// history: a weekly pattern is likely but cannot be fitted yet).
+        case holtWintersWeekCombined = "holt_winters+last_week"
         /// Holt's linear trend.
         case holt
         /// The mean hourly rate.
@@ -76,6 +79,16 @@ public struct SpendForecaster: Sendable {
             // Two weeks of history: the season is the week (weekday and weekend hours differ), else the day.
             let period = hourly.count >= 2 * 7 * seasonLength ? 7 * seasonLength : seasonLength
             let fit = bestFit(hourly, seasonal: seasonal, period: period)
+            let week = 7 * seasonLength
+            if period == seasonLength, hourly.count >= week {
+                // One to two weeks: a daily model reads a weekend as a fall in level and extrapolates it for the
+                // rest of the month. Averaging it with the last week repeated keeps the week's total without
+                // having to fit a weekly season from a single week (forecast combination).
+                let lastWeek = hourly.suffix(week)
+                let repeated = (0..<horizon).map { lastWeek[lastWeek.startIndex + $0 % week] }
+                let combined = zip(forecastHoltWinters(fit, horizon: horizon), repeated).map { ($0 + $1) / 2 }
+                return (combined, totalSigma(fit, horizon: horizon), .holtWintersWeekCombined)
+            }
             return (forecastHoltWinters(fit, horizon: horizon), totalSigma(fit, horizon: horizon),
                     seasonal ? .holtWinters : .holt)
         }
@@ -174,5 +187,15 @@ public struct SpendForecaster: Sendable {
             let season = m > 1 ? fit.seasons[(fit.lastIndex + step) % m] : 0
             return max(0, fit.level + damping * fit.trend + season)
         }
+    }
+}
+
+extension SpendForecaster {
+    /// The daily-season Holt-Winters total over `horizon` hours alone, without the last-week combination (for
+    /// evaluation: how far the daily model alone would have gone).
+    public func forecastHoltWintersOnly(_ hourly: [Double], horizon: Int) -> Double {
+        guard hourly.count >= 2 * seasonLength else { return forecastPath(hourly: hourly, horizon: horizon).mean.reduce(0, +) }
+        let fit = bestFit(hourly, seasonal: true, period: seasonLength)
+        return forecastHoltWinters(fit, horizon: horizon).reduce(0, +)
     }
 }
