@@ -31,6 +31,7 @@ WRK_TIMEOUT=30s
 TTFB_COUNT=300
 SLOW_STREAMS=0
 SLOW_CHUNKS=30
+SLOW_INTERVAL=1
 SLOW_UPSTREAM=trickle
 CALLGRIND=0
 CALLGRIND_REQUESTS=2000
@@ -61,7 +62,8 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --timeout T             wrk request timeout (default $WRK_TIMEOUT)
   --ttfb-requests N       sequential streaming requests for time-to-first-byte (default $TTFB_COUNT; 0 skips)
   --slow-streams N        also hold N concurrent slow streams through Switchyard (off by default; e.g. 10000)
-  --slow-chunks K         chunks per slow stream, one per second (default $SLOW_CHUNKS)
+  --slow-chunks K         chunks per slow stream (default $SLOW_CHUNKS)
+  --slow-interval S       seconds between a slow stream's chunks (default $SLOW_INTERVAL)
   --slow-upstream KIND    trickle (a Python upstream sending a chunk a second; default) or simulator
   --callgrind             also count instructions per request under valgrind --tool=callgrind
   --callgrind-requests N  non-streaming requests counted under callgrind (default $CALLGRIND_REQUESTS)
@@ -89,6 +91,7 @@ while (($#)); do
         --ttfb-requests) TTFB_COUNT=$2; shift 2 ;;
         --slow-streams) SLOW_STREAMS=$2; shift 2 ;;
         --slow-chunks) SLOW_CHUNKS=$2; shift 2 ;;
+        --slow-interval) SLOW_INTERVAL=$2; shift 2 ;;
         --slow-upstream) SLOW_UPSTREAM=$2; shift 2 ;;
         --callgrind) CALLGRIND=1; shift ;;
         --callgrind-requests) CALLGRIND_REQUESTS=$2; shift 2 ;;

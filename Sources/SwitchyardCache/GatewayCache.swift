@@ -1,4 +1,5 @@
 import SwitchyardCore
+import SwitchyardEmbeddings
 
 /// The cache the chat handler talks to: exact first, then semantic.
 ///
@@ -49,7 +50,9 @@ public final class GatewayCache: Sendable {
         if let exact, let cached = await exact.get(CacheKey(tenant: tenant, request: request)) {
             return CacheProbe(lookup: .hit(cached.response), query: nil)
         }
-        let query = semantic?.query(request, tenant: tenant)
+        // Embedding the request is a model forward pass: off the event loop.
+        let semantic = self.semantic
+        let query = semantic == nil ? nil : await ComputeQueue.run { semantic?.query(request, tenant: tenant) }
         if let query, let hit = semantic?.lookup(query) { return CacheProbe(lookup: .semanticHit(hit), query: query) }
         return CacheProbe(lookup: .miss, query: query)
     }
@@ -71,7 +74,7 @@ public final class GatewayCache: Sendable {
         guard let semantic else { return }
         let record =
             if let query { semantic.store(response, for: query, ttl: control.ttl) } else {
-                semantic.store(response, for: request, tenant: tenant, ttl: control.ttl)
+                await ComputeQueue.run { semantic.store(response, for: request, tenant: tenant, ttl: control.ttl) }
             }
         if let record, let persistence { try? await persistence.save(record) }
     }

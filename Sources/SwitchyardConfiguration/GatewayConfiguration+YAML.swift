@@ -51,8 +51,11 @@ struct ConfigReader {
         var governance = GovernanceConfiguration()
         var cache = CacheConfiguration()
         var telemetry = TelemetryConfiguration()
+        var routersNode: ConfigNode?
+        var experimentsNode: ConfigNode?
+        var feedback = FeedbackConfiguration()
         let sections: Set<String> = ["server", "providers", "models", "routing", "admin", "store", "governance", "cache",
-            "telemetry",
+            "telemetry", "routers", "experiments", "feedback",
         ]
         for (key, node) in try root.mapping(allowing: sections) {
             switch key {
@@ -63,6 +66,9 @@ struct ConfigReader {
             case "governance": try readGovernance(node, into: &governance)
             case "cache": cache = try readCache(node)
             case "telemetry": telemetry = try readTelemetry(node)
+            case "routers": routersNode = node
+            case "experiments": experimentsNode = node
+            case "feedback": feedback = try readFeedback(node)
             case "providers":
                 for (name, providerNode) in try node.entries() {
                     providers[name] = try readProvider(name: name, providerNode)
@@ -83,6 +89,15 @@ struct ConfigReader {
             }
         }
         var configuration = GatewayConfiguration(server: server, providers: providers, models: models, origin: origin)
+        if let routersNode {
+            configuration.routers = try readRouters(routersNode, models: seen, providers: Set(providers.keys))
+        }
+        if let experimentsNode {
+            configuration.experiments = try readExperiments(
+                experimentsNode, models: seen, routers: Set(configuration.routers.map(\.name)),
+                autoRouter: configuration.autoRouter != nil)
+        }
+        configuration.feedback = feedback
         configuration.routing = routing
         configuration.governance = governance
         configuration.cache = cache

@@ -21,6 +21,17 @@ public struct GatewayConfiguration: Sendable {
     public var cache = CacheConfiguration()
     /// Metrics, traces and logs (`telemetry:`).
     public var telemetry = TelemetryConfiguration()
+    /// Learned routers (`routers:`), in configuration order.
+    public var routers: [RouterSettings] = []
+    /// A/B experiments (`experiments:`), in configuration order.
+    public var experiments: [ExperimentConfiguration] = []
+    /// How feedback trains the routers' online corrections (`feedback:`).
+    public var feedback = FeedbackConfiguration()
+
+    /// The router that answers `model: "auto"`: the one named `auto`, else the one marked default.
+    public var autoRouter: RouterSettings? {
+        routers.first { $0.name == "auto" } ?? routers.first { $0.isDefault }
+    }
 
     /// Creates a configuration.
     public init(

@@ -92,6 +92,14 @@ public struct RequestOutcome: Sendable {
     public var savedFrom: (deployment: Deployment, usage: Usage)?
     /// When the response finished (default: now).
     public var finishedAt: Date?
+    /// The learned router that chose the model, when one did.
+    public var router: String? = nil
+    /// What the router's strongest candidate would have cost, in US dollars (routed requests only).
+    public var strongestCost: Double? = nil
+    /// The A/B experiment the request ran in, if any.
+    public var experiment: String? = nil
+    /// The experiment arm it was assigned to, if any.
+    public var experimentArm: String? = nil
 
     /// Creates an outcome.
     public init(

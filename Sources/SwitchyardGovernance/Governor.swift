@@ -116,7 +116,9 @@ public struct Governor: Sendable {
                 reasoningTokens: usage.reasoningTokens, cost: cost,
                 latencyMilliseconds: finished.timeIntervalSince(admission.startedAt) * 1000,
                 timeToFirstTokenMilliseconds: outcome.timeToFirstTokenMilliseconds, status: outcome.status,
-                errorCode: outcome.errorCode, cacheHit: outcome.cacheHit, savedCost: saved))
+                errorCode: outcome.errorCode, cacheHit: outcome.cacheHit, savedCost: saved, router: outcome.router,
+                strongestCost: outcome.strongestCost, experiment: outcome.experiment,
+                experimentArm: outcome.experimentArm))
     }
 
     static func scopes(of identity: Identity) -> [BudgetScope] {

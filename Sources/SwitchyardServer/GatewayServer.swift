@@ -41,7 +41,10 @@ public enum GatewayServer {
         return Application(
             responder: responder,
             configuration: .init(
-                address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil),
+                address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil,
+                // Bursts of new connections (a fleet reconnecting, thousands of streams opening at once) must queue,
+                // not be reset: 256, the default, overflowed at 1,000 new streams/s in the slow-streams benchmark.
+                backlog: 4096),
             onServerRunning: { channel in
                 readiness.markReady()
                 await onServerRunning(channel)
@@ -67,6 +70,8 @@ public enum GatewayServer {
         chat.telemetry = services.telemetry
         if let pricing = services.governance?.pricing { chat.pricing = pricing }
         if configuration.server.logPrompts { chat.promptRedactor = Redactor() }
+        chat.routers = services.routers.map { $0.using(decisions: engine.decisions) }
+        chat.feedback = services.feedback
         let embeddings = EmbeddingsHandler(engine: engine, registry: registry, bodyDecoder: decoder)
         let routing = RoutingHandlers(engine: engine)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
@@ -81,7 +86,8 @@ public enum GatewayServer {
         }
         ObservabilityRoutes(
             telemetry: services.telemetry, engine: engine, governance: services.governance,
-            metricsNeedKey: services.requireKeys && !configuration.telemetry.publicMetrics
+            metricsNeedKey: services.requireKeys && !configuration.telemetry.publicMetrics,
+            experiments: services.feedback?.experiments
         ).register(on: router)
         router.post("/v1/chat/completions", use: chat.handle)
         router.post("/chat/completions", use: chat.handle)
@@ -90,6 +96,13 @@ public enum GatewayServer {
         router.get("/v1/models", use: models.handle)
         router.get("/models", use: models.handle)
         router.get("/v1/routing/decisions/:request_id", use: routing.decision)
+        if let feedback = services.feedback {
+            router.post("/v1/feedback", use: FeedbackHandler(services: feedback).handle)
+            if let governance = services.governance {
+                ExperimentRoutes.register(
+                    on: router, experiments: feedback.experiments, authenticator: governance.authenticator)
+            }
+        }
         router.get("/admin/v1/deployments", use: routing.deployments)
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: #"{"status":"ok"}"#)))

@@ -31,6 +31,12 @@ public struct GatewayServices: Sendable {
     public var tracing = false
     /// How often spend forecasts are checked against budgets for alerts.
     public var forecastCheckInterval: Duration = .seconds(900)
+    /// Learned routers (`model: auto`, `router/NAME`); `nil` when none is configured.
+    public var routers: RouterService?
+    /// How often each tenant's budget pressure (forecast over budget) is recomputed for the routers.
+    public var budgetPressureInterval: Duration = .seconds(60)
+    /// Feedback (`POST /v1/feedback`), the routers' bandit and A/B experiments; `nil` serves without them.
+    public var feedback: FeedbackServices?
     let logger: Logger
 
     /// Creates services.
@@ -59,7 +65,14 @@ public struct GatewayServices: Sendable {
             services.append(
                 ForecastAlertService(
                     forecasts: SpendForecasts(runtime: governance), interval: forecastCheckInterval, logger: logger))
+            if let routers {
+                services.append(
+                    BudgetPressureService(
+                        book: routers.pressure, forecasts: SpendForecasts(runtime: governance),
+                        interval: budgetPressureInterval, logger: logger))
+            }
         }
+        if let persistence = feedback?.persistence { services.append(persistence) }
         return services
     }
 
@@ -82,10 +95,14 @@ public struct GatewayServices: Sendable {
                 ledgerFlushInterval: settings.ledgerFlushInterval, cacheRefreshInterval: settings.refreshInterval,
                 defaultCompletionTokens: settings.defaultCompletionTokens),
             logger: logger)
-        return GatewayServices(
+        var services = GatewayServices(
             governance: governance, requireKeys: settings.requireKeys,
             cache: try await makeCache(configuration.cache, registry: registry),
             defaultCompletionTokens: settings.defaultCompletionTokens, logger: logger)
+        services.feedback = FeedbackServices.make(configuration: configuration, store: governance.store)
+        services.routers = try RouterService.make(
+            configuration: configuration, registry: registry, learner: services.feedback?.learner)
+        return services
     }
 
     /// Builds the response cache the configuration asks for, or `nil`.
@@ -119,6 +136,7 @@ public struct GatewayServices: Sendable {
     /// Migrates the store and loads keys and budgets into memory. Call once the background services run.
     public func prepare() async throws {
         try await governance?.prepare()
+        try await feedback?.load()
     }
 }
 

@@ -75,6 +75,15 @@ public protocol Store: Service {
     func addBudgetSpend(_ deltas: [BudgetCounter]) async throws
     /// The counters of the given periods (all periods when `nil`).
     func budgetCounters(periods: Set<String>?) async throws -> [BudgetCounter]
+
+    /// Inserts or replaces learned routers' online states (by router and scope), in one transaction.
+    func saveRouterStates(_ states: [RouterStateRecord]) async throws
+    /// The saved states of one router, or of all routers when `nil`, by router then scope.
+    func routerStates(router: String?) async throws -> [RouterStateRecord]
+    /// Appends feedback scores in one transaction.
+    func appendFeedback(_ records: [FeedbackRecord]) async throws
+    /// The feedback on one request, oldest first.
+    func feedback(requestID: String) async throws -> [FeedbackRecord]
 }
 
 /// A store failure. Messages name no tenant data.

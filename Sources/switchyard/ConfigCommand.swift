@@ -1,5 +1,6 @@
 import ArgumentParser
 import SwitchyardConfiguration
+import SwitchyardServer
 
 /// `switchyard config check FILE`: validate a configuration and print the resolved model table.
 struct ConfigCommand: AsyncParsableCommand {
@@ -20,8 +21,15 @@ struct ConfigCommand: AsyncParsableCommand {
             } catch let error as ConfigurationError {
                 throw ValidationError("\(file): \(error)")
             }
+            let routers: [String]
+            do {
+                routers = try RouterService.check(configuration)
+            } catch let error as ConfigurationError {
+                throw ValidationError("\(file): \(error)")
+            }
             print("\(file): OK (\(configuration.providers.count) providers, \(configuration.models.count) models)")
             print(ModelTable(configuration: configuration).render())
+            for router in routers { print("router " + router) }
         }
     }
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by bench/run.sh for --slow-streams N: N concurrent slow streams through a fresh Switchyard, from a
-# trickling upstream (one chunk a second, over real HTTP) or from the built-in simulator (inter_chunk_ms: 1000).
+# trickling upstream (one chunk a second, over real HTTP) or from the built-in simulator (inter_chunk_ms: $((SLOW_INTERVAL * 1000))).
 # Reports errors, how many streams were open at once, time to first event and Switchyard's RSS to slow.json.
 # Uses run.sh's helpers and variables (start_switchyard, wait_http, PIDS, WORK, RESULTS, ...).
 
@@ -17,7 +17,7 @@ providers:
   sim:
     kind: simulator
     simulator:
-      inter_chunk_ms: 1000
+      inter_chunk_ms: $((SLOW_INTERVAL * 1000))
 models:
   - name: bench-slow
     deployments:
@@ -26,7 +26,7 @@ models:
 EOF
     else
         upstream_port=$(free_port)
-        python3 "$LIB/trickle-upstream.py" --port "$upstream_port" --chunks "$SLOW_CHUNKS" --interval 1 \
+        python3 "$LIB/trickle-upstream.py" --port "$upstream_port" --chunks "$SLOW_CHUNKS" --interval "$SLOW_INTERVAL" \
             >"$WORK/trickle.log" 2>&1 &
         upstream_pid=$!
         PIDS+=("$upstream_pid")
@@ -76,11 +76,12 @@ EOF
     stop_pid "$sampler"
     forget_pid "$sampler"
     python3 - "$client_out" "$WORK/rss-slow.json" "$idle_kb" "$SLOW_UPSTREAM" "$SLOW_CHUNKS" "${SLOW_RATE:-1000}" \
-        >"$RESULTS/slow.json" <<'EOF'
+        "$SLOW_INTERVAL" >"$RESULTS/slow.json" <<'EOF'
 import json, os, sys
-client, rss, idle, upstream, chunks, rate = sys.argv[1:7]
-result = {"upstream": "trickle (Python, 1 chunk/s, %s chunks, over HTTP)" % chunks if upstream != "simulator"
-          else "Switchyard simulator (inter_chunk_ms 1000)", "ramp": "%s new streams/s" % rate}
+client, rss, idle, upstream, chunks, rate, interval = sys.argv[1:8]
+result = {"upstream": "trickle (Python, a chunk every %s s, %s chunks, over HTTP)" % (interval, chunks)
+          if upstream != "simulator" else "Switchyard simulator (inter_chunk_ms %d)" % (int(interval) * 1000),
+          "ramp": "%s new streams/s" % rate}
 try:
     result.update(json.load(open(client)))
 except (OSError, ValueError) as e:

@@ -44,7 +44,8 @@ public final class LocalEmbeddingProvider: ModelProvider {
                 .invalidRequest, "Model '\(deployment.publicModel)' has \(embedder.dimensions) dimensions.",
                 param: "dimensions")
         }
-        let vectors = embedder.embed(batch: request.input)
+        let inputs = request.input
+        let vectors = await ComputeQueue.run { embedder.embed(batch: inputs) }  // off the event loop
         let tokens = request.input.reduce(0) { $0 + embedder.tokenizer.encode($1, maxLength: embedder.maxSequenceLength).count }
         return EmbeddingResponse(vectors: vectors, model: deployment.upstreamModel, promptTokens: tokens)
     }

@@ -23,16 +23,22 @@ public struct RoutingEngine: Sendable {
     public let catalog: ModelCatalog
     /// Recent decisions.
     public let decisions: DecisionLog
+    /// Which deployment holds which long prompt prefix in its provider's prompt cache.
+    public let affinity: PromptCacheAffinity
     let planner: RoutePlanner
     let retryBudget: RetryBudget
 
     /// Creates an engine.
-    public init(catalog: ModelCatalog, health: DeploymentHealthBook, retryBudget: RetryBudget, decisions: DecisionLog) {
+    public init(
+        catalog: ModelCatalog, health: DeploymentHealthBook, retryBudget: RetryBudget, decisions: DecisionLog,
+        affinity: PromptCacheAffinity = PromptCacheAffinity()
+    ) {
         self.catalog = catalog
         self.health = health
         self.retryBudget = retryBudget
         self.decisions = decisions
-        planner = RoutePlanner(health: health)
+        self.affinity = affinity
+        planner = RoutePlanner(health: health, affinity: affinity)
     }
 
     /// Routes one call.
@@ -56,11 +62,14 @@ public struct RoutingEngine: Sendable {
         var decision = RoutingDecision(
             requestID: requestID, model: model.name, strategy: chosen.rawValue, reason: "", candidates: [], pick: nil,
             attempts: [], timestamp: Date().timeIntervalSince1970)
+        decision.router = features.router
         var lastError: GatewayError
         do {
-            return try await runGroup(
+            var routed = try await runGroup(
                 model, features: features, strategy: chosen, excluding: excluding, kind: "first", decision: &decision,
                 attempt: attempt)
+            routed.decision.reason = Self.explained(routed.decision.reason, features: features)
+            return routed
         } catch let error as GatewayError {
             lastError = error
         }
@@ -72,14 +81,22 @@ public struct RoutingEngine: Sendable {
                         fallback, features: features, strategy: fallback.routing.strategy, excluding: excluding,
                         kind: "fallback", decision: &decision, attempt: attempt)
                     routed.decision.reason += " (fallback from \(model.name) after \(lastError.code))"
+                    routed.decision.reason = Self.explained(routed.decision.reason, features: features)
                     return routed
                 } catch let error as GatewayError {
                     lastError = error
                 }
             }
         }
+        decision.reason = Self.explained(decision.reason, features: features)
         decisions.record(decision)
         throw lastError
+    }
+
+    /// The learned router's reason before the deployment's, when a router chose the model.
+    private static func explained(_ reason: String, features: RequestFeatures) -> String {
+        guard let router = features.router else { return reason }
+        return reason.isEmpty ? router.reason : router.reason + "; " + reason
     }
 
     private func runGroup<Value: Sendable>(
@@ -123,6 +140,10 @@ public struct RoutingEngine: Sendable {
                     .init(deployment: deployment.id, model: model.name, outcome: "ok", upstreamStatus: 200,
                           durationMs: (elapsed * 1000).rounded(), kind: attemptKind))
                 decision.pick = deployment.id
+                if let prefix = features.promptPrefixKey {
+                    affinity.remember(
+                        prefix: prefix, model: model.name, deployment: deployment, now: health.clock.now())
+                }
                 return Routed(value: value, deployment: deployment, decision: decision)
             } catch {
                 let gatewayError = error as? GatewayError

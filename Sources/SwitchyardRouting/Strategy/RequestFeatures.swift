@@ -16,6 +16,12 @@ public struct RequestFeatures: Sendable {
     public var allowedRegions: Set<String>
     /// The caller's region, preferred when set.
     public var preferredRegion: String?
+    /// Providers (configured names) this request must not use: a router's `exclude_providers`, a key's exclusions.
+    public var excludedProviders: Set<String> = []
+    /// The learned router's explanation when a router chose the model; the engine copies it into the decision.
+    public var router: RouterExplanation?
+    /// A key for the first ~1,024 tokens of a long prompt (see ``PromptCacheAffinity``); `nil` for short prompts.
+    public var promptPrefixKey: Int?
 
     /// Derives features from a request.
     public init(request: ChatRequest, allowedRegions: Set<String> = [], preferredRegion: String? = nil) {
@@ -26,6 +32,7 @@ public struct RequestFeatures: Sendable {
         streaming = request.stream
         self.allowedRegions = allowedRegions
         self.preferredRegion = preferredRegion
+        promptPrefixKey = PromptCacheAffinity.prefixKey(of: request, promptTokens: promptTokens)
     }
 
     /// The estimated cost of the request on a deployment, in US dollars, or `nil` without pricing.

@@ -20,11 +20,13 @@ public struct RoutePlanner: Sendable {
     }
 
     let health: DeploymentHealthBook
+    let affinity: PromptCacheAffinity?
     private let counters = RoundRobinCounters()
 
-    /// Creates a planner over a health book.
-    public init(health: DeploymentHealthBook) {
+    /// Creates a planner over a health book, with an optional prompt-cache affinity table.
+    public init(health: DeploymentHealthBook, affinity: PromptCacheAffinity? = nil) {
         self.health = health
+        self.affinity = affinity
     }
 
     /// Plans a request for a model.
@@ -58,7 +60,8 @@ public struct RoutePlanner: Sendable {
             }
             candidates.append(candidate)
         }
-        let (ordered, reason) = rank(eligible, model: model, features: features, strategy: strategy, now: now)
+        var (ordered, reason) = rank(eligible, model: model, features: features, strategy: strategy, now: now)
+        preferCachedPrefix(&ordered, reason: &reason, model: model, features: features, now: now)
         for (position, deployment) in ordered.enumerated() {
             if let index = candidates.firstIndex(where: { $0.deployment == deployment.id }) {
                 candidates[index].rank = position + 1
@@ -79,8 +82,26 @@ public struct RoutePlanner: Sendable {
         return Plan(ordered: ordered, candidates: candidates, reason: reason, strategy: strategy, failure: failure)
     }
 
-    /// Exclusions that no amount of waiting fixes: region pins, capabilities, context window.
+    /// Prompt-cache affinity: the deployment that served this long prefix goes first within its tier.
+    private func preferCachedPrefix(
+        _ ordered: inout [Deployment], reason: inout String, model: ModelDefinition, features: RequestFeatures,
+        now: Double
+    ) {
+        guard let affinity, let prefix = features.promptPrefixKey, ordered.count > 1,
+            let remembered = affinity.deployment(forPrefix: prefix, model: model.name, now: now),
+            let index = ordered.firstIndex(where: { $0.id == remembered }), index > 0,
+            ordered[index].priority == ordered[0].priority
+        else { return }
+        let preferred = ordered.remove(at: index)
+        ordered.insert(preferred, at: 0)
+        reason = "prompt-cache affinity: \(preferred.id) holds this prefix; " + reason
+    }
+
+    /// Exclusions that no amount of waiting fixes: excluded providers, region pins, capabilities, context window.
     private func permanentExclusion(_ deployment: Deployment, features: RequestFeatures) -> String? {
+        if features.excludedProviders.contains(deployment.provider.name) {
+            return "provider \(deployment.provider.name) excluded"
+        }
         if !features.allowedRegions.isEmpty {
             guard let region = deployment.region, features.allowedRegions.contains(region) else {
                 return "region \(deployment.region ?? "unknown") not allowed"

@@ -84,6 +84,8 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
     public var attempts: [Attempt]
     /// Unix time of the decision, seconds.
     public var timestamp: Double
+    /// The learned router's explanation, when a router chose the model.
+    public var router: RouterExplanation?
 
     /// Creates a decision.
     public init(
@@ -101,7 +103,7 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, strategy, reason, candidates, pick, attempts, timestamp
+        case model, strategy, reason, candidates, pick, attempts, timestamp, router
         case requestID = "request_id"
     }
 }

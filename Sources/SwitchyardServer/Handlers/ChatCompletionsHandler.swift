@@ -27,17 +27,24 @@ struct ChatCompletionsHandler: Sendable {
     var pricing = PricingCatalogue()
     /// When set, prompts are logged through it (operator opted in with `server.log_prompts`).
     var promptRedactor: Redactor? = nil
+    /// Learned routers (`model: auto`, `router/NAME`), when configured.
+    var routers: RouterService? = nil
+    /// Feedback and A/B experiments, when configured.
+    var feedback: FeedbackServices? = nil
 
     func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         var decoded = try await bodyDecoder.decode(ChatRequest.self, from: request)
         try ChatRequestValidator.validate(decoded)
-        var model = try engine.catalog.model(named: decoded.model)
+        let arm = feedback?.assign(&decoded, request: request, context: context)  // A/B arm: before router selection
+        let learned = try await routers?.select(&decoded, request: request, context: context)
+        var model = try learned?.model ?? engine.catalog.model(named: decoded.model)
         let ticket = RequestTicket(
             requestID: context.requestID, model: decoded.model, telemetry: telemetry, pricing: pricing)
-        var extraHeaders = HTTPFields()
+        feedback?.track(ticket, arm)
+        var extraHeaders = learned?.headers ?? HTTPFields()
         if let governance, let identity = context.identity {
             do {
-                let admission = try await governance.admit(decoded, model: model, identity: identity)
+                let admission = try await governance.admit(decoded, model: model, identity: identity, learned: learned)
                 ticket.admitted(admission, by: governance.runtime.governor)
                 for (name, value) in admission.headers {
                     if let field = HTTPField.Name(name) { extraHeaders[field] = value }
@@ -58,10 +65,12 @@ struct ChatCompletionsHandler: Sendable {
                 "prompt", metadata: ["request_id": "\(context.requestID)", "prompt": "\(promptRedactor.redact(text))"])
         }
         let chat = decoded
-        let features = RequestFeatures(
+        var features = RequestFeatures(
             request: chat, allowedRegions: context.identity?.allowedRegions ?? [],
             preferredRegion: request.headers[.switchyardRegion] ?? listenerRegion)
-        let strategy = request.headers[.switchyardStrategy].flatMap(RoutingStrategyKind.init(rawValue:))
+        learned?.constrain(&features)
+        let strategy =
+            arm?.strategy ?? request.headers[.switchyardStrategy].flatMap(RoutingStrategyKind.init(rawValue:))
         var caching: CachePlan?
         if let cache {
             let tenant = context.identity?.tenantID ?? Identity.anonymous.tenantID

@@ -14,10 +14,27 @@ struct ChatGovernance: Sendable {
     /// The estimate is priced on the most expensive deployment the caller may be served from, so a reservation
     /// never undershoots; regions the caller may not use are refused here (403) rather than by routing.
     ///
+    /// For a request a learned router chose the model for (`learned`), the estimate covers the models the request
+    /// can actually reach (the pick and its candidate fallbacks, without excluded providers), and a key allowed to
+    /// use the router may use the model it picked.
+    ///
     /// - Throws: ``GovernanceError`` (`model_not_allowed`, `region_not_allowed`, `rate_limited`, `budget_exceeded`).
-    func admit(_ chat: ChatRequest, model: ModelDefinition, identity: Identity) async throws -> Admission {
+    func admit(
+        _ chat: ChatRequest, model: ModelDefinition, identity: Identity, learned: RouterSelection? = nil
+    ) async throws -> Admission {
         let pricing = runtime.pricing
+        var identity = identity
         var eligible = model.deployments
+        if let learned {
+            eligible = learned.reachableModels.flatMap(\.deployments).filter {
+                !learned.excludedProviders.contains($0.provider.name)
+            }
+            if identity.allowedModels.contains(learned.requestedModel)
+                || identity.allowedModels.contains("router/\(learned.router)")
+            {
+                identity.allowedModels.formUnion(learned.reachableModels.map(\.name))
+            }
+        }
         if !identity.allowedRegions.isEmpty {
             eligible = eligible.filter { deployment in
                 deployment.region.map { identity.allowedRegions.contains($0) } ?? false

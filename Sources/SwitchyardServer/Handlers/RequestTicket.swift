@@ -21,6 +21,8 @@ final class RequestTicket: Sendable {
     let started = ContinuousClock.now
     private let state: Mutex<(model: String, tenant: String?, admitted: Admitted?, cache: RequestRecord.CacheResult?)>
     private let done = Atomic<Bool>(false)
+    /// Feedback bookkeeping (served-request log, experiment arm), when configured.
+    private let feedback = Mutex<FeedbackTracking?>(nil)
 
     init(requestID: String, operation: String = "chat", model: String, telemetry: GatewayTelemetry?,
          pricing: PricingCatalogue) {
@@ -39,6 +41,10 @@ final class RequestTicket: Sendable {
             $0.tenant = admission.identity.tenantID
         }
     }
+
+    /// Attaches feedback bookkeeping: the request becomes nameable by `POST /v1/feedback` and, in an experiment,
+    /// counts in its arm's figures and the ledger's `experiment`/`experiment_arm`.
+    func track(_ tracking: FeedbackTracking) { feedback.withLock { $0 = tracking } }
 
     /// The public model actually served (after a budget downgrade).
     func serve(model: String) { state.withLock { $0.model = model } }
@@ -87,13 +93,21 @@ final class RequestTicket: Sendable {
     ) async {
         guard done.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         let snapshot = state.withLock { $0 }
+        let tracking = feedback.withLock { $0 }
+        tracking?.finished(
+            requestID: requestID, tenantID: snapshot.tenant, model: snapshot.model, router: decision?.router?.router,
+            costUSD: deployment.flatMap { d in usage.flatMap { pricing.price(for: d)?.cost(of: $0) } } ?? 0,
+            latencyMilliseconds: (ContinuousClock.now - started).seconds * 1000, failed: status >= 400)
         if let admitted = snapshot.admitted {
-            await admitted.governor.complete(
-                admitted.admission,
-                RequestOutcome(
-                    requestID: requestID, model: snapshot.model, deployment: deployment, usage: usage, status: status,
-                    errorCode: errorCode, timeToFirstTokenMilliseconds: timeToFirstToken,
-                    cacheHit: savedFrom != nil, savedFrom: savedFrom))
+            var outcome = RequestOutcome(
+                requestID: requestID, model: snapshot.model, deployment: deployment, usage: usage, status: status,
+                errorCode: errorCode, timeToFirstTokenMilliseconds: timeToFirstToken,
+                cacheHit: savedFrom != nil, savedFrom: savedFrom)
+            outcome.router = decision?.router?.router
+            outcome.strongestCost = decision?.router?.strongestCost(of: usage)
+            outcome.experiment = tracking?.assignment?.experiment
+            outcome.experimentArm = tracking?.assignment?.arm
+            await admitted.governor.complete(admitted.admission, outcome)
         }
         guard let telemetry else { return }
         let elapsed = ContinuousClock.now - started

@@ -289,6 +289,11 @@ footer { color: var(--muted); font-size: .8rem; text-align: center; padding: 0 1
     <div id="decisions"></div>
     <button type="button" class="more" id="more-decisions" aria-controls="decisions" hidden>Show all decisions</button>
   </section>
+
+  <section class="panel" aria-labelledby="h-exp" id="experiments-panel" hidden>
+    <h2 id="h-exp">Experiments <small>A/B arms, always-valid test</small></h2>
+    <div class="scroll" id="experiments"></div>
+  </section>
 </main>
 <footer>Data generated <span data-metric="generated_at" data-value="" id="generated">–</span></footer>
 
@@ -296,10 +301,5 @@ footer { color: var(--muted); font-size: .8rem; text-align: center; padding: 0 1
 (() => {
   'use strict';
 
-  const API = '/admin/v1/dashboard';
-  const KEY_STORE = 'switchyard.dashboard.key';
-  const POLL_MS = 2000;
-  const MAX_BACKOFF_MS = 15000;
-  const FETCH_TIMEOUT_MS = 10000;
 """#
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardRouting
 
 /// The JSON behind the dashboard (`GET /admin/v1/dashboard`): live traffic, spend with forecasts, cache savings,
 /// deployment health and the latest routing decisions.
@@ -88,4 +89,6 @@ struct DashboardSnapshot: Encodable, Sendable {
     var cache: Cache
     var deployments: [DeploymentState]
     var decisions: [Decision]
+    /// The A/B experiments' reports (empty without experiments).
+    var experiments: [ExperimentReport] = []
 }

@@ -17,6 +17,8 @@ struct ObservabilityRoutes: Sendable {
     let governance: GovernanceRuntime?
     /// Whether `/metrics` needs the master key.
     let metricsNeedKey: Bool
+    /// The A/B experiments shown on the dashboard, when configured.
+    var experiments: ExperimentMonitor? = nil
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/metrics") { request, _ in try await metrics(request) }
@@ -88,7 +90,7 @@ struct ObservabilityRoutes: Sendable {
             }
         }
         let tally = telemetry.cache
-        let snapshot = DashboardSnapshot(
+        var snapshot = DashboardSnapshot(
             generatedAt: ISO8601DateFormatter().string(from: now),
             traffic: .init(
                 requestsPerSecond: summary.requestsPerSecond, errorRate: summary.errorRate,
@@ -105,6 +107,7 @@ struct ObservabilityRoutes: Sendable {
                 hitRate: tally.lookups == 0 ? 0 : Double(tally.hits + tally.semanticHits) / Double(tally.lookups),
                 savedUSD: tally.savedUSD),
             deployments: deploymentStates(), decisions: recentDecisions())
+        snapshot.experiments = experiments?.reports() ?? []
         return try Self.json(snapshot)
     }
 

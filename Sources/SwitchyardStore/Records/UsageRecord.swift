@@ -44,6 +44,14 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     public var cacheHit: Bool
     /// What the answer would have cost from the upstream, in US dollars, when a cache answered it.
     public var savedCost: Double
+    /// The learned router that chose the model (`auto`, `support-bot`), when one did.
+    public var router: String?
+    /// What the router's strongest candidate would have cost for this request, in US dollars (routed requests only).
+    public var strongestCost: Double?
+    /// The A/B experiment the request took part in, if any.
+    public var experiment: String?
+    /// The experiment arm it was assigned to, if any.
+    public var experimentArm: String?
 
     /// Creates a usage record.
     public init(
@@ -52,7 +60,8 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         promptTokens: Int = 0, completionTokens: Int = 0, cachedPromptTokens: Int = 0, cacheCreationTokens: Int = 0,
         reasoningTokens: Int = 0, cost: Double = 0, latencyMilliseconds: Double = 0,
         timeToFirstTokenMilliseconds: Double? = nil, status: Int = 200, errorCode: String? = nil, cacheHit: Bool = false,
-        savedCost: Double = 0
+        savedCost: Double = 0, router: String? = nil, strongestCost: Double? = nil, experiment: String? = nil,
+        experimentArm: String? = nil
     ) {
         self.time = time
         self.requestID = requestID
@@ -75,6 +84,10 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         self.errorCode = errorCode
         self.cacheHit = cacheHit
         self.savedCost = savedCost
+        self.router = router
+        self.strongestCost = strongestCost
+        self.experiment = experiment
+        self.experimentArm = experimentArm
     }
 }
 
@@ -123,11 +136,16 @@ public struct UsageGroup: Sendable, Hashable, Codable {
     public var savedCost: Double
     /// Requests answered from the response cache.
     public var cacheHits: Int
+    /// Requests a learned router chose the model for.
+    public var routedRequests: Int
+    /// Money learned routing saved against always using each router's strongest candidate, in US dollars: the sum of
+    /// `strongest_cost − cost` over routed requests.
+    public var savedVsStrongest: Double
 
     /// Creates a row.
     public init(
         group: String, requests: Int, promptTokens: Int, completionTokens: Int, cost: Double, savedCost: Double = 0,
-        cacheHits: Int = 0
+        cacheHits: Int = 0, routedRequests: Int = 0, savedVsStrongest: Double = 0
     ) {
         self.group = group
         self.requests = requests
@@ -136,6 +154,8 @@ public struct UsageGroup: Sendable, Hashable, Codable {
         self.cost = cost
         self.savedCost = savedCost
         self.cacheHits = cacheHits
+        self.routedRequests = routedRequests
+        self.savedVsStrongest = savedVsStrongest
     }
 }
 

@@ -4,9 +4,9 @@ extension SQLStore {
     static let usageColumns = """
         time, request_id, tenant_id, team_id, key_id, key_prefix, model, deployment, region, prompt_tokens, \
         completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, \
-        error_code, cache_hit, saved_cost
+        error_code, cache_hit, saved_cost, router, strongest_cost, experiment, experiment_arm
         """
-    static let usageColumnCount = 21
+    static let usageColumnCount = 25
 
     /// See ``Store/appendUsage(_:)``. Writes multi-row `INSERT`s, as many rows per statement as the backend allows.
     public func appendUsage(_ records: [UsageRecord]) async throws {
@@ -49,14 +49,17 @@ extension SQLStore {
             """
             SELECT COALESCE(\(column), ''), COUNT(*), CAST(COALESCE(SUM(prompt_tokens), 0) AS BIGINT),
                 CAST(COALESCE(SUM(completion_tokens), 0) AS BIGINT), COALESCE(SUM(cost), 0),
-                COALESCE(SUM(saved_cost), 0), CAST(COALESCE(SUM(cache_hit), 0) AS BIGINT)
+                COALESCE(SUM(saved_cost), 0), CAST(COALESCE(SUM(cache_hit), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN router IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT),
+                COALESCE(SUM(CASE WHEN strongest_cost IS NULL THEN 0 ELSE strongest_cost - cost END), 0)
             FROM usage_records\(filter) GROUP BY COALESCE(\(column), '') ORDER BY 5 DESC, 1
             """, binds)
         return rows.map { row in
             UsageGroup(
                 group: row.string(0) ?? "", requests: row.int(1) ?? 0, promptTokens: row.int(2) ?? 0,
                 completionTokens: row.int(3) ?? 0, cost: row.double(4) ?? 0,
-                savedCost: row.double(5) ?? 0, cacheHits: row.int(6) ?? 0)
+                savedCost: row.double(5) ?? 0, cacheHits: row.int(6) ?? 0, routedRequests: row.int(7) ?? 0,
+                savedVsStrongest: row.double(8) ?? 0)
         }
     }
 
@@ -160,6 +163,10 @@ extension SQLStore {
         binds.append(SQLValue(record.errorCode))
         binds.append(SQLValue(record.cacheHit))
         binds.append(.double(record.savedCost))
+        binds.append(SQLValue(record.router))
+        binds.append(SQLValue(record.strongestCost))
+        binds.append(SQLValue(record.experiment))
+        binds.append(SQLValue(record.experimentArm))
     }
 
     static func usage(from row: SQLRow) throws -> UsageRecord {
@@ -171,6 +178,7 @@ extension SQLStore {
             cacheCreationTokens: row.int(12) ?? 0, reasoningTokens: row.int(13) ?? 0, cost: row.double(14) ?? 0,
             latencyMilliseconds: row.double(15) ?? 0, timeToFirstTokenMilliseconds: row.double(16),
             status: row.int(17) ?? 0, errorCode: row.string(18), cacheHit: row.bool(19),
-            savedCost: row.double(20) ?? 0)
+            savedCost: row.double(20) ?? 0, router: row.string(21), strongestCost: row.double(22),
+            experiment: row.string(23), experimentArm: row.string(24))
     }
 }
