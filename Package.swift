@@ -67,9 +67,20 @@ let package = Package(
             dependencies: ["SwitchyardCore"],
             swiftSettings: upcomingFeatures
         ),
+        // Int8 matrix multiply for SwitchyardEmbeddings: AVX2 intrinsics on x86-64, a portable loop elsewhere.
+        .target(
+            name: "CSwitchyardKernels",
+            cSettings: {
+                #if arch(x86_64)
+                return [.unsafeFlags(["-O3", "-mavx2", "-mfma"])]
+                #else
+                return [.unsafeFlags(["-O3"])]
+                #endif
+            }()
+        ),
         .target(
             name: "SwitchyardEmbeddings",
-            dependencies: ["SwitchyardCore"],
+            dependencies: ["SwitchyardCore", "CSwitchyardKernels"],
             // Numeric kernels: optimised even in debug builds (a debug encoder is ~50x slower), and on x86-64
             // compiled for AVX2 + FMA (x86-64-v3, every x86 server CPU since 2013): 3.5x the SSE2 baseline.
             swiftSettings: upcomingFeatures + {

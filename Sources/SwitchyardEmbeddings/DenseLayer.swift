@@ -24,6 +24,8 @@ struct DenseLayer: Sendable {
     let bias: [Float]
     /// The weights as PyTorch stores them, kept only for the OpenBLAS backend.
     let rowMajor: [Float]?
+    /// The weights in int8, when this layer runs quantised (then ``packed`` is empty).
+    let quantized: Int8Weights?
 
     /// Packs a PyTorch `Linear` weight.
     ///
@@ -33,9 +35,25 @@ struct DenseLayer: Sendable {
     ///   - inputs: Input features.
     ///   - outputs: Output features, a multiple of ``MatrixMultiply/panelWidth``.
     ///   - keepRowMajor: Whether to keep the unpacked weight too (for ``MatrixBackend/openBLAS``).
-    init(weight: [Float], bias: [Float], inputs: Int, outputs: Int, keepRowMajor: Bool = false) {
+    ///   - quantize: Whether to run the layer in int8 (``Int8Weights``) instead.
+    ///   - activationPeaks: For int8: per input, the largest magnitude seen in calibration (for smoothing).
+    init(
+        weight: [Float], bias: [Float], inputs: Int, outputs: Int, keepRowMajor: Bool = false, quantize: Bool = false,
+        activationPeaks: [Float]? = nil
+    ) {
         precondition(weight.count == inputs * outputs && bias.count == outputs)
         precondition(outputs % MatrixMultiply.panelWidth == 0, "outputs must be a multiple of the panel width")
+        self.inputs = inputs
+        self.outputs = outputs
+        self.bias = bias
+        if quantize {
+            self.quantized = Int8Weights(
+                weight: weight, inputs: inputs, outputs: outputs, activationPeaks: activationPeaks)
+            self.packed = []
+            self.rowMajor = nil
+            return
+        }
+        self.quantized = nil
         let width = MatrixMultiply.panelWidth
         var packed = [Float](repeating: 0, count: weight.count)
         for panel in 0..<(outputs / width) {
@@ -45,10 +63,7 @@ struct DenseLayer: Sendable {
                 }
             }
         }
-        self.inputs = inputs
-        self.outputs = outputs
         self.packed = packed
-        self.bias = bias
         self.rowMajor = keepRowMajor ? weight : nil
     }
 
@@ -57,6 +72,10 @@ struct DenseLayer: Sendable {
         _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, epilogue: Epilogue,
         backend: MatrixBackend
     ) {
+        if let quantized {
+            applyQuantized(quantized, input, rows: rows, into: output, epilogue: epilogue)
+            return
+        }
         if case .openBLAS(let blas) = backend, let rowMajor {
             blas.apply(self, rowMajor: rowMajor, input, rows: rows, into: output, epilogue: epilogue)
             return
@@ -67,6 +86,27 @@ struct DenseLayer: Sendable {
                     input, rows: rows, inputs: inputs, panels: weights.baseAddress!, bias: bias.baseAddress!,
                     outputs: outputs, into: output, epilogue: epilogue)
             }
+        }
+    }
+}
+
+extension DenseLayer {
+    /// The int8 path: the C kernel adds bias and residual; GELU runs here in `Float`.
+    private func applyQuantized(
+        _ weights: Int8Weights, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>,
+        epilogue: Epilogue
+    ) {
+        var residual: UnsafePointer<Float>?
+        if case .residual(let pointer) = epilogue { residual = pointer }
+        bias.withUnsafeBufferPointer { bias in
+            weights.apply(input, rows: rows, bias: bias.baseAddress!, residual: residual, into: output)
+        }
+        guard case .gelu = epilogue else { return }
+        let count = rows * outputs
+        let raw = UnsafeMutableRawPointer(output)
+        for v in 0..<(count / 8) {
+            let value = raw.loadUnaligned(fromByteOffset: v * 32, as: SIMD8<Float>.self)
+            raw.storeBytes(of: VectorMath.gelu(value), toByteOffset: v * 32, as: SIMD8<Float>.self)
         }
     }
 }

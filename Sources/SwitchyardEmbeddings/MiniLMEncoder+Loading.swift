@@ -3,8 +3,19 @@ extension MiniLMEncoder {
     ///
     /// Accepts tensor names with or without the `bert.` prefix. Checks every shape against `configuration`.
     ///
+    /// With a `plan` that quantises layers, first loads the model in `Float` and runs it on `calibration` (token
+    /// ids) to find each int8 layer's activation peaks (see ``Int8Weights``).
+    ///
     /// - Throws: ``EmbeddingModelError`` with code `missing_tensor`, `shape_mismatch` or `unsupported_data_type`.
-    init(weights file: SafetensorsFile, configuration: BertConfiguration, backend: MatrixBackend = .simd) throws {
+    init(
+        weights file: SafetensorsFile, configuration: BertConfiguration, backend: MatrixBackend = .simd,
+        plan: QuantizationPlan = .none, calibration: [[Int32]] = []
+    ) throws {
+        var peaks: [[QuantizationPlan.Kind: [Float]]] = []
+        if plan != .none, !calibration.isEmpty {
+            let reference = try MiniLMEncoder(weights: file, configuration: configuration, backend: backend)
+            peaks = reference.inputPeaks(calibration)
+        }
         let prefix = file.tensors["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
         let hidden = configuration.hiddenSize
         let keepRowMajor: Bool
@@ -17,10 +28,14 @@ extension MiniLMEncoder {
             LayerNormParameters(
                 gamma: try tensor(name + ".weight", [hidden]), beta: try tensor(name + ".bias", [hidden]))
         }
-        func dense(_ name: String, inputs: Int, outputs: Int) throws -> DenseLayer {
+        func dense(_ name: String, inputs: Int, outputs: Int, block: Int, kind: QuantizationPlan.Kind) throws
+            -> DenseLayer
+        {
             DenseLayer(
                 weight: try tensor(name + ".weight", [outputs, inputs]), bias: try tensor(name + ".bias", [outputs]),
-                inputs: inputs, outputs: outputs, keepRowMajor: keepRowMajor)
+                inputs: inputs, outputs: outputs, keepRowMajor: keepRowMajor,
+                quantize: plan.quantizes(kind, block: block),
+                activationPeaks: block < peaks.count ? peaks[block][kind] : nil)
         }
 
         self.configuration = configuration
@@ -45,12 +60,19 @@ extension MiniLMEncoder {
             }
             return Layer(
                 attentionInput: DenseLayer(
-                    weight: weight, bias: bias, inputs: hidden, outputs: 3 * hidden, keepRowMajor: keepRowMajor),
-                attentionOutput: try dense("\(name).attention.output.dense", inputs: hidden, outputs: hidden),
+                    weight: weight, bias: bias, inputs: hidden, outputs: 3 * hidden, keepRowMajor: keepRowMajor,
+                    quantize: plan.quantizes(.attentionInput, block: index),
+                    activationPeaks: index < peaks.count ? peaks[index][.attentionInput] : nil),
+                attentionOutput: try dense(
+                    "\(name).attention.output.dense", inputs: hidden, outputs: hidden, block: index,
+                    kind: .attentionOutput),
                 attentionNorm: try norm("\(name).attention.output.LayerNorm"),
                 intermediate: try dense(
-                    "\(name).intermediate.dense", inputs: hidden, outputs: configuration.intermediateSize),
-                output: try dense("\(name).output.dense", inputs: configuration.intermediateSize, outputs: hidden),
+                    "\(name).intermediate.dense", inputs: hidden, outputs: configuration.intermediateSize,
+                    block: index, kind: .intermediate),
+                output: try dense(
+                    "\(name).output.dense", inputs: configuration.intermediateSize, outputs: hidden, block: index,
+                    kind: .output),
                 outputNorm: try norm("\(name).output.LayerNorm"))
         }
     }

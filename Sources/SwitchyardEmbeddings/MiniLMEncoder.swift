@@ -36,6 +36,16 @@ struct MiniLMEncoder: Sendable {
     /// - Precondition: every sequence is non-empty, no longer than `maxPositionEmbeddings`, and holds ids below
     ///   `vocabSize`.
     func hiddenStates(_ sequences: [[Int32]]) -> [Float] {
+        hiddenStates(sequences, observe: nil)
+    }
+
+    /// Sees the input of each dense layer: its block, its kind, the `[rows, width]` input.
+    typealias DenseInputObserver = (
+        _ block: Int, _ kind: QuantizationPlan.Kind, _ input: UnsafePointer<Float>, _ rows: Int, _ width: Int
+    ) -> Void
+
+    /// ``hiddenStates(_:)``, showing every dense layer's input to `observe` (for calibration).
+    func hiddenStates(_ sequences: [[Int32]], observe: DenseInputObserver?) -> [Float] {
         let hidden = configuration.hiddenSize
         let tokens = sequences.reduce(0) { $0 + $1.count }
         let longest = sequences.map(\.count).max() ?? 0
@@ -53,8 +63,10 @@ struct MiniLMEncoder: Sendable {
         states.withUnsafeMutableBufferPointer { buffer in
             let x = buffer.baseAddress!
             embed(sequences, into: x)
-            for layer in layers {
-                run(layer, on: x, tokens: tokens, segments: segments, workspace: workspace)
+            for (block, layer) in layers.enumerated() {
+                run(layer, on: x, tokens: tokens, segments: segments, workspace: workspace) { kind, input, width in
+                    observe?(block, kind, input, tokens, width)
+                }
             }
         }
         return states
@@ -85,18 +97,24 @@ struct MiniLMEncoder: Sendable {
 
     /// One transformer block, in place on `x`.
     private func run(
-        _ layer: Layer, on x: UnsafeMutablePointer<Float>, tokens: Int, segments: [Range<Int>], workspace: Workspace
+        _ layer: Layer, on x: UnsafeMutablePointer<Float>, tokens: Int, segments: [Range<Int>], workspace: Workspace,
+        observe: (QuantizationPlan.Kind, UnsafePointer<Float>, Int) -> Void
     ) {
+        let hidden = configuration.hiddenSize
+        observe(.attentionInput, x, hidden)
         layer.attentionInput.apply(x, rows: tokens, into: workspace.qkv, epilogue: .none, backend: backend)
         AttentionKernel.attend(
             qkv: workspace.qkv, segments: segments, heads: configuration.numAttentionHeads,
             headSize: configuration.headSize, into: workspace.context, scores: workspace.scores,
             transposedKeys: workspace.transposedKeys)
+        observe(.attentionOutput, workspace.context, hidden)
         layer.attentionOutput.apply(
             workspace.context, rows: tokens, into: workspace.attended, epilogue: .residual(x), backend: backend)
         normalize(workspace.attended, rows: tokens, with: layer.attentionNorm)
+        observe(.intermediate, workspace.attended, hidden)
         layer.intermediate.apply(
             workspace.attended, rows: tokens, into: workspace.intermediate, epilogue: .gelu, backend: backend)
+        observe(.output, workspace.intermediate, configuration.intermediateSize)
         layer.output.apply(
             workspace.intermediate, rows: tokens, into: x, epilogue: .residual(workspace.attended), backend: backend)
         normalize(x, rows: tokens, with: layer.outputNorm)

@@ -24,6 +24,9 @@ public struct SentenceEmbedder: Sendable {
     /// The tokenizer, for callers that want to count tokens.
     public let tokenizer: WordPieceTokenizer
 
+    /// The dense layers' arithmetic.
+    public private(set) var precision: EmbeddingPrecision
+
     let encoder: MiniLMEncoder
 
     /// Tokens per forward pass in ``embed(batch:)``: larger batches run in chunks to bound scratch memory.
@@ -34,15 +37,29 @@ public struct SentenceEmbedder: Sendable {
     /// - Parameters:
     ///   - modelDirectory: A directory laid out as `scripts/embeddings/fetch-model.sh` leaves it.
     ///   - maxSequenceLength: Truncation length; 256 for all-MiniLM-L6-v2, at most the model's position table.
+    ///   - precision: The dense layers' arithmetic; default ``EmbeddingPrecision/float32`` (the accurate one).
     /// - Throws: ``EmbeddingModelError``: `file_not_found` when a file is missing, `invalid_configuration`,
     ///   `invalid_vocabulary`, or any safetensors error (`truncated_file`, `invalid_header`, `invalid_tensor`,
     ///   `missing_tensor`, `shape_mismatch`, `unsupported_data_type`).
-    public init(modelDirectory: URL, maxSequenceLength: Int = 256) throws {
-        try self.init(modelDirectory: modelDirectory, maxSequenceLength: maxSequenceLength, backend: .simd)
+    public init(
+        modelDirectory: URL, maxSequenceLength: Int = 256, precision: EmbeddingPrecision = .float32
+    ) throws {
+        try self.init(
+            modelDirectory: modelDirectory, maxSequenceLength: maxSequenceLength, backend: .simd, precision: precision)
     }
 
-    /// Loads a model with a chosen matrix-multiply backend (for the benchmark).
-    package init(modelDirectory: URL, maxSequenceLength: Int = 256, backend: MatrixBackend) throws {
+    /// Loads a model with a chosen matrix-multiply backend (for the benchmark); int8 layers ignore the backend.
+    package init(
+        modelDirectory: URL, maxSequenceLength: Int = 256, backend: MatrixBackend,
+        precision: EmbeddingPrecision = .float32
+    ) throws {
+        try self.init(
+            modelDirectory: modelDirectory, maxSequenceLength: maxSequenceLength, backend: backend,
+            plan: .plan(for: precision))
+    }
+
+    /// Loads a model with an explicit choice of int8 layers (for accuracy experiments).
+    init(modelDirectory: URL, maxSequenceLength: Int = 256, backend: MatrixBackend, plan: QuantizationPlan) throws {
         let configuration = try BertConfiguration(contentsOf: modelDirectory.appendingPathComponent("config.json"))
         guard maxSequenceLength >= 2, maxSequenceLength <= configuration.maxPositionEmbeddings else {
             throw EmbeddingModelError(
@@ -56,7 +73,11 @@ public struct SentenceEmbedder: Sendable {
                 "\(tokenizer.vocabularySize) tokens but the model embeds only \(configuration.vocabSize)")
         }
         let weights = try SafetensorsFile(contentsOf: modelDirectory.appendingPathComponent("model.safetensors"))
-        self.encoder = try MiniLMEncoder(weights: weights, configuration: configuration, backend: backend)
+        let calibration =
+            plan == .none ? [] : CalibrationText.texts.map { tokenizer.encode($0, maxLength: maxSequenceLength) }
+        self.encoder = try MiniLMEncoder(
+            weights: weights, configuration: configuration, backend: backend, plan: plan, calibration: calibration)
+        self.precision = plan == .none ? .float32 : .int8
         self.tokenizer = tokenizer
         self.maxSequenceLength = maxSequenceLength
     }

@@ -6,6 +6,8 @@
 # time when libopenblas0 is installed; `apt-get install libopenblas0` to include it).
 #
 # Usage: bench/embeddings/run.sh [extra EmbeddingBenchmark arguments, e.g. --iterations 500]
+# Environment: BACKENDS (default simd,openblas,int8: `int8` is the SIMD encoder with int8 dense layers),
+# OUTPUT (default bench/results/embeddings-<date>.md).
 # Builds in release mode in its own scratch directory (.build-release-embeddings): the benchmark target exists
 # only when SWITCHYARD_EMBEDDING_BENCHMARK=1, and flipping that in a shared .build would rebuild everything.
 set -euo pipefail
@@ -18,10 +20,10 @@ BINARY="$SCRATCH/release/EmbeddingBenchmark"
 
 PIN=()
 if command -v taskset >/dev/null; then PIN=(taskset -c 0); fi
-COMMAND=("${PIN[@]}" "$BINARY" --model "$MODEL_DIR" --backend simd,openblas "$@")
+COMMAND=("${PIN[@]}" "$BINARY" --model "$MODEL_DIR" --backend "${BACKENDS:-simd,openblas,int8}" "$@")
 
 mkdir -p bench/results
-OUTPUT="bench/results/embeddings-$(date +%Y-%m-%d).md"
+OUTPUT="${OUTPUT:-bench/results/embeddings-$(date +%Y-%m-%d).md}"
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
 flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | grep -o -w -E 'avx2|fma|avx512f' | sort -u | tr '\n' ' ' || true)
 mhz=$(grep -m1 'cpu MHz' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)

@@ -81,6 +81,13 @@ public struct FlatVectorIndex: VectorIndex {
         partitions[scope]?.ids.count ?? 0
     }
 
+    /// A scope's entries without removing them: ids and their vectors, one after another. The arrays are shared
+    /// copy-on-write, so this is O(1); the next change to the scope copies them once.
+    func entries(of scope: SemanticScope) -> (ids: [UInt64], vectors: [Float]) {
+        guard let partition = partitions[scope] else { return ([], []) }
+        return (partition.ids, partition.storage)
+    }
+
     /// Removes a whole scope and returns its entries: ids and their vectors, one after another.
     mutating func take(scope: SemanticScope) -> (ids: [UInt64], vectors: [Float]) {
         guard let partition = partitions.removeValue(forKey: scope) else { return ([], []) }

@@ -25,6 +25,10 @@ struct HNSWGraph {
     private(set) var entryPoint: Int32 = -1
     private(set) var topLevel = 0
     private var random: SplitMix64
+    /// Whether an insert or removal that pushes tombstones past the limit rebuilds the graph there and then. An owner
+    /// that rebuilds in the background (``HybridVectorIndex`` in background mode) turns this off and checks
+    /// ``needsCompaction`` instead.
+    var compactsInline = true
     /// Search scratch space, shared by copies of this graph; see ``HNSWScratchPool``.
     let scratch = HNSWScratchPool()
 
@@ -88,17 +92,23 @@ struct HNSWGraph {
         guard let node = nodes.removeValue(forKey: id) else { return false }
         removed[Int(node)] = true
         if nodes.isEmpty {
+            let inline = compactsInline
             self = HNSWGraph(dimensions: dimensions, parameters: parameters)
+            compactsInline = inline
         } else {
             compactIfNeeded()
         }
         return true
     }
 
-    /// Rebuilds the graph from its live entries when tombstones exceed the configured fraction of its nodes.
+    /// Whether tombstones exceed the configured fraction of the nodes, so the graph should be rebuilt.
+    var needsCompaction: Bool {
+        Double(nodeCount - liveCount) > parameters.maxTombstoneFraction * Double(nodeCount)
+    }
+
+    /// Rebuilds the graph from its live entries when ``compactsInline`` and ``needsCompaction``.
     mutating func compactIfNeeded() {
-        let tombstones = nodeCount - liveCount
-        guard Double(tombstones) > parameters.maxTombstoneFraction * Double(nodeCount) else { return }
+        guard compactsInline, needsCompaction else { return }
         var fresh = HNSWGraph(dimensions: dimensions, parameters: parameters)
         fresh.reserve(liveCount)
         for node in 0..<nodeCount where !removed[node] {

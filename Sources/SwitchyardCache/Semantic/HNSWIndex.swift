@@ -18,6 +18,8 @@ public struct HNSWIndex: VectorIndex {
     /// The graph parameters every scope's graph is built with.
     public let parameters: HNSWParameters
     private var graphs: [SemanticScope: HNSWGraph] = [:]
+    /// Whether a graph past its tombstone limit is rebuilt inside the insert or removal that takes it there.
+    let compactsInline: Bool
 
     /// Creates an empty index.
     ///
@@ -25,13 +27,19 @@ public struct HNSWIndex: VectorIndex {
     ///   - dimensions: Length of every vector.
     ///   - parameters: Graph degree, beam widths, level seed and compaction rule.
     public init(dimensions: Int, parameters: HNSWParameters = HNSWParameters()) {
+        self.init(dimensions: dimensions, parameters: parameters, compactsInline: true)
+    }
+
+    /// Creates an empty index whose owner may rebuild graphs itself (see ``needsCompaction(_:)``).
+    init(dimensions: Int, parameters: HNSWParameters, compactsInline: Bool) {
         self.dimensions = dimensions
         self.parameters = parameters
+        self.compactsInline = compactsInline
     }
 
     public mutating func insert(id: UInt64, vector: [Float], scope: SemanticScope) {
         precondition(vector.count == dimensions, "vector has \(vector.count) values, index has \(dimensions)")
-        var graph = graphs.removeValue(forKey: scope) ?? HNSWGraph(dimensions: dimensions, parameters: parameters)
+        var graph = graphs.removeValue(forKey: scope) ?? emptyGraph()
         let before = graph.liveCount
         graph.insert(id: id, vector: vector[...])
         count += graph.liveCount - before
@@ -71,6 +79,31 @@ public struct HNSWIndex: VectorIndex {
         for (node, id) in ids.enumerated() {
             graph.insert(id: id, vector: vectors[(node * dimensions)..<((node + 1) * dimensions)])
         }
+        count += graph.liveCount
+        graphs[scope] = graph
+    }
+
+    /// A graph with this index's parameters and compaction rule.
+    func emptyGraph() -> HNSWGraph {
+        var graph = HNSWGraph(dimensions: dimensions, parameters: parameters)
+        graph.compactsInline = compactsInline
+        return graph
+    }
+
+    /// Whether a scope's graph holds more tombstones than ``HNSWParameters/maxTombstoneFraction`` allows.
+    func needsCompaction(_ scope: SemanticScope) -> Bool {
+        graphs[scope]?.needsCompaction ?? false
+    }
+
+    /// A scope's graph as it is now (a copy-on-write snapshot: O(1) until either copy changes).
+    func graph(of scope: SemanticScope) -> HNSWGraph? {
+        graphs[scope]
+    }
+
+    /// Replaces a scope's graph with one built elsewhere; an empty graph removes the scope.
+    mutating func install(_ graph: HNSWGraph, for scope: SemanticScope) {
+        count -= graphs.removeValue(forKey: scope)?.liveCount ?? 0
+        guard graph.liveCount > 0 else { return }
         count += graph.liveCount
         graphs[scope] = graph
     }

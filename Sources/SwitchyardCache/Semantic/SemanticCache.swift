@@ -8,6 +8,11 @@ import Synchronization
 /// ``SemanticScope`` from a ``VectorIndex``; the ``Verifier`` then accepts or rejects each candidate. Ineligible
 /// requests (see ``SemanticCachePolicy``, images or audio, no user turn) are neither looked up nor stored.
 ///
+/// A scope that grows past ``SemanticCachePolicy/approximateSearchThreshold`` gets an HNSW graph, built on an
+/// ``IndexBuildExecutor`` without holding the cache's lock: lookups and stores carry on against the exact index
+/// meanwhile, and the graph, caught up with the entries stored and evicted during the build, is swapped in at the
+/// end. Rebuilding a graph whose tombstones pass the limit works the same way.
+///
 /// ```swift
 /// let cache = SemanticCache(embed: embedder.embed, dimensions: 384, verifier: Verifier.bundled()!)
 /// if let hit = cache.lookup(request, tenant: "acme") { return hit.response }
@@ -32,6 +37,8 @@ public final class SemanticCache: Sendable {
     /// The stage-2 model.
     public let verifier: Verifier
     private let embed: @Sendable (String) -> [Float]
+    /// Where HNSW graphs are built.
+    let indexBuilds: IndexBuildExecutor
     let now: @Sendable () -> Double
     let state: Mutex<State>
 
@@ -43,18 +50,22 @@ public final class SemanticCache: Sendable {
     ///   - verifier: The stage-2 model and its threshold.
     ///   - policy: Eligibility and size rules.
     ///   - now: Clock in seconds.
+    ///   - indexBuilds: Where HNSW graphs are built; default ``IndexBuildExecutor/newThread``.
     public init(
         embed: @escaping @Sendable (String) -> [Float], dimensions: Int, verifier: Verifier,
         policy: SemanticCachePolicy = SemanticCachePolicy(),
-        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        indexBuilds: IndexBuildExecutor = .newThread
     ) {
         self.embed = embed
+        self.indexBuilds = indexBuilds
         self.verifier = verifier
         self.policy = policy
         self.now = now
         self.state = Mutex(
             State(
-                index: HybridVectorIndex(dimensions: dimensions, threshold: policy.approximateSearchThreshold),
+                index: HybridVectorIndex(
+                    dimensions: dimensions, threshold: policy.approximateSearchThreshold, buildsInBackground: true),
                 entries: LRUTable(capacity: policy.maxEntries)))
     }
 
@@ -98,7 +109,7 @@ public final class SemanticCache: Sendable {
         let scope = query.scope
         let vector = query.vector
         let time = now()
-        return state.withLock { state in
+        let (hit, builds) = state.withLock { state in
             var best: SemanticHit?
             for match in state.index.search(vector, scope: scope, k: policy.candidates)
             where match.score >= verifier.minimumCosine {
@@ -116,8 +127,10 @@ public final class SemanticCache: Sendable {
                     _ = state.entries.get(match.id)
                 }
             }
-            return best
+            return (best, state.index.takeBuilds())
         }
+        start(builds)
+        return hit
     }
 
     /// Stores the answer to an eligible request.
@@ -153,14 +166,16 @@ public final class SemanticCache: Sendable {
     }
 
     func insert(_ entry: Entry) {
-        state.withLock { state in
+        let builds = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
             if let evicted = state.entries.set(entry, for: id) {
                 state.index.remove(id: evicted.key, scope: evicted.value.scope)
             }
             state.index.insert(id: id, vector: entry.vector, scope: entry.scope)
+            return state.index.takeBuilds()
         }
+        start(builds)
     }
 }
 

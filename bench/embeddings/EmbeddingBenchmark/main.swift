@@ -1,4 +1,5 @@
-// Embedding benchmark: latency of one 64-token text and batched throughput, SIMD kernel against OpenBLAS.
+// Embedding benchmark: latency of one 64-token text and batched throughput, SIMD kernel against OpenBLAS and
+// against the int8 dense layers (backend `int8`).
 // Built only when SWITCHYARD_EMBEDDING_BENCHMARK=1 (see Package.swift); run it through bench/embeddings/run.sh.
 import Foundation
 import SwitchyardEmbeddings
@@ -66,11 +67,15 @@ struct Contender {
 }
 
 func load(backendName: String, options: Options) throws -> Contender? {
-    let backend: MatrixBackend
+    var backend = MatrixBackend.simd
+    var precision = EmbeddingPrecision.float32
     var label = "SIMD Swift kernel"
     switch backendName {
     case "simd":
         backend = .simd
+    case "int8":
+        precision = .int8
+        label = EmbeddingPrecision.isInt8Accelerated ? "int8 C kernel (AVX2)" : "int8 C kernel (portable)"
     case "openblas":
         guard let blas = OpenBLAS.load(threads: 1) else {
             print("OpenBLAS is not installed (apt-get install libopenblas0); skipped.")
@@ -82,7 +87,7 @@ func load(backendName: String, options: Options) throws -> Contender? {
         throw CocoaError(.featureUnsupported)
     }
     let start = now()
-    let embedder = try SentenceEmbedder(modelDirectory: options.modelDirectory, backend: backend)
+    let embedder = try SentenceEmbedder(modelDirectory: options.modelDirectory, backend: backend, precision: precision)
     return Contender(label: label, embedder: embedder, loadMilliseconds: Double(now() - start) / 1e6)
 }
 
