@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCache
+import SwitchyardCore
 
 /// Index search at a large size: the exact flat scan against the hybrid index (HNSW above its threshold), on the
 /// same seeded random unit vectors in one scope.

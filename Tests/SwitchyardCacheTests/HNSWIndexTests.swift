@@ -2,28 +2,15 @@ import SwitchyardCache
 import SwitchyardCore
 import Testing
 
-/// A seeded generator (SplitMix64), so every run builds the same vectors.
-private struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private func unitVectors(_ count: Int, dimensions: Int, seed: UInt64) -> [[Float]] {
-    var random = SeededRandom(state: seed)
+    var random = SplitMix64(seed: seed)
     return (0..<count).map { _ in normalized((0..<dimensions).map { _ in Float.random(in: -1...1, using: &random) }) }
 }
 
 /// Vectors shaped like sentence embeddings: most of their variance in a 24-dimensional subspace, plus noise.
 /// (Uniformly random 384-dimensional vectors have no neighbourhood structure; no graph index does well on them.)
 private func embeddingLikeVectors(_ count: Int, dimensions: Int, seed: UInt64) -> [[Float]] {
-    var random = SeededRandom(state: seed)
+    var random = SplitMix64(seed: seed)
     let basis = unitVectors(24, dimensions: dimensions, seed: 99)
     return (0..<count).map { _ in
         var vector = (0..<dimensions).map { _ in Float.random(in: -0.02...0.02, using: &random) }

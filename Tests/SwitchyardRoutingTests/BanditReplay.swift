@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 
 @testable import SwitchyardRouting
 
@@ -38,17 +39,13 @@ struct BanditReplay {
     enum ReplayError: Error { case noStoredRows }
 }
 
-/// SplitMix64 for the simulations (SwitchyardRouting cannot see SwitchyardCache's).
+/// ``SwitchyardCore/SplitMix64`` with the simulations' uniform and normal draws.
 struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
+    private var bits: SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(state: UInt64) { bits = SplitMix64(seed: state) }
+
+    mutating func next() -> UInt64 { bits.next() }
 
     mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992 }
 

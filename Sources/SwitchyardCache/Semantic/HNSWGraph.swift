@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// One scope's HNSW graph: vectors in one contiguous array, adjacency lists in another, nodes numbered by insertion.
 ///
 /// A node's level is drawn so that P(level ≥ l) = M^-l (the paper's m_L = 1/ln M). Each level is a proximity graph
@@ -214,22 +216,5 @@ struct HNSWGraph {
             }
         }
         return kept
-    }
-}
-
-/// A small, fast, seedable generator (Steele, Lea & Flood's SplitMix64).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// Creates a generator from a seed.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 
 /// Fits a ``Verifier`` to labelled feature rows with mini-batch Adam on the logistic loss plus L2.
 public struct VerifierTrainer: Sendable {
@@ -164,17 +165,11 @@ struct Adam {
 
 /// A small deterministic generator for initialisation and shuffling.
 struct SplitMix {
-    var state: UInt64
+    private var bits: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { bits = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { bits.next() }
 
     mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
 

@@ -7,14 +7,30 @@ public struct ChatEventStream: AsyncSequence, Sendable {
     /// The element type.
     public typealias Element = ChatStreamEvent
 
-    private let makeNext: @Sendable () -> (@Sendable () async throws -> ChatStreamEvent?)
+    private let makeIterator: @Sendable () -> Iterator
 
     /// Creates a stream from a factory of `next` functions.
     ///
     /// - Parameter makeNext: Called once per iteration; returns a function that yields the next event, or `nil` at
     ///   the end, or throws a ``GatewayError``.
     public init(_ makeNext: @escaping @Sendable () -> (@Sendable () async throws -> ChatStreamEvent?)) {
-        self.makeNext = makeNext
+        makeIterator = { Iterator(next: makeNext(), isReady: { false }) }
+    }
+
+    /// Creates a stream whose iterations can also say whether their next event is already decoded.
+    ///
+    /// - Parameter makeNext: Called once per iteration; returns the `next` function and an `isReady` function that
+    ///   answers, without waiting, whether `next` would return at once (the event is already decoded from bytes
+    ///   received). A relay uses it to write the events of one upstream read in one write.
+    public init(
+        ready makeNext: @escaping @Sendable () -> (
+            next: @Sendable () async throws -> ChatStreamEvent?, isReady: @Sendable () -> Bool
+        )
+    ) {
+        makeIterator = {
+            let made = makeNext()
+            return Iterator(next: made.next, isReady: made.isReady)
+        }
     }
 
     /// Creates a stream that yields fixed events, for replays and tests.
@@ -31,16 +47,21 @@ public struct ChatEventStream: AsyncSequence, Sendable {
 
     /// Creates an iterator.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(next: makeNext())
+        makeIterator()
     }
 
     /// Pulls events one at a time.
     public struct Iterator: AsyncIteratorProtocol {
         let nextEvent: @Sendable () async throws -> ChatStreamEvent?
+        let readyCheck: @Sendable () -> Bool
 
-        init(next: @escaping @Sendable () async throws -> ChatStreamEvent?) {
+        init(next: @escaping @Sendable () async throws -> ChatStreamEvent?, isReady: @escaping @Sendable () -> Bool) {
             nextEvent = next
+            readyCheck = isReady
         }
+
+        /// Whether ``next()`` would return at once, without waiting for the upstream (`false` when unknown).
+        public var isReady: Bool { readyCheck() }
 
         /// The next event, or `nil` at the end.
         public mutating func next() async throws -> ChatStreamEvent? {

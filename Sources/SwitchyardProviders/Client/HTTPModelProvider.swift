@@ -48,10 +48,10 @@ public struct HTTPModelProvider: ModelProvider {
         }
         let framing = adapter.streamFraming
         let decoder = adapter.makeStreamDecoder(for: deployment)
-        return ChatEventStream {
+        return ChatEventStream(ready: {
             let state = UpstreamEventReader(response: response, framing: framing, decoder: decoder)
-            return { try await state.next() }
-        }
+            return (next: { try await state.next() }, isReady: { state.hasDecodedEvents })
+        })
     }
 
     /// Sends an embeddings request.

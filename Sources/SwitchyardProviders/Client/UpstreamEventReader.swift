@@ -23,6 +23,9 @@ final class UpstreamEventReader: @unchecked Sendable {
         provider = response.provider
     }
 
+    /// Whether ``next()`` returns at once: events decoded from bytes already received are waiting.
+    var hasDecodedEvents: Bool { pendingIndex < pending.count }
+
     func next() async throws -> ChatStreamEvent? {
         while true {
             if pendingIndex < pending.count {

@@ -1,22 +1,17 @@
 import Foundation
+import SwitchyardCore
 
-/// SplitMix64: a tiny, fast, seedable generator for the bandit's projection and its exploration draws.
+/// ``SwitchyardCore/SplitMix64`` with the bandit's uniform and normal draws, for its projection and exploration.
 ///
 /// Deterministic for a seed, so a bandit seeded in a test (or a restarted gateway) draws the same projection.
 struct BanditRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var bits: SplitMix64
 
     init(seed: UInt64) {
-        state = seed
+        bits = SplitMix64(seed: seed)
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { bits.next() }
 
     /// A uniform value in (0, 1).
     mutating func unit() -> Double {

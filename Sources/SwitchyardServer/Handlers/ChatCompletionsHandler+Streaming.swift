@@ -69,6 +69,9 @@ final class PendingIterator: @unchecked Sendable {
         self.rest = rest
     }
 
+    /// Whether ``next()`` returns at once, without waiting for the upstream.
+    var isReady: Bool { first != nil || rest.isReady }
+
     func next() async throws -> ChatStreamEvent? {
         if let event = first {
             first = nil

@@ -59,24 +59,39 @@ struct StreamRelay: Sendable {
         var failed: Set<String> = []
         var usage = Usage()
         var resumed = false
+        // The chunks of events decoded from one upstream read go out in one write; bytes are never held while the
+        // relay waits for the upstream (`events.isReady` is false then), so nothing is delayed, and never more than
+        // `maxUnsentBytes` (an upstream that sends faster than the client reads still streams).
+        var unsent = ByteBuffer()
         while true {
             do {
                 while let event = try await events.next() {
                     if case .start = event, resumed {} else { assembler.add(event) }
+                    var relayed = true
                     switch event {
                     case .textDelta(_, let text): partial += text
                     case .usage(let part):
                         usage = Self.add(usage, part)
                         _ = encoder.encode(.usage(usage))
-                        continue
-                    case .start where resumed: continue
+                        relayed = false
+                    case .start where resumed: relayed = false
                     default: break
                     }
-                    if let bytes = encoder.encode(event) { try await writer.write(bytes) }
+                    if relayed, var bytes = encoder.encode(event) { unsent.writeBuffer(&bytes) }
+                    if unsent.readableBytes > 0, !events.isReady || unsent.readableBytes >= Self.maxUnsentBytes {
+                        try await writer.write(unsent)
+                        unsent = ByteBuffer()
+                    }
                 }
-                try await writer.write(encoder.finish())
+                var closing = encoder.finish()
+                unsent.writeBuffer(&closing)
+                try await writer.write(unsent)
                 break
             } catch let error as GatewayError {
+                if unsent.readableBytes > 0 {
+                    try await writer.write(unsent)
+                    unsent = ByteBuffer()
+                }
                 handler.logger.warning(
                     "upstream stream broke off", metadata: ["request_id": "\(requestID)", "code": "\(error.code)",
                                                             "deployment": "\(deployment.id)"])
@@ -134,6 +149,9 @@ struct StreamRelay: Sendable {
             try await handler.open(request, on: deployment, registry: registry)
         }
     }
+
+    /// The most bytes of encoded chunks held back to share one write.
+    static let maxUnsentBytes = 16_384
 
     static func add(_ total: Usage, _ part: Usage) -> Usage {
         Usage(

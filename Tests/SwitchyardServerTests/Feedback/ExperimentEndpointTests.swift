@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import SwitchyardCore
 import SwitchyardRouting
 import SwitchyardServer
 import SwitchyardStore
@@ -142,17 +143,13 @@ import Testing
     }
 }
 
-/// SplitMix64 for the server tests' simulations.
+/// ``SwitchyardCore/SplitMix64`` with a uniform draw, for the server tests' simulations.
 struct SplitMix {
-    var state: UInt64
+    private var bits: SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    init(state: UInt64) { bits = SplitMix64(seed: state) }
+
+    mutating func next() -> UInt64 { bits.next() }
 
     mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992 }
 }
