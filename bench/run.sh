@@ -389,31 +389,9 @@ fi
 # (b) Switchyard
 SY_PORT=$(free_port)
 SY_CONFIG="$WORK/switchyard.yaml"
-cat >"$SY_CONFIG" <<EOF
-server:
-  host: 127.0.0.1
-  port: $SY_PORT
-store:
-  sqlite: $WORK/switchyard.sqlite
-providers:
-  upstream:
-    kind: openai
-    api_key: env:BENCH_UPSTREAM_KEY
-    base_url: http://127.0.0.1:$UP_PORT/v1
-  upstream-stream:
-    kind: openai
-    api_key: env:BENCH_UPSTREAM_KEY
-    base_url: http://127.0.0.1:$UP_PORT/stream/v1
-models:
-  - name: bench-chat
-    deployments:
-      - provider: upstream
-        model: gpt-4o-mini
-  - name: bench-stream
-    deployments:
-      - provider: upstream-stream
-        model: gpt-4o-mini
-EOF
+# shellcheck source=gateway/switchyard-config.sh
+source "$LIB/switchyard-config.sh"
+write_switchyard_config "$SY_CONFIG" "$SY_PORT" "$UP_PORT" "$WORK/switchyard.sqlite"
 
 start_switchyard() { # start_switchyard CONFIG PORT LOGNAME [prefix command...]; sets SY_PID
     local config=$1 port=$2 name=$3

@@ -23,31 +23,9 @@ SY=$(port)
 python3 "$ROOT/bench/gateway/make-upstream.py" "$ROOT/Sources/SwitchyardTesting/Fixtures/openai" "$WORK/up" "$UP" 1
 nginx -p "$WORK/up" -c "$WORK/up/nginx.conf" -e "$WORK/up/nginx-error.log" &
 PIDS+=($!)
-cat >"$WORK/switchyard.yaml" <<YAML
-server:
-  host: 127.0.0.1
-  port: $SY
-store:
-  sqlite: $WORK/switchyard.sqlite
-providers:
-  upstream:
-    kind: openai
-    api_key: env:BENCH_UPSTREAM_KEY
-    base_url: http://127.0.0.1:$UP/v1
-  upstream-stream:
-    kind: openai
-    api_key: env:BENCH_UPSTREAM_KEY
-    base_url: http://127.0.0.1:$UP/stream/v1
-models:
-  - name: bench-chat
-    deployments:
-      - provider: upstream
-        model: gpt-4o-mini
-  - name: bench-stream
-    deployments:
-      - provider: upstream-stream
-        model: gpt-4o-mini
-YAML
+# shellcheck source=switchyard-config.sh
+source "$ROOT/bench/gateway/switchyard-config.sh"
+write_switchyard_config "$WORK/switchyard.yaml" "$SY" "$UP" "$WORK/switchyard.sqlite"
 BENCH_UPSTREAM_KEY=sk-bench "$BIN" serve --config "$WORK/switchyard.yaml" >"$WORK/sy.out" 2>"$WORK/sy.log" &
 SPID=$!
 PIDS+=("$SPID")
