@@ -94,10 +94,14 @@ final class RequestTicket: Sendable {
         guard done.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         let snapshot = state.withLock { $0 }
         let tracking = feedback.withLock { $0 }
+        let elapsed = ContinuousClock.now - started
+        // Priced once, for the experiment's figures and the metrics alike (the ledger prices in the governor).
+        let cost =
+            tracking == nil && telemetry == nil
+            ? nil : deployment.flatMap { deployment in usage.flatMap { pricing.price(for: deployment)?.cost(of: $0) } }
         tracking?.finished(
             requestID: requestID, tenantID: snapshot.tenant, model: snapshot.model, router: decision?.router?.router,
-            costUSD: deployment.flatMap { d in usage.flatMap { pricing.price(for: d)?.cost(of: $0) } } ?? 0,
-            latencyMilliseconds: (ContinuousClock.now - started).seconds * 1000, failed: status >= 400)
+            costUSD: cost ?? 0, latencyMilliseconds: elapsed.seconds * 1000, failed: status >= 400)
         if let admitted = snapshot.admitted {
             var outcome = RequestOutcome(
                 requestID: requestID, model: snapshot.model, deployment: deployment, usage: usage, status: status,
@@ -110,8 +114,6 @@ final class RequestTicket: Sendable {
             await admitted.governor.complete(admitted.admission, outcome)
         }
         guard let telemetry else { return }
-        let elapsed = ContinuousClock.now - started
-        let cost = deployment.flatMap { deployment in usage.flatMap { pricing.price(for: deployment)?.cost(of: $0) } }
         let saved = savedFrom.flatMap { pricing.price(for: $0.deployment)?.cost(of: $0.usage) }
         telemetry.finished(
             RequestRecord(
