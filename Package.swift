@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardCoreTests",
-            dependencies: ["SwitchyardCore"]
+            dependencies: ["SwitchyardCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "SwitchyardProvidersTests",

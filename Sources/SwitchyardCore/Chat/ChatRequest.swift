@@ -62,6 +62,9 @@ public struct ChatRequest: Sendable, Hashable {
         self.extraFields = JSONObject()
     }
 
+    /// Body fields that are instructions to the gateway (`cache: {ttl, no_cache}`), never sent upstream.
+    public static let gatewayExtensionFields: Set<String> = ["cache"]
+
     /// The output token limit, whichever field the client used.
     public var effectiveMaxTokens: Int? { maxCompletionTokens ?? maxTokens }
 

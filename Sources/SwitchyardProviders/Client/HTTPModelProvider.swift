@@ -10,12 +10,15 @@ public struct HTTPModelProvider: ModelProvider {
     public let embeddingAdapter: (any EmbeddingAdapter)?
     /// The shared client.
     public let client: UpstreamClient
+    /// The adapter again when it can forward bodies unchanged (resolved once, not per request).
+    private let passThrough: (any PassThroughAdapter)?
 
     /// Creates a provider.
     public init(adapter: any ChatAdapter, embeddingAdapter: (any EmbeddingAdapter)?, client: UpstreamClient) {
         self.adapter = adapter
         self.embeddingAdapter = embeddingAdapter
         self.client = client
+        self.passThrough = adapter as? any PassThroughAdapter
     }
 
     /// Asks the adapter.
@@ -34,6 +37,25 @@ public struct HTTPModelProvider: ModelProvider {
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
         }
         return try adapter.decodeResponse(head: response.head, body: body, for: deployment)
+    }
+
+    /// Forwards the client's body when the adapter allows it (only `model` rewritten, the answer read for `id`,
+    /// `model` and `usage` only); otherwise encodes and decodes as ``complete(_:deployment:)``.
+    public func complete(_ request: ChatRequest, original: ByteBuffer?, deployment: Deployment) async throws
+        -> CompletionAnswer
+    {
+        guard let original, !request.stream, let passThrough,
+            let outgoing = passThrough.forwardingRequest(request, original: original, for: deployment)
+        else { return .decoded(try await complete(request, deployment: deployment)) }
+        let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
+        let body = try await response.collect()
+        guard response.isSuccess else {
+            throw adapter.decodeError(head: response.head, body: body, for: deployment)
+        }
+        if let forwarded = passThrough.forwardedResponse(head: response.head, body: body, for: deployment) {
+            return .forwarded(forwarded)
+        }
+        return .decoded(try adapter.decodeResponse(head: response.head, body: body, for: deployment))
     }
 
     /// Sends the request and returns its events as they arrive. Errors before the body starts are thrown here.

@@ -1,3 +1,4 @@
+public import NIOCore
 public import SwitchyardCore
 
 /// Something that answers chat and embedding requests for a deployment: an HTTP provider through its adapter, or
@@ -12,6 +13,12 @@ public protocol ModelProvider: Sendable {
     /// Answers a request in one piece.
     func complete(_ request: ChatRequest, deployment: Deployment) async throws -> ChatResponse
 
+    /// Answers a request in one piece, forwarding `original` (the client's body, which decoded to `request`) as it
+    /// is when the provider speaks the client's dialect and the request needs no translation; otherwise as
+    /// ``complete(_:deployment:)``.
+    func complete(_ request: ChatRequest, original: ByteBuffer?, deployment: Deployment) async throws
+        -> CompletionAnswer
+
     /// Answers a request as a stream of events.
     func stream(_ request: ChatRequest, deployment: Deployment) async throws -> ChatEventStream
 
@@ -19,4 +26,13 @@ public protocol ModelProvider: Sendable {
     ///
     /// - Throws: ``GatewayError`` `invalid_request` when the provider has no embeddings.
     func embed(_ request: EmbeddingRequest, deployment: Deployment) async throws -> EmbeddingResponse
+}
+
+extension ModelProvider {
+    /// Providers without a pass-through path decode every answer.
+    public func complete(_ request: ChatRequest, original: ByteBuffer?, deployment: Deployment) async throws
+        -> CompletionAnswer
+    {
+        .decoded(try await complete(request, deployment: deployment))
+    }
 }

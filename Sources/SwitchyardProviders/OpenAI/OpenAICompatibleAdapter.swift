@@ -23,7 +23,11 @@ public struct OpenAICompatibleAdapter: ChatAdapter, EmbeddingAdapter {
     public func encode(_ request: ChatRequest, for deployment: Deployment) throws -> UpstreamRequest {
         var body = request
         body.model = deployment.upstreamModel
-        if !dialect.passesExtraFields { body.extraFields = JSONObject() }
+        if !dialect.passesExtraFields {
+            body.extraFields = JSONObject()
+        } else {
+            for name in ChatRequest.gatewayExtensionFields { body.extraFields[name] = nil }
+        }
         if dialect.seedField != "seed", let seed = body.seed {
             body.seed = nil
             body.extraFields[dialect.seedField] = .number(Double(seed))
@@ -92,7 +96,8 @@ public struct OpenAICompatibleAdapter: ChatAdapter, EmbeddingAdapter {
             vectors: ordered, model: list.model ?? deployment.upstreamModel, promptTokens: list.usage?.promptTokens ?? 0)
     }
 
-    private func headers(for deployment: Deployment) -> [(name: String, value: String)] {
+    /// The upstream headers: content type, the bearer key and the provider's configured headers.
+    func headers(for deployment: Deployment) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [("content-type", "application/json")]
         if dialect.authentication == .bearer, let key = deployment.provider.apiKey {
             headers.append(("authorization", "Bearer \(key.value)"))

@@ -12,6 +12,13 @@ struct RequestBodyDecoder: Sendable {
     let maxBodyBytes: Int
 
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        try await decodeKeepingBody(type, from: request).value
+    }
+
+    /// Decodes the body and returns it too, for routes that may forward it as it is.
+    func decodeKeepingBody<T: Decodable>(_ type: T.Type, from request: Request) async throws
+        -> (value: T, body: ByteBuffer)
+    {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw tooLarge
         }
@@ -22,7 +29,7 @@ struct RequestBodyDecoder: Sendable {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw tooLarge
         }
-        return try decode(type, from: body)
+        return (try decode(type, from: body), body)
     }
 
     func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {

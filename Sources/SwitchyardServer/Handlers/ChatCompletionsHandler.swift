@@ -33,7 +33,10 @@ struct ChatCompletionsHandler: Sendable {
     var feedback: FeedbackServices? = nil
 
     func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        var decoded = try await bodyDecoder.decode(ChatRequest.self, from: request)
+        // The client's bytes are kept for the pass-through path: forwarded with only `model` rewritten when the
+        // deployment speaks the same dialect. Everything below changes `decoded.model` and nothing else.
+        let (parsed, original) = try await bodyDecoder.decodeKeepingBody(ChatRequest.self, from: request)
+        var decoded = parsed
         try ChatRequestValidator.validate(decoded)
         let arm = feedback?.assign(&decoded, request: request, context: context)  // A/B arm: before router selection
         let learned = try await routers?.select(&decoded, request: request, context: context)
@@ -104,7 +107,7 @@ struct ChatCompletionsHandler: Sendable {
                 try await GenAISpans.attempt(chat, on: deployment, streaming: false) { span in
                     let prepared = try prepare(chat, for: deployment)
                     let answer = try await registry.provider(for: deployment.provider).complete(
-                        prepared.request, deployment: deployment)
+                        prepared.request, original: prepared.dropped.isEmpty ? original : nil, deployment: deployment)
                     GenAISpans.record(answer, on: span)
                     return Answered(answer: answer, dropped: prepared.dropped)
                 }
@@ -120,9 +123,18 @@ struct ChatCompletionsHandler: Sendable {
         headers.append(contentsOf: extraHeaders)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers[.contentType] = "application/json"
-        let answer = completed(routed.value.answer, requestID: context.requestID)
-        caching?.store(answer, for: chat)
-        let body = try JSONEncoder().encodeAsByteBuffer(answer, allocator: ByteBufferAllocator())
+        let body: ByteBuffer
+        switch routed.value.answer {
+        case .decoded(let response):
+            let answer = completed(response, requestID: context.requestID)
+            caching?.store(answer, for: chat)
+            body = try JSONEncoder().encodeAsByteBuffer(answer, allocator: ByteBufferAllocator())
+        case .forwarded(let forwarded):
+            if let caching, let answer = try? JSONDecoder().decode(ChatResponse.self, from: forwarded.body) {
+                caching.store(answer, for: chat)
+            }
+            body = forwarded.body
+        }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
@@ -134,7 +146,7 @@ struct ChatCompletionsHandler: Sendable {
 
     /// A deployment's answer, with the parameters dropped for it.
     struct Answered: Sendable {
-        var answer: ChatResponse
+        var answer: CompletionAnswer
         var dropped: [String]
     }
 

@@ -33,6 +33,21 @@ enum GenAISpans {
     }
 
     /// Records a complete answer's model, usage and finish reasons.
+    static func record(_ answer: CompletionAnswer, on span: any Span) {
+        switch answer {
+        case .decoded(let response):
+            record(response, on: span)
+        case .forwarded(let forwarded):
+            span.attributes["gen_ai.response.model"] = forwarded.model
+            span.attributes["gen_ai.response.id"] = forwarded.id
+            if let usage = forwarded.usage {
+                span.attributes["gen_ai.usage.input_tokens"] = usage.promptTokens
+                span.attributes["gen_ai.usage.output_tokens"] = usage.completionTokens
+            }
+        }
+    }
+
+    /// Records a decoded answer's model, id, usage and finish reasons on the attempt's span.
     static func record(_ answer: ChatResponse, on span: any Span) {
         span.attributes["gen_ai.response.model"] = answer.model
         span.attributes["gen_ai.response.id"] = answer.id

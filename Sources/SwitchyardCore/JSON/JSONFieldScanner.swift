@@ -1,0 +1,184 @@
+/// Finds the members of a JSON object without decoding it: the byte ranges that the pass-through path rewrites
+/// (a request's `model`) or reads (a response's `usage`), so that bodies the gateway does not need to change are
+/// forwarded as the client or upstream wrote them.
+///
+/// The scanner checks structure (strings, nesting, separators), not every detail of the grammar: the bytes it
+/// accepts are forwarded, and anything it rejects falls back to a full decode, which reports the error.
+public struct JSONFieldScanner {
+    /// One member of an object: the byte ranges of its key (without quotes) and its value.
+    public struct Member: Sendable, Hashable {
+        /// The key's bytes, without the quotes, escapes left as written.
+        public var key: Range<Int>
+        /// The value's bytes, from its first to its last byte.
+        public var value: Range<Int>
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+
+    /// A scanner over bytes that stay valid while it is used.
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// The members of the object that spans `range` (the whole buffer when `nil`), in order; `nil` when those bytes
+    /// are not one object.
+    public func members(of range: Range<Int>? = nil) -> [Member]? {
+        let range = range ?? 0..<bytes.count
+        var index = skipSpace(range.lowerBound, range.upperBound)
+        guard index < range.upperBound, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index += 1
+        var members: [Member] = []
+        index = skipSpace(index, range.upperBound)
+        if index < range.upperBound, bytes[index] == UInt8(ascii: "}") {
+            return skipSpace(index + 1, range.upperBound) == range.upperBound ? members : nil
+        }
+        while index < range.upperBound {
+            guard bytes[index] == UInt8(ascii: "\""), let keyEnd = endOfString(index, range.upperBound) else {
+                return nil
+            }
+            let key = (index + 1)..<(keyEnd - 1)
+            index = skipSpace(keyEnd, range.upperBound)
+            guard index < range.upperBound, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index = skipSpace(index + 1, range.upperBound)
+            guard let valueEnd = endOfValue(index, range.upperBound) else { return nil }
+            members.append(Member(key: key, value: index..<valueEnd))
+            index = skipSpace(valueEnd, range.upperBound)
+            guard index < range.upperBound else { return nil }
+            if bytes[index] == UInt8(ascii: ",") {
+                index = skipSpace(index + 1, range.upperBound)
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            return skipSpace(index + 1, range.upperBound) == range.upperBound ? members : nil
+        }
+        return nil
+    }
+
+    /// Whether the key of `member` is exactly `name` (escaped keys never match).
+    public func key(_ member: Member, is name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard member.key.count == count else { return false }
+        let start = name.utf8Start
+        for offset in 0..<count where bytes[member.key.lowerBound + offset] != start[offset] {
+            return false
+        }
+        return true
+    }
+
+    /// The first member called `name`.
+    public func member(_ name: StaticString, in members: [Member]) -> Member? {
+        members.first { key($0, is: name) }
+    }
+
+    /// The integer written at `range`, or `nil` when it is not a plain integer.
+    public func integer(at range: Range<Int>) -> Int? {
+        guard !range.isEmpty, range.count <= 18 else { return nil }
+        var value = 0
+        var negative = false
+        for index in range {
+            let byte = bytes[index]
+            if index == range.lowerBound, byte == UInt8(ascii: "-") {
+                negative = true
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return negative ? -value : value
+    }
+
+    /// The string written at `range` when it has no escapes; `nil` for other values and escaped strings.
+    public func plainString(at range: Range<Int>) -> String? {
+        guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "\""),
+            bytes[range.upperBound - 1] == UInt8(ascii: "\"")
+        else { return nil }
+        let inner = UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])
+        guard !inner.contains(UInt8(ascii: "\\")) else { return nil }
+        return String(decoding: inner, as: UTF8.self)
+    }
+
+    /// Whether the value at `range` is the literal `null`.
+    public func isNull(_ range: Range<Int>) -> Bool {
+        range.count == 4 && bytes[range.lowerBound] == UInt8(ascii: "n")
+    }
+
+    /// Whether the value at `range` is an empty array (`[]`, spaces allowed).
+    public func isEmptyArray(_ range: Range<Int>) -> Bool {
+        guard range.count >= 2, bytes[range.lowerBound] == UInt8(ascii: "[") else { return false }
+        return skipSpace(range.lowerBound + 1, range.upperBound) == range.upperBound - 1
+    }
+
+    // MARK: Grammar
+
+    private func skipSpace(_ start: Int, _ end: Int) -> Int {
+        var index = start
+        while index < end {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return index
+            }
+        }
+        return index
+    }
+
+    /// The index after the closing quote of the string that opens at `start`.
+    private func endOfString(_ start: Int, _ end: Int) -> Int? {
+        var index = start + 1
+        while index < end {
+            switch bytes[index] {
+            case UInt8(ascii: "\""): return index + 1
+            case UInt8(ascii: "\\"): index += 2
+            case 0..<0x20: return nil
+            default: index += 1
+            }
+        }
+        return nil
+    }
+
+    /// The index after the value that starts at `start`.
+    private func endOfValue(_ start: Int, _ end: Int) -> Int? {
+        guard start < end else { return nil }
+        switch bytes[start] {
+        case UInt8(ascii: "\""):
+            return endOfString(start, end)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            return endOfContainer(start, end)
+        default:
+            var index = start
+            while index < end {
+                switch bytes[index] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D:
+                    return index > start ? index : nil
+                default: index += 1
+                }
+            }
+            return index > start ? index : nil
+        }
+    }
+
+    /// The index after the object or array that opens at `start`, with brackets balanced outside strings.
+    private func endOfContainer(_ start: Int, _ end: Int) -> Int? {
+        var stack: [UInt8] = []
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let after = endOfString(index, end) else { return nil }
+                index = after
+                continue
+            case UInt8(ascii: "{"):
+                stack.append(UInt8(ascii: "}"))
+            case UInt8(ascii: "["):
+                stack.append(UInt8(ascii: "]"))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard stack.popLast() == byte else { return nil }
+                if stack.isEmpty { return index + 1 }
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import NIOCore
+import SwitchyardCore
+import Testing
+
+@Suite struct JSONFieldScannerTests {
+    private func members(_ text: String) -> [(String, String)]? {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { raw in
+            let scanner = JSONFieldScanner(raw)
+            return scanner.members()?.map {
+                (String(decoding: raw[$0.key], as: UTF8.self), String(decoding: raw[$0.value], as: UTF8.self))
+            }
+        }
+    }
+
+    @Test func findsTopLevelMembersAndSkipsNestedOnes() throws {
+        let text = #" { "model" : "gpt-4o", "messages": [{"role":"user","content":"say \"}\" and ] {"}],"#
+            + #" "n": -2, "x": {"model": "inner"}, "ok": true, "none": null, "pi": 3.5e1 } "#
+        let found = try #require(members(text))
+        #expect(found.map(\.0) == ["model", "messages", "n", "x", "ok", "none", "pi"])
+        #expect(found[0].1 == #""gpt-4o""#)
+        #expect(found[1].1 == #"[{"role":"user","content":"say \"}\" and ] {"}]"#)
+        #expect(found[2].1 == "-2")
+        #expect(found[3].1 == #"{"model": "inner"}"#)
+        #expect(found[6].1 == "3.5e1")
+        #expect(members("{}")?.isEmpty == true)
+        #expect(members(" { \n } ")?.isEmpty == true)
+    }
+
+    @Test(arguments: [
+        "", "[]", "{", #"{"a":1"#, #"{"a" 1}"#, #"{"a":}"#, #"{"a":1,}"#, #"{"a":[1,2}"#, #"{"a":"open}"#,
+        #"{"a":1} trailing"#, "{\"a\":\"control\u{1}char\"}", #"{a:1}"#, #"{"a":{"b":1]}"#,
+    ])
+    func rejectsWhatIsNotOneObject(_ text: String) {
+        #expect(members(text) == nil)
+    }
+
+    @Test func readsIntegersAndPlainStrings() {
+        let bytes = Array(#"{"a": 12345, "b": -7, "c": 1.5, "d": "plain", "e": "esc\"aped", "f": null, "g": [ ]}"#.utf8)
+        bytes.withUnsafeBytes { raw in
+            let scanner = JSONFieldScanner(raw)
+            let found = scanner.members()!
+            #expect(scanner.integer(at: scanner.member("a", in: found)!.value) == 12345)
+            #expect(scanner.integer(at: scanner.member("b", in: found)!.value) == -7)
+            #expect(scanner.integer(at: scanner.member("c", in: found)!.value) == nil)
+            #expect(scanner.plainString(at: scanner.member("d", in: found)!.value) == "plain")
+            #expect(scanner.plainString(at: scanner.member("e", in: found)!.value) == nil)
+            #expect(scanner.isNull(scanner.member("f", in: found)!.value))
+            #expect(scanner.isEmptyArray(scanner.member("g", in: found)!.value))
+            #expect(scanner.member("z", in: found) == nil)
+        }
+    }
+
+    @Test func readsUsageLikeTheDecoder() throws {
+        let text = #"{"prompt_tokens": 120, "completion_tokens": 9, "total_tokens": 129,"#
+            + #" "prompt_tokens_details": {"cached_tokens": 64, "audio_tokens": 0},"#
+            + #" "completion_tokens_details": {"reasoning_tokens": 3}, "cache_creation_input_tokens": 5}"#
+        let scanned = Array(text.utf8).withUnsafeBytes { raw in
+            Usage(scanning: 0..<raw.count, with: JSONFieldScanner(raw))
+        }
+        let decoded = try JSONDecoder().decode(Usage.self, from: Data(text.utf8))
+        #expect(scanned == decoded)
+        #expect(scanned?.cachedPromptTokens == 64 && scanned?.reasoningTokens == 3 && scanned?.cacheCreationTokens == 5)
+        let sparse = Array(#"{"prompt_tokens": 1, "prompt_tokens_details": null}"#.utf8).withUnsafeBytes { raw in
+            Usage(scanning: 0..<raw.count, with: JSONFieldScanner(raw))
+        }
+        #expect(sparse == Usage(promptTokens: 1))
+        let fractional = Array(#"{"prompt_tokens": 1.5}"#.utf8).withUnsafeBytes { raw in
+            Usage(scanning: 0..<raw.count, with: JSONFieldScanner(raw))
+        }
+        #expect(fractional == nil)
+    }
+
+    @Test func forwardedCompletionReadsIDModelAndUsageOnly() throws {
+        let body = ByteBuffer(
+            string: #"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-mini","choices":[],"#
+                + #""usage":{"prompt_tokens":12,"completion_tokens":9},"system_fingerprint":"fp_1"}"#)
+        let forwarded = try #require(ForwardedCompletion(openAIBody: body))
+        #expect(forwarded.id == "chatcmpl-1")
+        #expect(forwarded.model == "gpt-4o-mini")
+        #expect(forwarded.usage == Usage(promptTokens: 12, completionTokens: 9))
+        #expect(forwarded.body == body)
+        #expect(ForwardedCompletion(openAIBody: ByteBuffer(string: #"{"id":"x","choices":[]}"#))?.usage == nil)
+        // Not forwardable: these decode fully, and the decoder reports what is wrong.
+        #expect(ForwardedCompletion(openAIBody: ByteBuffer(string: #"{"id":"","choices":[]}"#)) == nil)
+        #expect(ForwardedCompletion(openAIBody: ByteBuffer(string: #"{"id":"x"}"#)) == nil)
+        #expect(ForwardedCompletion(openAIBody: ByteBuffer(string: #"{"id":"x","choices":{}}"#)) == nil)
+        #expect(ForwardedCompletion(openAIBody: ByteBuffer(string: #"{"id":"x","choices":[]"#)) == nil)
+        #expect(
+            ForwardedCompletion(openAIBody: ByteBuffer(string: #"{"id":"x","choices":[],"usage":{"prompt_tokens":"1"}}"#))
+                == nil)
+    }
+}
