@@ -60,4 +60,53 @@ import Testing
             #expect(sent.json["store"] == nil)
         }
     }
+
+    @Test func relaysStreamChunksAsTheUpstreamWroteThem() async throws {
+        try await GatewayHarness.withGateway(.live) { client, upstream in
+            let body = GatewayHarness.chatBody(
+                model: "gpt", stream: true, extra: #", "stream_options": {"include_usage": true}, "store": false"#)
+            let expected = try Fixtures.text("openai/stream-text.sse")
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: body)
+            { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/event-stream")
+                // Every chunk as the upstream sent it (service_tier, system_fingerprint, obfuscation included).
+                #expect(String(buffer: response.body) == expected)
+            }
+            let sent = try #require(await upstream.recorder.last)
+            #expect(sent.json["store"] as? Bool == false)
+            #expect(sent.json["model"] as? String == "gpt-plain")
+        }
+    }
+
+    @Test func aStreamThatBreaksOffMidwayStillEndsWithAnErrorEvent() async throws {
+        try await GatewayHarness.withGateway(.live) { client, _ in
+            let body = GatewayHarness.chatBody(
+                model: "cut", stream: true, extra: #", "stream_options": {"include_usage": true}"#)
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: body)
+            { response in
+                #expect(response.status == .ok)
+                let events = StreamingTests.events(response.body)
+                #expect(events.first?.contains("\"service_tier\":\"default\"") == true)
+                let last = try #require(events.last)
+                #expect(StreamingTests.json(last)["error"] != nil)
+                #expect(last.contains("upstream_stream_interrupted"))
+                #expect(!events.contains("[DONE]"))
+            }
+        }
+    }
+
+    @Test func aStreamWithoutUsageAsksForItAndKeepsTheUsageChunkFromTheClient() async throws {
+        try await GatewayHarness.withGateway(.live) { client, upstream in
+            let body = GatewayHarness.chatBody(model: "gpt", stream: true)
+            let expected = try Fixtures.text("openai/stream-text.sse").components(separatedBy: "\n\n")
+                .filter { !$0.isEmpty && !$0.contains(#""choices":[]"#) }.map { $0 + "\n\n" }.joined()
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: body)
+            { response in
+                #expect(String(buffer: response.body) == expected)
+            }
+            let sent = try #require(await upstream.recorder.last)
+            #expect((sent.json["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true)
+        }
+    }
 }

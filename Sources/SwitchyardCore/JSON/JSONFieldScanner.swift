@@ -54,6 +54,30 @@ public struct JSONFieldScanner {
         return nil
     }
 
+    /// The byte ranges of the elements of the array that spans `range`; `nil` when those bytes are not one array.
+    public func elements(of range: Range<Int>) -> [Range<Int>]? {
+        var index = skipSpace(range.lowerBound, range.upperBound)
+        guard index < range.upperBound, bytes[index] == UInt8(ascii: "[") else { return nil }
+        var elements: [Range<Int>] = []
+        index = skipSpace(index + 1, range.upperBound)
+        if index < range.upperBound, bytes[index] == UInt8(ascii: "]") {
+            return skipSpace(index + 1, range.upperBound) == range.upperBound ? elements : nil
+        }
+        while index < range.upperBound {
+            guard let end = endOfValue(index, range.upperBound) else { return nil }
+            elements.append(index..<end)
+            index = skipSpace(end, range.upperBound)
+            guard index < range.upperBound else { return nil }
+            if bytes[index] == UInt8(ascii: ",") {
+                index = skipSpace(index + 1, range.upperBound)
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "]") else { return nil }
+            return skipSpace(index + 1, range.upperBound) == range.upperBound ? elements : nil
+        }
+        return nil
+    }
+
     /// Whether the key of `member` is exactly `name` (escaped keys never match).
     public func key(_ member: Member, is name: StaticString) -> Bool {
         let count = name.utf8CodeUnitCount

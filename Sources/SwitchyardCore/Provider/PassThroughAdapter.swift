@@ -11,4 +11,8 @@ public protocol PassThroughAdapter: ChatAdapter {
     /// Reads a successful non-streaming body without decoding it; `nil` when it must be decoded fully.
     func forwardedResponse(head: UpstreamResponseHead, body: ByteBuffer, for deployment: Deployment)
         -> ForwardedCompletion?
+
+    /// A stream decoder for `request` that yields each well-formed chunk as ``ChatStreamEvent/forwarded(_:)``
+    /// (usage read from its bytes), decoding fully only what it cannot forward (errors, malformed frames).
+    func makeForwardingStreamDecoder(for request: ChatRequest, deployment: Deployment) -> any ChatStreamDecoder
 }

@@ -35,6 +35,10 @@ public struct ChatStreamAssembler: Sendable {
             call.arguments += delta.arguments
             choices[choice, default: .init()].toolCalls[delta.index] = call
         case .finish(let choice, let reason): choices[choice, default: .init()].finish = reason
+        case .forwarded(let chunk):
+            // Pass-through streams are relayed, not assembled: only their usage is kept.
+            guard let part = chunk.usage else { return }
+            add(.usage(part))
         case .usage(let part):
             let total = usage ?? Usage()
             usage = Usage(

@@ -15,6 +15,8 @@ public enum ChatStreamEvent: Sendable, Hashable {
     case usage(Usage)
     /// A choice finished.
     case finish(choice: Int, FinishReason)
+    /// A whole upstream chunk in the gateway's own dialect, relayed as written (pass-through streaming).
+    case forwarded(ForwardedChunk)
 }
 
 /// What is known when a stream starts.

@@ -60,16 +60,27 @@ public struct HTTPModelProvider: ModelProvider {
 
     /// Sends the request and returns its events as they arrive. Errors before the body starts are thrown here.
     public func stream(_ request: ChatRequest, deployment: Deployment) async throws -> ChatEventStream {
+        try await stream(request, original: nil, deployment: deployment)
+    }
+
+    /// Forwards the client's body and relays the upstream's chunks as written when the adapter allows it;
+    /// otherwise encodes the request and decodes every chunk.
+    public func stream(_ request: ChatRequest, original: ByteBuffer?, deployment: Deployment) async throws
+        -> ChatEventStream
+    {
         var request = request
         request.stream = true
-        let outgoing = try adapter.encode(request, for: deployment)
+        let forwarding = original.flatMap { passThrough?.forwardingRequest(request, original: $0, for: deployment) }
+        let outgoing = try forwarding ?? adapter.encode(request, for: deployment)
         let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
         guard response.isSuccess else {
             let body = try await response.collect()
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
         }
         let framing = adapter.streamFraming
-        let decoder = adapter.makeStreamDecoder(for: deployment)
+        let decoder =
+            forwarding != nil
+            ? passThrough!.makeForwardingStreamDecoder(for: request, deployment: deployment) : adapter.makeStreamDecoder(for: deployment)
         return ChatEventStream(ready: {
             let state = UpstreamEventReader(response: response, framing: framing, decoder: decoder)
             return (next: { try await state.next() }, isReady: { state.hasDecodedEvents })

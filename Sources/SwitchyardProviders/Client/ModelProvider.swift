@@ -22,6 +22,12 @@ public protocol ModelProvider: Sendable {
     /// Answers a request as a stream of events.
     func stream(_ request: ChatRequest, deployment: Deployment) async throws -> ChatEventStream
 
+    /// Answers a request as a stream, forwarding `original` and relaying the upstream's chunks as written when the
+    /// provider speaks the client's dialect and the request needs no translation; otherwise as
+    /// ``stream(_:deployment:)``.
+    func stream(_ request: ChatRequest, original: ByteBuffer?, deployment: Deployment) async throws
+        -> ChatEventStream
+
     /// Computes embeddings.
     ///
     /// - Throws: ``GatewayError`` `invalid_request` when the provider has no embeddings.
@@ -34,5 +40,12 @@ extension ModelProvider {
         -> CompletionAnswer
     {
         .decoded(try await complete(request, deployment: deployment))
+    }
+
+    /// Providers without a pass-through path decode every chunk.
+    public func stream(_ request: ChatRequest, original: ByteBuffer?, deployment: Deployment) async throws
+        -> ChatEventStream
+    {
+        try await stream(request, deployment: deployment)
     }
 }

@@ -4,9 +4,11 @@ public import SwitchyardCore
 extension OpenAICompatibleAdapter: PassThroughAdapter {
     /// The client's body with `model` set to the deployment's upstream model, when nothing else would change.
     ///
-    /// Anything ``encode(_:for:)`` would rewrite for this dialect (extra fields it does not pass, a renamed `seed`,
-    /// `max_completion_tokens` or `tool_choice`, the `stream_options` it adds, gateway extensions such as `cache`)
-    /// makes this return `nil`, and the request is encoded instead.
+    /// Anything else ``encode(_:for:)`` would rewrite for this dialect (extra fields it does not pass, a renamed
+    /// `seed`, `max_completion_tokens` or `tool_choice`, gateway extensions such as `cache`) makes this return `nil`,
+    /// and the request is encoded instead. One addition is made in place: a stream whose client did not ask for usage
+    /// gets `stream_options.include_usage` (the gateway bills from it), and the forwarding decoder keeps the usage
+    /// chunk from that client.
     public func forwardingRequest(_ request: ChatRequest, original: ByteBuffer, for deployment: Deployment)
         -> UpstreamRequest?
     {
@@ -18,8 +20,13 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
         if request.seed != nil, dialect.seedField != "seed" { return nil }
         if request.maxCompletionTokens != nil, !dialect.acceptsMaxCompletionTokens { return nil }
         if request.toolChoice == .required, dialect.requiredToolChoice != "required" { return nil }
-        if request.stream, request.includeUsageInStream != dialect.sendsStreamOptions { return nil }
-        guard let body = Self.replacingModel(in: original, with: deployment.upstreamModel) else { return nil }
+        var askForUsage = false
+        if request.stream, request.includeUsageInStream != dialect.sendsStreamOptions {
+            guard dialect.sendsStreamOptions else { return nil }
+            askForUsage = true
+        }
+        guard let body = Self.rewriting(original, model: deployment.upstreamModel, askingForStreamUsage: askForUsage)
+        else { return nil }
         return UpstreamRequest(
             url: deployment.provider.baseURL + dialect.chatPath, headers: headers(for: deployment), body: body)
     }
@@ -31,17 +38,30 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
         ForwardedCompletion(openAIBody: body)
     }
 
-    /// `body` with its top-level `model` value replaced by `model`; `nil` when the body has no plain `model`.
-    static func replacingModel(in body: ByteBuffer, with model: String) -> ByteBuffer? {
-        let range: Range<Int>? = body.withUnsafeReadableBytes { bytes in
+    /// A chunk decoder that forwards well-formed chunks as written; a usage-only chunk the client did not ask for
+    /// becomes a usage event, which the relay keeps from the client.
+    public func makeForwardingStreamDecoder(for request: ChatRequest, deployment: Deployment)
+        -> any ChatStreamDecoder
+    {
+        OpenAIStreamDecoder(
+            provider: deployment.provider.name, forwarding: true, clientWantsUsage: request.includeUsageInStream)
+    }
+
+    /// `body` with its top-level `model` value replaced by `model`, and `"stream_options":{"include_usage":true}`
+    /// added first when asked; `nil` when the body has no plain `model`, or already has `stream_options` and usage
+    /// must be asked for.
+    static func rewriting(_ body: ByteBuffer, model: String, askingForStreamUsage: Bool) -> ByteBuffer? {
+        let found: (open: Int, model: Range<Int>)? = body.withUnsafeReadableBytes { bytes in
             let scanner = JSONFieldScanner(bytes)
             guard let members = scanner.members(),
                 let member = scanner.member("model", in: members),
-                scanner.plainString(at: member.value) != nil
+                scanner.plainString(at: member.value) != nil,
+                !askingForStreamUsage || scanner.member("stream_options", in: members) == nil,
+                let open = bytes.firstIndex(of: UInt8(ascii: "{"))
             else { return nil }
-            return member.value
+            return (open, member.value)
         }
-        guard let range else { return nil }
+        guard let (open, range) = found else { return nil }
         var escaped = ""
         escaped.reserveCapacity(model.utf8.count + 2)
         escaped.append("\"")
@@ -58,7 +78,13 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
         escaped.append("\"")
         var result = ByteBufferAllocator().buffer(capacity: body.readableBytes + escaped.utf8.count)
         let start = body.readerIndex
-        result.writeImmutableBuffer(body.getSlice(at: start, length: range.lowerBound)!)
+        if askingForStreamUsage {
+            result.writeImmutableBuffer(body.getSlice(at: start, length: open + 1)!)
+            result.writeString(#""stream_options":{"include_usage":true},"#)
+            result.writeImmutableBuffer(body.getSlice(at: start + open + 1, length: range.lowerBound - open - 1)!)
+        } else {
+            result.writeImmutableBuffer(body.getSlice(at: start, length: range.lowerBound)!)
+        }
         result.writeString(escaped)
         result.writeImmutableBuffer(
             body.getSlice(at: start + range.upperBound, length: body.readableBytes - range.upperBound)!)

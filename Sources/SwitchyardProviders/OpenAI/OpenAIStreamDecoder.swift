@@ -1,20 +1,33 @@
 import SwitchyardCore
 
-/// Decodes `chat.completion.chunk` SSE frames into canonical events.
+/// Decodes `chat.completion.chunk` SSE frames into canonical events, or, when `forwarding`, yields each well-formed
+/// chunk as it is (``ChatStreamEvent/forwarded(_:)``) and decodes only errors and frames it cannot read.
 struct OpenAIStreamDecoder: ChatStreamDecoder {
     let provider: String
+    /// Whether chunks are relayed as written (pass-through) rather than decoded.
+    var forwarding = false
+    /// When forwarding: whether the client asked for the usage chunk (if not, it becomes a usage event only).
+    var clientWantsUsage = true
     private var started = false
     private var sawDone = false
     private var sawFinish = false
 
-    init(provider: String) {
+    init(provider: String, forwarding: Bool = false, clientWantsUsage: Bool = true) {
         self.provider = provider
+        self.forwarding = forwarding
+        self.clientWantsUsage = clientWantsUsage
     }
 
     mutating func decode(_ frame: StreamFrame) throws -> [ChatStreamEvent] {
         if frame.data == "[DONE]" {
             sawDone = true
             return []
+        }
+        if forwarding, let chunk = ForwardedChunk(openAIChunk: frame.data) {
+            started = true
+            if chunk.finishes { sawFinish = true }
+            if !clientWantsUsage, let usage = chunk.usage, chunk.isUsageOnly { return [.usage(usage)] }
+            return [.forwarded(chunk)]
         }
         let chunk = try WireJSON.decodeUpstream(OpenAIChunk.self, from: frame.data, provider: provider)
         if let error = chunk.error {

@@ -14,7 +14,7 @@ extension ChatCompletionsHandler {
     }
 
     func stream(
-        _ chat: ChatRequest, model: ModelDefinition, features: RequestFeatures, strategy: RoutingStrategyKind?,
+        _ chat: ChatRequest, original: ByteBuffer?, model: ModelDefinition, features: RequestFeatures, strategy: RoutingStrategyKind?,
         context: GatewayRequestContext, ticket: RequestTicket, caching: CachePlan?, headers extraHeaders: HTTPFields
     ) async throws -> Response {
         let registry = self.registry
@@ -24,7 +24,7 @@ extension ChatCompletionsHandler {
             routed = try await engine.route(
                 requestID: context.requestID, model: model, features: features, strategy: strategy
             ) { deployment, _ in
-                try await open(chat, on: deployment, registry: registry)
+                try await open(chat, original: original, on: deployment, registry: registry)
             }
         } catch {
             await ticket.failed(error)
@@ -46,12 +46,15 @@ extension ChatCompletionsHandler {
     }
 
     /// Opens a stream on one deployment and waits for its first event, so that a failure before it can still fail
-    /// over.
-    func open(_ chat: ChatRequest, on deployment: Deployment, registry: ProviderRegistry) async throws -> OpenedStream {
+    /// over. With `original` (the client's body), a deployment in the client's dialect gets it as written and its
+    /// chunks are relayed as they come.
+    func open(
+        _ chat: ChatRequest, original: ByteBuffer? = nil, on deployment: Deployment, registry: ProviderRegistry
+    ) async throws -> OpenedStream {
         try await GenAISpans.attempt(chat, on: deployment, streaming: true) { _ in
             let prepared = try prepare(chat, for: deployment)
             let events = try await registry.provider(for: deployment.provider).stream(
-                prepared.request, deployment: deployment)
+                prepared.request, original: prepared.dropped.isEmpty ? original : nil, deployment: deployment)
             var iterator = events.makeAsyncIterator()
             let first = try await iterator.next()
             return OpenedStream(events: PendingIterator(first: first, rest: iterator), dropped: prepared.dropped)

@@ -95,8 +95,10 @@ struct ChatCompletionsHandler: Sendable {
             caching = CachePlan(cache: cache, tenant: tenant, control: control, query: probe.query)
         }
         if chat.stream {
+            // Relayed chunks are not assembled, so streams that are cached or may be resumed elsewhere decode.
+            let forwardable = caching == nil && !model.routing.resumeStreams
             return try await stream(
-                chat, model: model, features: features, strategy: strategy, context: context, ticket: ticket,
+                chat, original: forwardable ? original : nil, model: model, features: features, strategy: strategy, context: context, ticket: ticket,
                 caching: caching, headers: extraHeaders)
         }
         let routed: RoutingEngine.Routed<Answered>

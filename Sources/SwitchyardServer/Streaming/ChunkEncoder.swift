@@ -45,6 +45,13 @@ struct ChunkEncoder: Sendable {
             return nil
         case .finish(let choice, let reason):
             return frame(choice: choice, delta: Delta(), finishReason: reason.rawValue)
+        case .forwarded(let chunk):
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(chunk.data.utf8.count + 8)
+            buffer.writeString("data: ")
+            buffer.writeString(chunk.data)
+            buffer.writeString("\n\n")
+            return buffer
         }
     }
 

@@ -425,6 +425,7 @@ private struct AnthropicStreamSummary {
                 tools[delta.index] = call
             case .finish(_, let reason): finishes.append(reason)
             case .usage(let usage): usages.append(usage)
+            case .forwarded(let chunk): Issue.record("a translated stream forwarded a chunk: \(chunk.data)")
             }
         }
     }

@@ -91,6 +91,7 @@ enum Conformance {
             case .finish(_, let reason): collected.finish = reason
             case .usage(let usage): collected.usage = usage
             case .start, .reasoningDelta: break
+            case .forwarded(let chunk): Issue.record("a decoded stream forwarded a chunk: \(chunk.data)")
             }
         }
         return collected

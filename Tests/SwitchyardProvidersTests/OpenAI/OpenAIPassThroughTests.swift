@@ -42,13 +42,21 @@ import Testing
         #expect(try Self.forwarded(#"{\#(base),"max_completion_tokens":7}"#, dialect: .together) == nil)
         #expect(try Self.forwarded(#"{\#(base),"tool_choice":"required"}"#, dialect: .mistral) == nil)
         #expect(try Self.forwarded(#"{\#(base),"vendor_flag":1}"#, dialect: .abacus) == nil)
-        #expect(try Self.forwarded(#"{\#(base),"stream":true}"#) == nil)
+        #expect(try Self.forwarded(#"{\#(base),"stream":true,"stream_options":{"include_usage":false}}"#) == nil)
+        #expect(try Self.forwarded(#"{\#(base),"stream":true,"stream_options":{"include_usage":true}}"#, dialect: .mistral) == nil)
         // A model written with escapes is left to the encoder.
         #expect(try Self.forwarded(#"{"model":"\u006d","messages":[]}"#) == nil)
         // What every dialect accepts as written is forwarded.
         #expect(try Self.forwarded(#"{\#(base),"seed":7}"#) != nil)
         #expect(try Self.forwarded(#"{\#(base),"stream":true,"stream_options":{"include_usage":true}}"#) != nil)
         #expect(try Self.forwarded(#"{\#(base),"max_tokens":7}"#, dialect: .mistral) != nil)
+        #expect(try Self.forwarded(#"{\#(base),"stream":true}"#, dialect: .mistral) == #"{\#(base),"stream":true}"#
+            .replacingOccurrences(of: #""model":"m""#, with: #""model":"gpt-4o-\"mini\"""#))
+        // A stream whose client did not ask for usage asks for it (the gateway bills from it).
+        #expect(
+            try Self.forwarded(#" {\#(base),"stream":true}"#)
+                == #" {"stream_options":{"include_usage":true},\#(base),"stream":true}"#
+                .replacingOccurrences(of: #""model":"m""#, with: #""model":"gpt-4o-\"mini\"""#))
     }
 
     @Test func theEncoderNeverSendsGatewayExtensions() throws {
@@ -86,5 +94,47 @@ import Testing
             }
             #expect(response.usage == forwarded.usage)
         }
+    }
+
+    @Test func relaysStreamChunksWithTheirUsage() async throws {
+        try await FakeUpstream.withRunning { upstream in
+            let deployment = Self.deployment(baseURL: upstream.baseURL + "/v1")
+            let json = #"{"model":"m","messages":[{"role":"user","content":"Hello"}],"stream":true,"#
+                + #""stream_options":{"include_usage":true}}"#
+            let request = try JSONDecoder().decode(ChatRequest.self, from: Data(json.utf8))
+            let provider = AdapterFixture.registry.provider(for: deployment.provider)
+            var chunks: [ForwardedChunk] = []
+            for try await event in try await provider.stream(
+                request, original: ByteBuffer(string: json), deployment: deployment)
+            {
+                guard case .forwarded(let chunk) = event else {
+                    Issue.record("expected forwarded chunks, got \(event)")
+                    continue
+                }
+                chunks.append(chunk)
+            }
+            let expected = try Fixtures.text("openai/stream-text.sse").components(separatedBy: "\n\n")
+                .filter { $0.hasPrefix("data: {") }.map { String($0.dropFirst(6)) }
+            #expect(chunks.map(\.data) == expected)
+            #expect(chunks.compactMap(\.usage) == [Usage(promptTokens: 12, completionTokens: 9)])
+            #expect(chunks.filter(\.finishes).count == 1)
+            // The same stream decoded, for a client that needs translation.
+            var decoded = ChatStreamAssembler()
+            for try await event in try await provider.stream(request, original: nil, deployment: deployment) {
+                if case .forwarded = event { Issue.record("a decoded stream forwarded a chunk") }
+                decoded.add(event)
+            }
+            #expect(decoded.usage == Usage(promptTokens: 12, completionTokens: 9))
+        }
+    }
+
+    @Test func forwardedChunksAreReadOnlyWhenWellFormed() {
+        #expect(ForwardedChunk(openAIChunk: #"{"choices":[{"index":0,"delta":{"content":"x"}}]}"#)?.finishes == false)
+        #expect(ForwardedChunk(openAIChunk: #"{"choices":[{"index":0,"finish_reason":"stop"}]}"#)?.finishes == true)
+        #expect(ForwardedChunk(openAIChunk: #"{"choices":[],"usage":{"prompt_tokens":3}}"#)?.usage?.promptTokens == 3)
+        #expect(ForwardedChunk(openAIChunk: #"{"error":{"message":"overloaded"}}"#) == nil)
+        #expect(ForwardedChunk(openAIChunk: #"{"choices":[{"index":0}"#) == nil)
+        #expect(ForwardedChunk(openAIChunk: #"{"choices":[1]}"#) == nil)
+        #expect(ForwardedChunk(openAIChunk: "not json") == nil)
     }
 }
