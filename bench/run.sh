@@ -34,7 +34,7 @@ SLOW_CHUNKS=30
 SLOW_INTERVAL=1
 SLOW_UPSTREAM=trickle
 CALLGRIND=0
-CALLGRIND_REQUESTS=2000
+CALLGRIND_REQUESTS=200
 OUT=""
 KEEP_WORK=0
 SOURCE=worktree
@@ -65,8 +65,9 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --slow-chunks K         chunks per slow stream (default $SLOW_CHUNKS)
   --slow-interval S       seconds between a slow stream's chunks (default $SLOW_INTERVAL)
   --slow-upstream KIND    trickle (a Python upstream sending a chunk a second; default) or simulator
-  --callgrind             also count instructions per request under valgrind --tool=callgrind
-  --callgrind-requests N  non-streaming requests counted under callgrind (default $CALLGRIND_REQUESTS)
+  --callgrind             also count instructions per request under valgrind --tool=callgrind (gateway/callgrind.sh)
+  --callgrind-requests N  non-streaming requests per counted phase under callgrind (3 phases, default
+                          $CALLGRIND_REQUESTS; 2/5 as many streaming ones)
   --out NAME              results base name in bench/results (default gateway-<date>, or gateway-<date>-<HHMM>
                           when that exists)
   --keep-work             keep the scratch directory (logs, configs) after a successful run
@@ -497,8 +498,17 @@ if ((SLOW_STREAMS > 0)); then
 fi
 : >"$RESULTS/callgrind.json"
 if ((CALLGRIND == 1)); then
-    # shellcheck source=gateway/callgrind.sh
-    source "$LIB/callgrind.sh"
+    # Its own nginx and gateway under valgrind (gateway/callgrind.sh), one at a time like the rest.
+    log "callgrind: counting instructions per request (about 2 minutes)"
+    if "$LIB/callgrind.sh" --bin "$SY_BIN" --requests "$CALLGRIND_REQUESTS" \
+        --stream-requests "$((CALLGRIND_REQUESTS * 2 / 5))" --log-level "$SY_LOG_LEVEL" \
+        --json "$RESULTS/callgrind.json" >"$WORK/callgrind.txt" 2>"$WORK/callgrind.log"; then
+        log "callgrind: $(grep -E '^(json|stream): ' "$WORK/callgrind.txt" | cut -d'(' -f1 | sed 's/ *$//' | paste -sd';')"
+    else
+        : >"$RESULTS/callgrind.json"
+        note "callgrind: bench/gateway/callgrind.sh failed: $(tail -c 300 "$WORK/callgrind.log")"
+        STATUS_KEEP=1
+    fi
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
