@@ -26,6 +26,8 @@ struct DenseLayer: Sendable {
     let rowMajor: [Float]?
     /// The weights in int8, when this layer runs quantised (then ``packed`` is empty).
     let quantized: Int8Weights?
+    /// The weights in int16, when this layer runs in the int16 kernel (then ``packed`` is empty).
+    let quantized16: Int16Weights?
 
     /// Packs a PyTorch `Linear` weight.
     ///
@@ -37,15 +39,24 @@ struct DenseLayer: Sendable {
     ///   - keepRowMajor: Whether to keep the unpacked weight too (for ``MatrixBackend/openBLAS``).
     ///   - quantize: Whether to run the layer in int8 (``Int8Weights``) instead.
     ///   - activationPeaks: For int8: per input, the largest magnitude seen in calibration (for smoothing).
+    ///   - arithmetic: The integer kernel when `quantize` is set.
     init(
         weight: [Float], bias: [Float], inputs: Int, outputs: Int, keepRowMajor: Bool = false, quantize: Bool = false,
-        activationPeaks: [Float]? = nil
+        activationPeaks: [Float]? = nil, arithmetic: QuantizationPlan.Arithmetic = .int8
     ) {
         precondition(weight.count == inputs * outputs && bias.count == outputs)
         precondition(outputs % MatrixMultiply.panelWidth == 0, "outputs must be a multiple of the panel width")
         self.inputs = inputs
         self.outputs = outputs
         self.bias = bias
+        if quantize, case .int16(let levels) = arithmetic {
+            self.quantized16 = Int16Weights(weight: weight, inputs: inputs, outputs: outputs, levels: levels)
+            self.quantized = nil
+            self.packed = []
+            self.rowMajor = nil
+            return
+        }
+        self.quantized16 = nil
         if quantize {
             self.quantized = Int8Weights(
                 weight: weight, inputs: inputs, outputs: outputs, activationPeaks: activationPeaks)
@@ -73,7 +84,15 @@ struct DenseLayer: Sendable {
         backend: MatrixBackend
     ) {
         if let quantized {
-            applyQuantized(quantized, input, rows: rows, into: output, epilogue: epilogue)
+            applyQuantized(rows: rows, into: output, epilogue: epilogue) { bias, residual in
+                quantized.apply(input, rows: rows, bias: bias, residual: residual, into: output)
+            }
+            return
+        }
+        if let quantized16 {
+            applyQuantized(rows: rows, into: output, epilogue: epilogue) { bias, residual in
+                quantized16.apply(input, rows: rows, bias: bias, residual: residual, into: output)
+            }
             return
         }
         if case .openBLAS(let blas) = backend, let rowMajor {
@@ -91,16 +110,14 @@ struct DenseLayer: Sendable {
 }
 
 extension DenseLayer {
-    /// The int8 path: the C kernel adds bias and residual; GELU runs here in `Float`.
+    /// The integer paths: the C kernel (`multiply`) adds bias and residual; GELU runs here in `Float`.
     private func applyQuantized(
-        _ weights: Int8Weights, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>,
-        epilogue: Epilogue
+        rows: Int, into output: UnsafeMutablePointer<Float>, epilogue: Epilogue,
+        multiply: (_ bias: UnsafePointer<Float>, _ residual: UnsafePointer<Float>?) -> Void
     ) {
         var residual: UnsafePointer<Float>?
         if case .residual(let pointer) = epilogue { residual = pointer }
-        bias.withUnsafeBufferPointer { bias in
-            weights.apply(input, rows: rows, bias: bias.baseAddress!, residual: residual, into: output)
-        }
+        bias.withUnsafeBufferPointer { bias in multiply(bias.baseAddress!, residual) }
         guard case .gelu = epilogue else { return }
         let count = rows * outputs
         let raw = UnsafeMutableRawPointer(output)

@@ -12,7 +12,7 @@ extension MiniLMEncoder {
         plan: QuantizationPlan = .none, calibration: [[Int32]] = []
     ) throws {
         var peaks: [[QuantizationPlan.Kind: [Float]]] = []
-        if plan != .none, !calibration.isEmpty {
+        if plan != .none, plan.arithmetic == .int8, !calibration.isEmpty {
             let reference = try MiniLMEncoder(weights: file, configuration: configuration, backend: backend)
             peaks = reference.inputPeaks(calibration)
         }
@@ -35,7 +35,7 @@ extension MiniLMEncoder {
                 weight: try tensor(name + ".weight", [outputs, inputs]), bias: try tensor(name + ".bias", [outputs]),
                 inputs: inputs, outputs: outputs, keepRowMajor: keepRowMajor,
                 quantize: plan.quantizes(kind, block: block),
-                activationPeaks: block < peaks.count ? peaks[block][kind] : nil)
+                activationPeaks: block < peaks.count ? peaks[block][kind] : nil, arithmetic: plan.arithmetic)
         }
 
         self.configuration = configuration
@@ -62,7 +62,8 @@ extension MiniLMEncoder {
                 attentionInput: DenseLayer(
                     weight: weight, bias: bias, inputs: hidden, outputs: 3 * hidden, keepRowMajor: keepRowMajor,
                     quantize: plan.quantizes(.attentionInput, block: index),
-                    activationPeaks: index < peaks.count ? peaks[index][.attentionInput] : nil),
+                    activationPeaks: index < peaks.count ? peaks[index][.attentionInput] : nil,
+                    arithmetic: plan.arithmetic),
                 attentionOutput: try dense(
                     "\(name).attention.output.dense", inputs: hidden, outputs: hidden, block: index,
                     kind: .attentionOutput),

@@ -37,12 +37,14 @@ public struct SentenceEmbedder: Sendable {
     /// - Parameters:
     ///   - modelDirectory: A directory laid out as `scripts/embeddings/fetch-model.sh` leaves it.
     ///   - maxSequenceLength: Truncation length; 256 for all-MiniLM-L6-v2, at most the model's position table.
-    ///   - precision: The dense layers' arithmetic; default ``EmbeddingPrecision/float32`` (the accurate one).
+    ///   - precision: The dense layers' arithmetic; default ``EmbeddingPrecision/preferred``
+    ///     (``EmbeddingPrecision/int16`` on AVX2 machines, else ``EmbeddingPrecision/float32``; both within cosine
+    ///     0.999 of the reference).
     /// - Throws: ``EmbeddingModelError``: `file_not_found` when a file is missing, `invalid_configuration`,
     ///   `invalid_vocabulary`, or any safetensors error (`truncated_file`, `invalid_header`, `invalid_tensor`,
     ///   `missing_tensor`, `shape_mismatch`, `unsupported_data_type`).
     public init(
-        modelDirectory: URL, maxSequenceLength: Int = 256, precision: EmbeddingPrecision = .float32
+        modelDirectory: URL, maxSequenceLength: Int = 256, precision: EmbeddingPrecision = .preferred
     ) throws {
         try self.init(
             modelDirectory: modelDirectory, maxSequenceLength: maxSequenceLength, backend: .simd, precision: precision)
@@ -56,6 +58,18 @@ public struct SentenceEmbedder: Sendable {
         try self.init(
             modelDirectory: modelDirectory, maxSequenceLength: maxSequenceLength, backend: backend,
             plan: .plan(for: precision))
+    }
+
+    /// Loads a model with int16 dense layers at chosen levels, optionally keeping some blocks in `Float` (for the
+    /// benchmark's accuracy sweep).
+    package init(
+        modelDirectory: URL, int16WeightLevels weights: Int32, activationLevels activations: Int32,
+        floatBlocks: Set<Int> = []
+    ) throws {
+        let levels = Int16Weights.Levels(weights: weights, activations: activations)
+        try self.init(
+            modelDirectory: modelDirectory, backend: .simd,
+            plan: QuantizationPlan(arithmetic: .int16(levels), floatBlocks: floatBlocks))
     }
 
     /// Loads a model with an explicit choice of int8 layers (for accuracy experiments).
@@ -73,11 +87,17 @@ public struct SentenceEmbedder: Sendable {
                 "\(tokenizer.vocabularySize) tokens but the model embeds only \(configuration.vocabSize)")
         }
         let weights = try SafetensorsFile(contentsOf: modelDirectory.appendingPathComponent("model.safetensors"))
+        // Only the int8 kernel's smoothing needs calibration peaks.
+        let calibrates = plan != .none && plan.arithmetic == .int8
         let calibration =
-            plan == .none ? [] : CalibrationText.texts.map { tokenizer.encode($0, maxLength: maxSequenceLength) }
+            calibrates ? CalibrationText.texts.map { tokenizer.encode($0, maxLength: maxSequenceLength) } : []
         self.encoder = try MiniLMEncoder(
             weights: weights, configuration: configuration, backend: backend, plan: plan, calibration: calibration)
-        self.precision = plan == .none ? .float32 : .int8
+        switch plan.arithmetic {
+        case _ where plan == .none: self.precision = .float32
+        case .int8: self.precision = .int8
+        case .int16: self.precision = .int16
+        }
         self.tokenizer = tokenizer
         self.maxSequenceLength = maxSequenceLength
     }

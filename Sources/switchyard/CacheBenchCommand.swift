@@ -4,7 +4,8 @@ import SwitchyardCache
 import SwitchyardCore
 
 /// `switchyard cache bench`: lookup latency (embedding + search + verification), and index search latency, recall,
-/// build time and memory per entry at a large size for the exact and the hybrid (HNSW) index.
+/// build time and memory per entry at a large size for the exact and the hybrid (HNSW) index; with `--switchover`,
+/// the background HNSW build under concurrent lookups and stores (``benchmarkSwitchover(_:)``).
 struct CacheBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure semantic cache lookup and index search speed.")
@@ -14,9 +15,19 @@ struct CacheBenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "HNSW search beam width for the index measurement.") var efSearch = 64
     @Option(name: .long, help: "Question file (JSON Lines with text_a) used as cached and incoming requests.")
     var data = "/work/shared/data/cache-qqp/dev.jsonl"
+    @Flag(name: .long, help: "Measure only the HNSW switch-over at --entries under concurrent lookups and stores.")
+    var switchover = false
+    @Option(name: .long, help: "Pause between one thread's lookups, and the other's stores, during --switchover.")
+    var switchoverIntervalMs = 10
+    @Option(name: .long, help: "Seconds to keep looking up and storing after the switch-over.")
+    var switchoverAfterSeconds = 10.0
     @OptionGroup var options: CacheDataOptions
 
     func run() async throws {
+        if switchover {
+            try benchmarkSwitchover(try await options.load(data))
+            return
+        }
         benchmarkIndexes()
         let dataset = try await options.load(data)
         benchmarkEmbeddings(dataset)

@@ -43,10 +43,10 @@ enum TestModel {
     }
 
     private static let loaded: Result<SentenceEmbedder, any Error> = Result {
-        try SentenceEmbedder(modelDirectory: try directory())
+        try SentenceEmbedder(modelDirectory: try directory(), precision: .float32)
     }
 
-    /// The shared embedder.
+    /// The shared embedder, in ``EmbeddingPrecision/float32`` (the default, int16, has its own tests).
     static func embedder() throws -> SentenceEmbedder {
         try loaded.get()
     }

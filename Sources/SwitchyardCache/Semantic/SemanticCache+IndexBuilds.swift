@@ -8,25 +8,43 @@ extension SemanticCache {
     /// Hands builds the index asked for to the executor. Call without holding the lock.
     func start(_ builds: [HNSWBuild]) {
         for build in builds {
-            indexBuilds.run { self.complete(build) }
+            let queued = probe == nil ? 0 : SemanticCacheProbe.now()
+            indexBuilds.run { self.complete(build, queued: queued) }
         }
     }
 
     /// Runs a build to completion: the graph from its snapshot and the changes logged since, without the lock, in
     /// rounds until the backlog is short; then the last changes and the swap under the lock.
-    func complete(_ build: HNSWBuild) {
+    func complete(_ build: HNSWBuild, queued: UInt64 = 0) {
         var build = build
-        guard state.withLock({ $0.index.changes(since: build) != nil }) else { return }
+        var report = SemanticCacheProbe.Build(
+            scope: build.scope, reason: build.reason, queued: queued, built: 0, finished: 0, catchUpRounds: 0,
+            replayedOffLock: 0, replayedUnderLock: 0, installed: false)
+        defer {
+            if let probe {
+                report.finished = SemanticCacheProbe.now()
+                probe.buildFinished(report)
+            }
+        }
+        guard withState(.buildCatchUp, { $0.index.changes(since: build) != nil }) else { return }
         build.run()
+        if probe != nil { report.built = SemanticCacheProbe.now() }
         while true {
-            guard let changes = state.withLock({ $0.index.changes(since: build) }) else { return }
+            guard let changes = withState(.buildCatchUp, { $0.index.changes(since: build) }) else { return }
             if changes.count <= Self.changesReplayedUnderLock { break }
             build.apply(changes)
+            report.catchUpRounds += 1
+            report.replayedOffLock += changes.count
         }
-        let next = state.withLock { state in
-            state.index.install(build)
-            return state.index.takeBuilds()
+        // The graph must reach `install` unshared, or replaying the last changes copies all of it under the lock.
+        var last: HNSWBuild? = consume build
+        let (installed, replayed, next) = withState(.buildInstall) { state in
+            let build = last.take()!
+            let replayed = probe == nil ? 0 : state.index.changes(since: build)?.count ?? 0
+            return (state.index.install(consume build), replayed, state.index.takeBuilds())
         }
+        report.installed = installed
+        report.replayedUnderLock = replayed
         start(next)
     }
 

@@ -41,6 +41,8 @@ public final class SemanticCache: Sendable {
     let indexBuilds: IndexBuildExecutor
     let now: @Sendable () -> Double
     let state: Mutex<State>
+    /// Lock and build timings for benchmarks; `nil` (the default) costs nothing.
+    let probe: SemanticCacheProbe?
 
     /// Creates an empty cache.
     ///
@@ -51,13 +53,15 @@ public final class SemanticCache: Sendable {
     ///   - policy: Eligibility and size rules.
     ///   - now: Clock in seconds.
     ///   - indexBuilds: Where HNSW graphs are built; default ``IndexBuildExecutor/newThread``.
+    ///   - probe: Lock-hold and build timings for benchmarks; default `nil` (no clock read, nothing called).
     public init(
         embed: @escaping @Sendable (String) -> [Float], dimensions: Int, verifier: Verifier,
         policy: SemanticCachePolicy = SemanticCachePolicy(),
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
-        indexBuilds: IndexBuildExecutor = .newThread
+        indexBuilds: IndexBuildExecutor = .newThread, probe: SemanticCacheProbe? = nil
     ) {
         self.embed = embed
+        self.probe = probe
         self.indexBuilds = indexBuilds
         self.verifier = verifier
         self.policy = policy
@@ -109,7 +113,7 @@ public final class SemanticCache: Sendable {
         let scope = query.scope
         let vector = query.vector
         let time = now()
-        let (hit, builds) = state.withLock { state in
+        let (hit, builds) = withState(.lookup) { state in
             var best: SemanticHit?
             for match in state.index.search(vector, scope: scope, k: policy.candidates)
             where match.score >= verifier.minimumCosine {
@@ -166,7 +170,7 @@ public final class SemanticCache: Sendable {
     }
 
     func insert(_ entry: Entry) {
-        let builds = state.withLock { state in
+        let builds = withState(.store) { state in
             let id = state.nextID
             state.nextID += 1
             if let evicted = state.entries.set(entry, for: id) {

@@ -9,6 +9,11 @@ struct Options {
     var backends = ["simd", "openblas"]
     var iterations = 300
     var tokens = 64
+    /// The reference fixture (`Tests/SwitchyardEmbeddingsTests/Fixtures/reference-sentences.json`): when given,
+    /// each backend's lowest and mean cosine to it are reported too.
+    var fixture: String?
+    /// With `--fixture`: stop after the accuracy table.
+    var accuracyOnly = false
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -18,6 +23,8 @@ struct Options {
             case "--backend": backends = (iterator.next() ?? "simd").split(separator: ",").map(String.init)
             case "--iterations": iterations = Int(iterator.next() ?? "") ?? iterations
             case "--tokens": tokens = Int(iterator.next() ?? "") ?? tokens
+            case "--fixture": fixture = iterator.next()
+            case "--accuracy-only": accuracyOnly = true
             default: FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
             }
         }
@@ -76,6 +83,18 @@ func load(backendName: String, options: Options) throws -> Contender? {
     case "int8":
         precision = .int8
         label = EmbeddingPrecision.isInt8Accelerated ? "int8 C kernel (AVX2)" : "int8 C kernel (portable)"
+    case "int16":
+        precision = .int16
+        label = EmbeddingPrecision.isInt16Accelerated ? "int16 C kernel (AVX2)" : "int16 C kernel (portable)"
+    case let name where name.hasPrefix("int16:"):
+        // int16:WEIGHT_LEVELS:ACTIVATION_LEVELS[:FLOAT_BLOCK...], e.g. int16:127:32767 or int16:2047:32767:0:5
+        let fields = name.split(separator: ":").dropFirst().compactMap { Int32($0) }
+        guard fields.count >= 2 else { throw CocoaError(.featureUnsupported) }
+        let start = now()
+        let embedder = try SentenceEmbedder(
+            modelDirectory: options.modelDirectory, int16WeightLevels: fields[0], activationLevels: fields[1],
+            floatBlocks: Set(fields.dropFirst(2).map(Int.init)))
+        return Contender(label: name, embedder: embedder, loadMilliseconds: Double(now() - start) / 1e6)
     case "openblas":
         guard let blas = OpenBLAS.load(threads: 1) else {
             print("OpenBLAS is not installed (apt-get install libopenblas0); skipped.")
@@ -97,6 +116,35 @@ guard let tokenizer = contenders.first?.embedder.tokenizer else { exit(1) }
 let single = texts(count: 1, tokens: options.tokens, tokenizer: tokenizer)[0]
 let pool = texts(count: 64, tokens: options.tokens, tokenizer: tokenizer)
 let batchSizes = [1, 8, 32]
+
+if let path = options.fixture {
+    struct Fixture: Decodable {
+        struct Sentence: Decodable {
+            var text: String
+            var embedding: [Float]
+        }
+        var sentences: [Sentence]
+    }
+    let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    print("Accuracy: cosine to the reference over \(fixture.sentences.count) fixture sentences.")
+    print("")
+    print("| backend | lowest cosine | mean cosine | sentences under 0.999 |")
+    print("| --- | --- | --- | --- |")
+    for contender in contenders {
+        let vectors = contender.embedder.embed(batch: fixture.sentences.map(\.text))
+        let cosines = zip(vectors, fixture.sentences).map { vector, sentence in
+            zip(vector, sentence.embedding).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+                / max(sentence.embedding.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+        }
+        let mean = cosines.reduce(0, +) / Float(cosines.count)
+        print(
+            String(
+                format: "| %@ | %.6f | %.6f | %d |", contender.label, cosines.min() ?? 0, mean,
+                cosines.filter { $0 < 0.999 }.count))
+    }
+    print("")
+    if options.accuracyOnly { exit(0) }
+}
 let rounds = 3
 
 // Backends alternate call by call, so that other load on the machine affects them alike.
