@@ -180,9 +180,12 @@ public struct JSONFieldScanner {
         }
     }
 
-    /// The index after the object or array that opens at `start`, with brackets balanced outside strings.
+    /// The index after the object or array that opens at `start`, with brackets balanced outside strings. The
+    /// nesting is kept as one bit per level (object or array), so containers nested deeper than 64 levels are
+    /// rejected (and decoded fully by the caller).
     private func endOfContainer(_ start: Int, _ end: Int) -> Int? {
-        var stack: [UInt8] = []
+        var kinds: UInt64 = 0  // bit n set: level n is an array
+        var depth = 0
         var index = start
         while index < end {
             let byte = bytes[index]
@@ -191,13 +194,16 @@ public struct JSONFieldScanner {
                 guard let after = endOfString(index, end) else { return nil }
                 index = after
                 continue
-            case UInt8(ascii: "{"):
-                stack.append(UInt8(ascii: "}"))
-            case UInt8(ascii: "["):
-                stack.append(UInt8(ascii: "]"))
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard depth < 64 else { return nil }
+                if byte == UInt8(ascii: "[") { kinds |= 1 << depth } else { kinds &= ~(1 << depth) }
+                depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                guard stack.popLast() == byte else { return nil }
-                if stack.isEmpty { return index + 1 }
+                guard depth > 0 else { return nil }
+                depth -= 1
+                let isArray = kinds & (1 << depth) != 0
+                guard isArray == (byte == UInt8(ascii: "]")) else { return nil }
+                if depth == 0 { return index + 1 }
             default:
                 break
             }

@@ -36,6 +36,14 @@ import Testing
         #expect(members(text) == nil)
     }
 
+    @Test func nestingDeeperThan64LevelsIsLeftToTheDecoder() {
+        func nested(_ depth: Int) -> String {
+            #"{"a":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        }
+        #expect(members(nested(64))?.count == 1)
+        #expect(members(nested(65)) == nil)
+    }
+
     @Test func readsIntegersAndPlainStrings() {
         let bytes = Array(#"{"a": 12345, "b": -7, "c": 1.5, "d": "plain", "e": "esc\"aped", "f": null, "g": [ ]}"#.utf8)
         bytes.withUnsafeBytes { raw in
