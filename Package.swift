@@ -4,10 +4,6 @@ import PackageDescription
 let upcomingFeatures: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-    // Release builds skip the run-time exclusivity checks (callgrind: about 7% of the instructions of a request,
-    // bench/results/instructions-2026-11-25.md); debug builds and the tests keep them, and the compile-time
-    // checks apply to every build.
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
