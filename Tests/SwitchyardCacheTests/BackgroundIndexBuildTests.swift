@@ -132,6 +132,47 @@ private func exactIDs(_ reference: FlatVectorIndex, _ query: [Float], _ scope: S
         #expect(index.count == 10)
     }
 
+    @Test func theSwapHandsBackWhatItReplacedToBeFreedAfterTheLock() {
+        var index = HybridVectorIndex(dimensions: 16, threshold: 60, parameters: wide, buildsInBackground: true)
+        var reference = FlatVectorIndex(dimensions: 16)
+        let all = vectors(100, dimensions: 16, seed: 11)
+        for id in 0..<70 {
+            index.insert(id: UInt64(id), vector: all[id], scope: scope)
+            reference.insert(id: UInt64(id), vector: all[id], scope: scope)
+        }
+        // Promotion: the scope's 70 flat entries (61 in the snapshot, 9 stored since) come back to the caller.
+        var promotion = index.takeBuilds()[0]
+        promotion.run()
+        let promoted = index.installDeferringRelease(promotion)
+        #expect(promoted.installed && promoted.entriesHeld == 70)
+        #expect(index.isApproximate(scope) && index.exactSnapshot(of: scope) == nil)
+
+        // Compaction: the old graph, tombstones included (70 nodes), comes back.
+        for id in 0..<18 {
+            index.remove(id: UInt64(id), scope: scope)
+            reference.remove(id: UInt64(id), scope: scope)
+        }
+        var compaction = index.takeBuilds()[0]
+        #expect(compaction.reason == .compaction)
+        compaction.run()
+        let compacted = index.installDeferringRelease(compaction)
+        #expect(compacted.installed && compacted.entriesHeld == 70)
+        #expect(index.count == 52)
+        for vector in all.prefix(70) {
+            #expect(index.search(vector, scope: scope, k: 5).map(\.id) == exactIDs(reference, vector, scope, k: 5))
+        }
+
+        // An abandoned build's graph comes back too, rather than being freed inside the call.
+        var small = HybridVectorIndex(dimensions: 16, threshold: 20, buildsInBackground: true)
+        for (id, vector) in all.prefix(21).enumerated() { small.insert(id: UInt64(id), vector: vector, scope: scope) }
+        var abandoned = small.takeBuilds()[0]
+        abandoned.run()
+        for id in 0..<11 { small.remove(id: UInt64(id), scope: scope) }
+        let refused = small.installDeferringRelease(abandoned)
+        #expect(!refused.installed && refused.entriesHeld == 21)
+        #expect(small.exactSnapshot(of: scope)?.count == 10)
+    }
+
     @Test func inlineModeStillBuildsInsideTheInsert() {
         var index = HybridVectorIndex(dimensions: 8, threshold: 20)
         for (id, vector) in vectors(21, dimensions: 8, seed: 10).enumerated() {

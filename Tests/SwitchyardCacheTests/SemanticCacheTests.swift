@@ -109,28 +109,54 @@ private let answer = ChatResponse(
     }
 }
 
-@Suite struct FlatVectorIndexTests {
-    private let scope = SemanticScope(tenant: "t", modelGroup: "m", contextHash: "c", toolsHash: "x")
+/// A scope at or above ``SemanticCachePolicy/offLockScanMinimum`` is scanned on a snapshot without the lock.
+@Suite struct SemanticCacheOffLockScanTests {
+    private func response(_ id: String) -> ChatResponse {
+        ChatResponse(id: id, created: 1, model: "gpt-x", choices: [], usage: nil)
+    }
 
-    @Test func searchMatchesBruteForceAndRespectsScopes() {
-        var index = FlatVectorIndex(dimensions: 19)
-        var random = SystemRandomNumberGenerator()
-        var vectors: [UInt64: [Float]] = [:]
-        for id in UInt64(0)..<200 {
-            let vector = (0..<19).map { _ in Float.random(in: -1...1, using: &random) }
-            vectors[id] = vector
-            index.insert(id: id, vector: vector, scope: scope)
-        }
-        index.insert(
-            id: 999, vector: [Float](repeating: 5, count: 19),
-            scope: SemanticScope(tenant: "other", modelGroup: "m", contextHash: "c", toolsHash: "x"))
-        let query = (0..<19).map { _ in Float.random(in: -1...1, using: &random) }
-        let expected = vectors.map { id, v in (id, zip(v, query).reduce(0) { $0 + $1.0 * $1.1 }) }
-            .sorted { $0.1 > $1.1 }.prefix(5).map(\.0)
-        #expect(index.search(query, scope: scope, k: 5).map(\.id) == expected)
-        let removed = index.remove(id: expected[0], scope: scope)
-        #expect(removed)
-        #expect(index.search(query, scope: scope, k: 1).first?.id == expected[1])
-        #expect(index.count == 200)
+    @Test(.timeLimit(.minutes(1))) func storesRunDuringTheScanAndStaleCandidatesAreNeverServed() {
+        let armed = Mutex(false)
+        let sections = Mutex<[SemanticCacheProbe.Section]>([])
+        let owner = Mutex<SemanticCache?>(nil)
+        // Reports come after the lock is released; the one after the lookup's snapshot runs a store before the
+        // scan. Were the lock still held, that store would never return.
+        let probe = SemanticCacheProbe(lockHeld: { section, _ in
+            sections.withLock { $0.append(section) }
+            guard section == .lookup, armed.withLock({ armed in defer { armed = false }; return armed }) else { return }
+            owner.withLock { $0 }?.store(response("Who wrote Hamlet?"), for: ask("Who wrote Hamlet?"), tenant: "acme")
+        })
+        let cache = SemanticCache(
+            embed: bagOfWords, dimensions: 16, verifier: cosineVerifier(),
+            policy: SemanticCachePolicy(maxEntries: 3, offLockScanMinimum: 2), probe: probe)
+        owner.withLock { $0 = cache }
+        let questions = ["What is two plus two?", "How tall is the Eiffel tower?", "Name a prime number"]
+        for question in questions { cache.store(response(question), for: ask(question), tenant: "acme") }
+
+        // The snapshot holds "What is two plus two?"; the store between snapshot and scan evicts it (capacity 3,
+        // least recently used), so the scan's best candidate is gone by verification and is not served.
+        sections.withLock { $0 = [] }
+        armed.withLock { $0 = true }
+        #expect(cache.lookup(ask("what is two plus two"), tenant: "acme") == nil)
+        #expect(sections.withLock { $0 } == [.lookup, .store, .lookupVerify])
+        #expect(cache.count == 3)
+
+        sections.withLock { $0 = [] }
+        #expect(cache.lookup(ask("name a prime number"), tenant: "acme")?.response.id == "Name a prime number")
+        #expect(cache.lookup(ask("who wrote hamlet"), tenant: "acme")?.response.id == "Who wrote Hamlet?")
+        #expect(sections.withLock { $0 } == [.lookup, .lookupVerify, .lookup, .lookupVerify])
+    }
+
+    @Test func smallScopesAreSearchedUnderTheLockInOneSection() {
+        let sections = Mutex<[SemanticCacheProbe.Section]>([])
+        let probe = SemanticCacheProbe(lockHeld: { section, _ in sections.withLock { $0.append(section) } })
+        let cache = SemanticCache(
+            embed: bagOfWords, dimensions: 16, verifier: cosineVerifier(),
+            policy: SemanticCachePolicy(offLockScanMinimum: 3), probe: probe)
+        cache.store(response("a"), for: ask("What is two plus two?"), tenant: "acme")
+        cache.store(response("b"), for: ask("Name a prime number"), tenant: "acme")
+        sections.withLock { $0 = [] }
+        #expect(cache.lookup(ask("what is two plus two"), tenant: "acme")?.response.id == "a")
+        #expect(sections.withLock { $0 } == [.lookup])
     }
 }

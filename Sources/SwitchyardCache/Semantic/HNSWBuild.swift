@@ -1,28 +1,30 @@
 /// One scope's HNSW graph, built away from the index that needs it.
 ///
 /// A ``HybridVectorIndex`` in background mode never builds a graph inside an insert or a removal. When a scope
-/// crosses the threshold, or its graph's tombstones pass the limit, it snapshots the scope's entries (copy-on-write,
-/// O(1)), keeps serving from what it has, logs every later change to that scope, and hands out an `HNSWBuild` from
-/// ``HybridVectorIndex/takeBuilds()``. Its owner then, without holding its lock:
+/// crosses the threshold, or its graph's tombstones pass the limit, it snapshots the scope's entries (copy-on-write:
+/// O(1) for a graph, O(chunks) for a flat scope, see ``FlatVectorIndex/snapshot(of:)``), keeps serving from what it
+/// has, logs every later change to that scope, and hands out an `HNSWBuild` from ``HybridVectorIndex/takeBuilds()``.
+/// Its owner then, without holding its lock:
 ///
 /// 1. calls ``run()`` (the expensive part: seconds to minutes at 50,000 entries),
 /// 2. replays the changes logged meanwhile with ``HybridVectorIndex/changes(since:)`` and ``apply(_:)``, as often as
 ///    it takes for the backlog to become small,
 ///
-/// and finally, under its lock, calls ``HybridVectorIndex/install(_:)``, which applies the last few changes and
-/// swaps the graph in. ``SemanticCache`` does exactly this on an ``IndexBuildExecutor``.
+/// and finally, under its lock, calls ``HybridVectorIndex/installDeferringRelease(_:)``, which applies the last few
+/// changes and swaps the graph in, and frees what that returns (the storage the swap replaced) after unlocking.
+/// ``SemanticCache`` does exactly this on an ``IndexBuildExecutor``.
 ///
 /// ```swift
 /// var build = lock.withLock { index.takeBuilds() }.first!
 /// build.run()
 /// while let changes = lock.withLock({ index.changes(since: build) }), changes.count > 64 { build.apply(changes) }
-/// lock.withLock { _ = index.install(build) }
+/// let retired = lock.withLock { index.installDeferringRelease(build) }  // freed here, after the unlock
 /// ```
 public struct HNSWBuild: Sendable {
     /// What the graph is built from.
     enum Source: Sendable {
-        /// A flat scope's entries: ids and their vectors, one after another.
-        case entries(ids: [UInt64], vectors: [Float])
+        /// A flat scope's entries.
+        case entries(FlatVectorIndex.Snapshot)
         /// The live entries of a graph with too many tombstones.
         case graph(HNSWGraph)
     }
@@ -63,16 +65,26 @@ public struct HNSWBuild: Sendable {
     public mutating func run() {
         guard let source else { return }
         self.source = nil
-        let (ids, vectors): ([UInt64], [Float])
         switch source {
-        case .entries(let entryIDs, let entryVectors): (ids, vectors) = (entryIDs, entryVectors)
-        case .graph(let old): (ids, vectors) = old.liveEntries()
+        case .entries(let snapshot):
+            graph.reserve(snapshot.count)
+            snapshot.forEach { id, vector in graph.insert(id: id, vector: vector) }
+        case .graph(let old):
+            let (ids, vectors) = old.liveEntries()
+            let dimensions = graph.dimensions
+            graph.reserve(ids.count)
+            for (node, id) in ids.enumerated() {
+                graph.insert(id: id, vector: vectors[(node * dimensions)..<((node + 1) * dimensions)])
+            }
         }
-        let dimensions = graph.dimensions
-        graph.reserve(ids.count)
-        for (node, id) in ids.enumerated() {
-            graph.insert(id: id, vector: vectors[(node * dimensions)..<((node + 1) * dimensions)])
-        }
+    }
+
+    /// Moves the graph out, leaving an empty one: the install's only copy, so nothing is shared when it is swapped in.
+    mutating func takeGraph() -> HNSWGraph {
+        var empty = HNSWGraph(dimensions: graph.dimensions, parameters: graph.parameters)
+        empty.compactsInline = graph.compactsInline
+        swap(&empty, &graph)
+        return empty
     }
 
     /// Applies changes logged after the snapshot, in order (from ``HybridVectorIndex/changes(since:)``).

@@ -101,11 +101,15 @@ public struct HNSWIndex: VectorIndex {
     }
 
     /// Replaces a scope's graph with one built elsewhere; an empty graph removes the scope.
-    mutating func install(_ graph: HNSWGraph, for scope: SemanticScope) {
-        count -= graphs.removeValue(forKey: scope)?.liveCount ?? 0
-        guard graph.liveCount > 0 else { return }
+    ///
+    /// - Returns: The graph replaced, if any, for the caller to free when it suits it (after releasing its lock).
+    mutating func install(_ graph: consuming HNSWGraph, for scope: SemanticScope) -> HNSWGraph? {
+        let replaced = graphs.removeValue(forKey: scope)
+        count -= replaced?.liveCount ?? 0
+        guard graph.liveCount > 0 else { return replaced }
         count += graph.liveCount
         graphs[scope] = graph
+        return replaced
     }
 
     /// Removes a whole scope and returns its live entries: ids and their vectors, one after another.

@@ -9,9 +9,10 @@
 /// removal that calls for them. With `buildsInBackground`, they never do: the index keeps searching the scope as it
 /// is (flat, or the graph with its tombstones), logs the scope's later changes, and hands the work out as an
 /// ``HNSWBuild`` from ``takeBuilds()`` for its owner to run elsewhere and ``install(_:)`` when done (see
-/// ``HNSWBuild`` for the protocol; ``SemanticCache`` follows it). Under the owner's lock that leaves O(1) work to
-/// start a build, one copy of the scope's arrays on its first change after the snapshot (copy-on-write: about
-/// 77 MB of vectors at 50,000 × 384, tens of milliseconds), and the replay of the last few changes at the swap.
+/// ``HNSWBuild`` for the protocol; ``SemanticCache`` follows it). Under the owner's lock that leaves little work:
+/// starting a promotion snapshots the flat scope's chunks (O(chunks), see ``FlatVectorIndex/snapshot(of:)``), a
+/// change after it copies only the chunk it touches, and the swap replays the last few changes; what the swap
+/// replaces is handed back by ``installDeferringRelease(_:)`` to be freed after the lock is released.
 ///
 /// ```swift
 /// var index = HybridVectorIndex(dimensions: 384, threshold: 50_000)
@@ -72,8 +73,7 @@ public struct HybridVectorIndex: VectorIndex {
         guard exact.count(in: scope) > threshold else { return }
         if buildsInBackground {
             guard pending[scope] == nil else { return }
-            let (ids, vectors) = exact.entries(of: scope)
-            request(.promotion, for: scope, from: .entries(ids: ids, vectors: vectors))
+            request(.promotion, for: scope, from: .entries(exact.snapshot(of: scope)))
         } else {
             let (ids, vectors) = exact.take(scope: scope)
             approximate.build(scope: scope, ids: ids, vectors: vectors)
@@ -104,6 +104,20 @@ public struct HybridVectorIndex: VectorIndex {
     public func search(_ query: [Float], scope: SemanticScope, k: Int) -> [VectorMatch] {
         approximate.count(in: scope) > 0
             ? approximate.search(query, scope: scope, k: k) : exact.search(query, scope: scope, k: k)
+    }
+
+    /// A flat scope's entries as they are now, to search without the owner's lock (``FlatVectorIndex/snapshot(of:)``).
+    ///
+    /// - Parameter scope: The scope.
+    /// - Returns: `nil` when the scope is searched approximately (search the index itself: an HNSW search is short,
+    ///   and a graph kept alive by a reader would be copied whole by the next change).
+    public func exactSnapshot(of scope: SemanticScope) -> FlatVectorIndex.Snapshot? {
+        approximate.count(in: scope) > 0 ? nil : exact.snapshot(of: scope)
+    }
+
+    /// Entries of one scope, searched exactly or approximately.
+    public func count(in scope: SemanticScope) -> Int {
+        approximate.count(in: scope) + exact.count(in: scope)
     }
 
     /// Whether a scope is searched approximately (with an HNSW graph) rather than exactly.
@@ -144,22 +158,37 @@ extension HybridVectorIndex {
 
     /// Applies a build's remaining changes and swaps its graph in; runs ``HNSWBuild/run()`` first if needed.
     ///
-    /// Costs one graph insert per change not yet applied, so catch up with ``changes(since:)`` first when the
-    /// backlog is long. Pass the caller's last copy of the build (`consume`): a build whose graph is still shared
-    /// copies the whole graph (hundreds of milliseconds at 100,000 entries) on the first change replayed.
+    /// Frees what the swap replaces (the scope's flat entries or old graph: about 160 MB at 100,000 × 384) before
+    /// returning; under a lock, use ``installDeferringRelease(_:)`` instead.
     ///
     /// - Parameter build: A build from ``takeBuilds()``.
     /// - Returns: Whether it was installed; `false` when the index abandoned it.
     @discardableResult
     public mutating func install(_ build: consuming HNSWBuild) -> Bool {
-        guard let state = pending.removeValue(forKey: build.scope), state.generation == build.generation else {
-            return false
+        installDeferringRelease(consume build).installed
+    }
+
+    /// Applies a build's remaining changes and swaps its graph in, handing back the storage the swap replaced
+    /// instead of freeing it: drop the result after releasing the lock that guards the index.
+    ///
+    /// Costs one graph insert per change not yet applied, so catch up with ``changes(since:)`` first when the
+    /// backlog is long. Pass the caller's last copy of the build (`consume`): a build whose graph is still shared
+    /// copies the whole graph (hundreds of milliseconds at 100,000 entries) on the first change replayed.
+    ///
+    /// - Parameter build: A build from ``takeBuilds()``.
+    /// - Returns: Whether it was installed, and what to free (an abandoned build's graph, or the scope's flat entries
+    ///   or old graph, and the change log).
+    public mutating func installDeferringRelease(_ build: consuming HNSWBuild) -> RetiredIndexStorage {
+        guard let state = pending[build.scope], state.generation == build.generation else {
+            return RetiredIndexStorage(installed: false, build: consume build)
         }
+        pending[build.scope] = nil
         build.apply(state.changes[build.applied...])
-        if build.reason == .promotion { _ = exact.take(scope: build.scope) }
-        approximate.install(build.graph, for: build.scope)
+        var retired = RetiredIndexStorage(installed: true, changes: state.changes)
+        if build.reason == .promotion { retired.entries = exact.remove(scope: build.scope) }
+        retired.graph = approximate.install(build.takeGraph(), for: build.scope)
         requestCompactionIfNeeded(build.scope)
-        return true
+        return retired
     }
 
     /// Forgets a scope's build: not handed out any more, and refused if it comes back.
@@ -188,5 +217,29 @@ extension HybridVectorIndex {
             HNSWBuild(
                 scope: scope, reason: reason, generation: lastGeneration, source: source,
                 empty: approximate.emptyGraph()))
+    }
+}
+
+/// What ``HybridVectorIndex/installDeferringRelease(_:)`` took out of the index: dropping this value frees it.
+///
+/// At 100,000 × 384 a promoted scope's flat entries are about 160 MB; freeing them takes milliseconds, which is
+/// why the owner drops this after releasing its lock.
+public struct RetiredIndexStorage: Sendable {
+    /// Whether the build was installed (`false`: the index had abandoned it, and ``build`` holds it).
+    public let installed: Bool
+    var build: HNSWBuild?
+    var changes: [HNSWChange] = []
+    var entries: FlatVectorIndex.Partition?
+    var graph: HNSWGraph?
+
+    init(installed: Bool, build: consuming HNSWBuild? = nil, changes: [HNSWChange] = []) {
+        self.installed = installed
+        self.build = build
+        self.changes = changes
+    }
+
+    /// Entries whose storage this holds (flat entries and graph nodes, tombstones included).
+    public var entriesHeld: Int {
+        (entries?.count ?? 0) + (graph?.nodeCount ?? 0) + (build?.graph.nodeCount ?? 0)
     }
 }

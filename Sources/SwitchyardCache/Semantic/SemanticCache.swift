@@ -11,7 +11,9 @@ import Synchronization
 /// A scope that grows past ``SemanticCachePolicy/approximateSearchThreshold`` gets an HNSW graph, built on an
 /// ``IndexBuildExecutor`` without holding the cache's lock: lookups and stores carry on against the exact index
 /// meanwhile, and the graph, caught up with the entries stored and evicted during the build, is swapped in at the
-/// end. Rebuilding a graph whose tombstones pass the limit works the same way.
+/// end. Rebuilding a graph whose tombstones pass the limit works the same way. A lookup in a large exact scope
+/// (``SemanticCachePolicy/offLockScanMinimum``) scans a snapshot of it without the lock, so stores never wait for
+/// a scan.
 ///
 /// ```swift
 /// let cache = SemanticCache(embed: embedder.embed, dimensions: 384, verifier: Verifier.bundled()!)
@@ -108,33 +110,57 @@ public final class SemanticCache: Sendable {
     }
 
     /// The best verified cached answer for a prepared query, or `nil`.
+    ///
+    /// A scope searched exactly with at least ``SemanticCachePolicy/offLockScanMinimum`` entries (a large cache
+    /// below the HNSW threshold, or a scope whose graph is being built) is scanned outside the lock, on a snapshot;
+    /// the candidates are then verified under the lock, so an entry removed or expired meanwhile is never returned.
     public func lookup(_ query: SemanticQuery) -> SemanticHit? {
-        let text = query.text
-        let scope = query.scope
-        let vector = query.vector
         let time = now()
-        let (hit, builds) = withState(.lookup) { state in
-            var best: SemanticHit?
-            for match in state.index.search(vector, scope: scope, k: policy.candidates)
-            where match.score >= verifier.minimumCosine {
-                guard let entry = state.entries.peek(match.id) else { continue }
-                guard entry.expiresAt > time else {
-                    state.entries.remove(match.id)
-                    state.index.remove(id: match.id, scope: entry.scope)
-                    continue
-                }
-                let probability = verifier.probability(vector, entry.vector, textA: text, textB: entry.text)
-                if probability >= verifier.threshold, probability > (best?.probability ?? 0) {
-                    best = SemanticHit(
-                        response: entry.response, cachedText: entry.text, similarity: match.score,
-                        probability: probability)
-                    _ = state.entries.get(match.id)
-                }
+        var snapshot: FlatVectorIndex.Snapshot?
+        let (hit, builds) = withState(.lookup) { (state: inout State) -> (SemanticHit?, [HNSWBuild]) in
+            if state.index.count(in: query.scope) >= policy.offLockScanMinimum,
+                let exact = state.index.exactSnapshot(of: query.scope)
+            {
+                snapshot = exact
+                return (nil, state.index.takeBuilds())
             }
-            return (best, state.index.takeBuilds())
+            let matches = state.index.search(query.vector, scope: query.scope, k: policy.candidates)
+            return (verify(matches, for: query, at: time, in: &state), state.index.takeBuilds())
         }
         start(builds)
-        return hit
+        guard snapshot != nil else { return hit }
+        // The snapshot is released at the end of this statement, before locking again: while a reader holds it, a
+        // change to the scope copies the chunk it touches.
+        let matches = snapshot.take()!.search(query.vector, k: policy.candidates)
+        guard matches.contains(where: { $0.score >= verifier.minimumCosine }) else { return nil }
+        let (verified, more) = withState(.lookupVerify) { state in
+            (verify(matches, for: query, at: time, in: &state), state.index.takeBuilds())
+        }
+        start(more)
+        return verified
+    }
+
+    /// Stage 2 under the lock: the best candidate the verifier accepts. Drops expired candidates it meets.
+    private func verify(_ matches: [VectorMatch], for query: SemanticQuery, at time: Double, in state: inout State)
+        -> SemanticHit?
+    {
+        var best: SemanticHit?
+        for match in matches where match.score >= verifier.minimumCosine {
+            guard let entry = state.entries.peek(match.id) else { continue }
+            guard entry.expiresAt > time else {
+                state.entries.remove(match.id)
+                state.index.remove(id: match.id, scope: entry.scope)
+                continue
+            }
+            let probability = verifier.probability(query.vector, entry.vector, textA: query.text, textB: entry.text)
+            if probability >= verifier.threshold, probability > (best?.probability ?? 0) {
+                best = SemanticHit(
+                    response: entry.response, cachedText: entry.text, similarity: match.score,
+                    probability: probability)
+                _ = state.entries.get(match.id)
+            }
+        }
+        return best
     }
 
     /// Stores the answer to an eligible request.

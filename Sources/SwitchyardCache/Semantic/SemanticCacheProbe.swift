@@ -16,8 +16,11 @@ import Synchronization
 public struct SemanticCacheProbe: Sendable {
     /// What the cache did while holding its lock.
     public enum Section: String, Sendable, Hashable, CaseIterable {
-        /// ``SemanticCache/lookup(_:)-(SemanticQuery)``: index search and verification.
+        /// ``SemanticCache/lookup(_:)-(SemanticQuery)``: index search and verification, or, for a scope scanned
+        /// outside the lock (``SemanticCachePolicy/offLockScanMinimum``), taking its snapshot.
         case lookup
+        /// A lookup verifying the candidates of a scan made outside the lock.
+        case lookupVerify
         /// ``SemanticCache/store(_:for:ttl:)-(_,SemanticQuery,_)``: insert, eviction, and starting a build.
         case store
         /// A build copying the changes logged since its last round (before replaying them without the lock).
