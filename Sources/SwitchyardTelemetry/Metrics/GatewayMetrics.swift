@@ -30,6 +30,18 @@ public final class GatewayMetrics: Sendable {
     /// A swift-metrics factory over ``registry``: bootstrap `MetricsSystem` with it so library metrics appear too.
     public let factory: PrometheusMetricsFactory
     private let inFlight: Gauge
+    // Handles of the per-request series by label values (see ``RequestSeries``).
+    private let requestSeries: MetricHandleCache<RequestSeries.Key, RequestSeries>
+    private let timeToFirstToken: MetricHandleCache<[String], DurationHistogram>
+    private let timePerOutputToken: MetricHandleCache<[String], DurationHistogram>
+    private let tokens: MetricHandleCache<[String], Counter>
+    private let tokenUsage: MetricHandleCache<[String], ValueHistogram>
+    private let cost: MetricHandleCache<[String], Counter>
+    private let cacheLookups: MetricHandleCache<[String], Counter>
+    private let cacheSaved: MetricHandleCache<[String], Counter>
+    private let attempts: MetricHandleCache<[String], Counter>
+    private let retries: MetricHandleCache<[String], Counter>
+    private let fallbacks: MetricHandleCache<[String], Counter>
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
@@ -45,6 +57,47 @@ public final class GatewayMetrics: Sendable {
     /// Creates the metrics on a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        typealias Labels = [String]
+        requestSeries = MetricHandleCache { RequestSeries($0, registry: registry) }
+        timeToFirstToken = MetricHandleCache { (labels: Labels) in
+            registry.makeDurationHistogram(
+                descriptor: Names.timeToFirstToken, labels: [("model", labels[0]), ("provider", labels[1])],
+                buckets: Self.latencyBuckets)
+        }
+        timePerOutputToken = MetricHandleCache { (labels: Labels) in
+            registry.makeDurationHistogram(
+                descriptor: Names.timePerOutputToken, labels: [("model", labels[0]), ("provider", labels[1])],
+                buckets: Self.perTokenBuckets)
+        }
+        tokens = MetricHandleCache { (labels: Labels) in
+            registry.makeCounter(descriptor: Names.tokens, labels: [("model", labels[0]), ("type", labels[1])])
+        }
+        tokenUsage = MetricHandleCache { (labels: Labels) in
+            registry.makeValueHistogram(
+                descriptor: Names.tokenUsage,
+                labels: [("model", labels[0]), ("provider", labels[1]), ("token_type", labels[2])],
+                buckets: Self.tokenBuckets)
+        }
+        cost = MetricHandleCache { (labels: Labels) in
+            registry.makeCounter(descriptor: Names.cost, labels: [("model", labels[0]), ("tenant", labels[1])])
+        }
+        cacheLookups = MetricHandleCache { (labels: Labels) in
+            registry.makeCounter(descriptor: Names.cacheLookups, labels: [("result", labels[0])])
+        }
+        cacheSaved = MetricHandleCache { (labels: Labels) in
+            registry.makeCounter(descriptor: Names.cacheSaved, labels: [("tenant", labels[0])])
+        }
+        attempts = MetricHandleCache { (labels: Labels) in
+            registry.makeCounter(
+                descriptor: Names.attempts,
+                labels: [("deployment", labels[0]), ("kind", labels[1]), ("outcome", labels[2])])
+        }
+        retries = MetricHandleCache { (labels: Labels) in
+            registry.makeCounter(descriptor: Names.retries, labels: [("model", labels[0])])
+        }
+        fallbacks = MetricHandleCache { (labels: Labels) in
+            registry.makeCounter(descriptor: Names.fallbacks, labels: [("model", labels[0])])
+        }
         factory = PrometheusMetricsFactory(registry: registry)
         inFlight = registry.makeGauge(descriptor: Names.inFlight)
         inFlight.set(0.0)
@@ -115,24 +168,18 @@ public final class GatewayMetrics: Sendable {
     /// A request finished (call once per ``requestStarted()``).
     public func requestFinished(_ record: RequestRecord) {
         inFlight.decrement(by: 1.0)
-        let labels = [
-            ("operation", record.operation), ("model", record.model), ("provider", record.provider),
-            ("deployment", record.deployment), ("region", record.region), ("status", String(record.status)),
-            ("code", record.errorCode ?? ""),
-        ]
-        registry.makeCounter(descriptor: Names.requests, labels: labels).increment()
-        registry.makeDurationHistogram(descriptor: Names.operationDuration, labels: labels, buckets: Self.latencyBuckets)
-            .record(.nanoseconds(Int64(record.durationSeconds * 1e9)))
-        let modelProvider = [("model", record.model), ("provider", record.provider)]
+        let series = requestSeries[
+            RequestSeries.Key(
+                operation: record.operation, model: record.model, provider: record.provider,
+                deployment: record.deployment, region: record.region, status: record.status,
+                code: record.errorCode ?? "")]
+        series.requests.increment()
+        series.duration.record(.nanoseconds(Int64(record.durationSeconds * 1e9)))
         if let ttft = record.timeToFirstTokenSeconds {
-            registry.makeDurationHistogram(
-                descriptor: Names.timeToFirstToken, labels: modelProvider, buckets: Self.latencyBuckets
-            ).record(.nanoseconds(Int64(ttft * 1e9)))
+            timeToFirstToken[[record.model, record.provider]].record(.nanoseconds(Int64(ttft * 1e9)))
             if let output = record.usage?.completionTokens, output > 1, record.durationSeconds > ttft {
                 let perToken = (record.durationSeconds - ttft) / Double(output - 1)
-                registry.makeDurationHistogram(
-                    descriptor: Names.timePerOutputToken, labels: modelProvider, buckets: Self.perTokenBuckets
-                ).record(.nanoseconds(Int64(perToken * 1e9)))
+                timePerOutputToken[[record.model, record.provider]].record(.nanoseconds(Int64(perToken * 1e9)))
             }
         }
         if let usage = record.usage {
@@ -140,37 +187,28 @@ public final class GatewayMetrics: Sendable {
                 ("input", usage.promptTokens), ("output", usage.completionTokens),
                 ("cached_input", usage.cachedPromptTokens), ("reasoning", usage.reasoningTokens),
             ] where count > 0 {
-                registry.makeCounter(descriptor: Names.tokens, labels: [("model", record.model), ("type", type)])
-                    .increment(by: Int64(count))
+                tokens[[record.model, type]].increment(by: Int64(count))
                 if type == "input" || type == "output" {
-                    registry.makeValueHistogram(
-                        descriptor: Names.tokenUsage, labels: modelProvider + [("token_type", type)],
-                        buckets: Self.tokenBuckets
-                    ).record(Double(count))
+                    tokenUsage[[record.model, record.provider, type]].record(Double(count))
                 }
             }
         }
         let tenant = record.tenant ?? ""
         if record.costUSD > 0 {
-            registry.makeCounter(descriptor: Names.cost, labels: [("model", record.model), ("tenant", tenant)])
-                .increment(by: record.costUSD)
+            cost[[record.model, tenant]].increment(by: record.costUSD)
         }
         if let cache = record.cache {
-            registry.makeCounter(descriptor: Names.cacheLookups, labels: [("result", cache.rawValue)]).increment()
+            cacheLookups[[cache.rawValue]].increment()
             if record.savedUSD > 0 {
-                registry.makeCounter(descriptor: Names.cacheSaved, labels: [("tenant", tenant)])
-                    .increment(by: record.savedUSD)
+                cacheSaved[[tenant]].increment(by: record.savedUSD)
             }
         }
         for attempt in record.attempts {
-            registry.makeCounter(
-                descriptor: Names.attempts,
-                labels: [("deployment", attempt.deployment), ("kind", attempt.kind), ("outcome", attempt.outcome)]
-            ).increment()
+            attempts[[attempt.deployment, attempt.kind, attempt.outcome]].increment()
             if attempt.kind == "retry" {
-                registry.makeCounter(descriptor: Names.retries, labels: [("model", record.model)]).increment()
+                retries[[record.model]].increment()
             } else if attempt.kind == "fallback" {
-                registry.makeCounter(descriptor: Names.fallbacks, labels: [("model", record.model)]).increment()
+                fallbacks[[record.model]].increment()
             }
         }
     }
