@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Instrumentation
 import Foundation
 import Synchronization
+import Tracing
 import NIOCore
 import NIOHTTP1
 public import SwitchyardCore
@@ -62,6 +63,11 @@ public final class UpstreamClient: Sendable {
             settings.connectionPool = .init(
                 idleTimeout: .seconds(60),
                 concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnectionsPerHost)
+            if InstrumentationSystem.tracer is NoOpTracer {
+                // No tracing backend: without this, the client still builds a span's attributes for every request
+                // (about 56,000 instructions under callgrind) only to drop them.
+                settings.tracing.tracer = nil
+            }
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
             clients[key] = client
             return client
