@@ -10,7 +10,14 @@ import SwitchyardRouting
 /// the continuation into the same client stream, or ends the stream with a terminal `upstream_stream_interrupted`
 /// error event. Usage of everything streamed is kept either way, and settled with governance exactly once, also when
 /// the client goes away; a stream that completed is assembled and stored in the response cache.
-struct StreamRelay: Sendable {
+///
+/// Memory: the relay's async frames live in the connection's task for as long as the stream is open, and a task keeps
+/// the slabs its frames grew into until it ends, so with thousands of slow streams open their size is most of the
+/// gateway's memory. The relay is a class (frames hold one reference, not copies of the handler, request and route),
+/// and everything that runs only once (settling, storing, recovering from a broken upstream) is in functions that are
+/// never inlined, so their locals are not part of the frame that waits for the next chunk (9.9 + 6.3 KB per stream
+/// before, measured with jemalloc's heap profiler; bench/results/gateway-2026-11-25-s4-mem.md).
+final class StreamRelay: Sendable {
     let handler: ChatCompletionsHandler
     let chat: ChatRequest
     let model: ModelDefinition
@@ -23,36 +30,60 @@ struct StreamRelay: Sendable {
     /// Milliseconds from routing start to the first upstream event.
     let timeToFirstToken: Double
 
-    func run(_ writer: inout any ResponseBodyWriter) async throws {
+    init(
+        handler: ChatCompletionsHandler, chat: ChatRequest, model: ModelDefinition, features: RequestFeatures,
+        first: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>, encoder: ChunkEncoder, requestID: String,
+        ticket: RequestTicket, caching: CachePlan?, timeToFirstToken: Double
+    ) {
+        self.handler = handler
+        self.chat = chat
+        self.model = model
+        self.features = features
+        self.first = first
+        self.encoder = encoder
+        self.requestID = requestID
+        self.ticket = ticket
+        self.caching = caching
+        self.timeToFirstToken = timeToFirstToken
+    }
+
+    /// What the relay learned: usage and the assembled answer, where it ended, and how it was routed.
+    struct Outcome {
         var assembler = ChatStreamAssembler()
         var interruption: GatewayError?
-        var deployment = first.deployment
-        var decision = first.decision
+        var deployment: Deployment
+        var decision: RoutingDecision
+    }
+
+    @inline(never)
+    func run(_ writer: inout any ResponseBodyWriter) async throws {
+        var outcome = Outcome(deployment: first.deployment, decision: first.decision)
         do {
-            try await relay(
-                &writer, assembler: &assembler, interruption: &interruption, deployment: &deployment,
-                decision: &decision)
+            try await relay(&writer, outcome: &outcome)
         } catch {
             // The client went away (or the writer failed): what was streamed is still billed.
-            await ticket.succeeded(
-                deployment: deployment, usage: assembler.usage, decision: decision,
-                timeToFirstToken: timeToFirstToken, status: 499, errorCode: "client_closed_request")
+            await settle(outcome, status: 499, errorCode: "client_closed_request")
             throw error
         }
+        await settle(outcome, status: 200, errorCode: outcome.interruption.map { $0.code.rawValue })
+    }
+
+    /// Bills the stream and, when it completed, stores the assembled answer in the response cache.
+    @inline(never)
+    private func settle(_ outcome: Outcome, status: Int, errorCode: String?) async {
         await ticket.succeeded(
-            deployment: deployment, usage: assembler.usage, decision: decision, timeToFirstToken: timeToFirstToken,
-            status: 200, errorCode: interruption.map { $0.code.rawValue })
-        if interruption == nil, assembler.isComplete, let caching {
+            deployment: outcome.deployment, usage: outcome.assembler.usage, decision: outcome.decision,
+            timeToFirstToken: timeToFirstToken, status: status, errorCode: errorCode)
+        if status == 200, outcome.interruption == nil, outcome.assembler.isComplete, let caching {
             caching.store(
-                assembler.response(fallbackID: "chatcmpl-" + requestID, fallbackModel: deployment.upstreamModel),
+                outcome.assembler.response(
+                    fallbackID: "chatcmpl-" + requestID, fallbackModel: outcome.deployment.upstreamModel),
                 for: chat)
         }
     }
 
-    private func relay(
-        _ writer: inout any ResponseBodyWriter, assembler: inout ChatStreamAssembler,
-        interruption: inout GatewayError?, deployment: inout Deployment, decision: inout RoutingDecision
-    ) async throws {
+    @inline(never)
+    private func relay(_ writer: inout any ResponseBodyWriter, outcome: inout Outcome) async throws {
         var encoder = self.encoder
         var events = first.value.events
         var partial = ""
@@ -66,7 +97,7 @@ struct StreamRelay: Sendable {
         while true {
             do {
                 while let event = try await events.next() {
-                    if case .start = event, resumed {} else { assembler.add(event) }
+                    if case .start = event, resumed {} else { outcome.assembler.add(event) }
                     var relayed = true
                     switch event {
                     case .textDelta(_, let text): partial += text
@@ -92,38 +123,48 @@ struct StreamRelay: Sendable {
                     try await writer.write(unsent)
                     unsent = ByteBuffer()
                 }
-                handler.logger.warning(
-                    "upstream stream broke off", metadata: ["request_id": "\(requestID)", "code": "\(error.code)",
-                                                            "deployment": "\(deployment.id)"])
-                decision.attempts.append(
-                    .init(deployment: deployment.id, model: model.name, outcome: "\(error.code)",
-                          upstreamStatus: error.upstream?.status, durationMs: 0, kind: "stream_interrupted"))
-                failed.insert(deployment.id)
-                if model.routing.resumeStreams, !partial.isEmpty,
-                    let continuation = try? await resume(after: partial, excluding: failed)
-                {
-                    decision.attempts += continuation.decision.attempts.map { attempt in
-                        var attempt = attempt
-                        attempt.kind = "resume"
-                        return attempt
-                    }
-                    decision.pick = continuation.deployment.id
-                    events = continuation.value.events
-                    deployment = continuation.deployment
+                if let continuation = await recover(from: error, partial: partial, failed: &failed, outcome: &outcome) {
+                    events = continuation
                     resumed = true
                     continue
                 }
-                let interrupted =
-                    error.code == .upstreamStreamInterrupted
-                    ? error
-                    : GatewayError(.upstreamStreamInterrupted, error.message, upstream: error.upstream, underlying: error)
-                interruption = interrupted
-                try await writer.write(encoder.error(interrupted))
+                if let interruption = outcome.interruption { try await writer.write(encoder.error(interruption)) }
                 break
             }
         }
-        handler.engine.decisions.record(decision)
+        handler.engine.decisions.record(outcome.decision)
         try await writer.finish(nil)
+    }
+
+    /// After the upstream broke off: the events of a resumed answer, or `nil` with the interruption recorded.
+    @inline(never)
+    private func recover(
+        from error: GatewayError, partial: String, failed: inout Set<String>, outcome: inout Outcome
+    ) async -> PendingIterator? {
+        handler.logger.warning(
+            "upstream stream broke off", metadata: ["request_id": "\(requestID)", "code": "\(error.code)",
+                                                    "deployment": "\(outcome.deployment.id)"])
+        outcome.decision.attempts.append(
+            .init(deployment: outcome.deployment.id, model: model.name, outcome: "\(error.code)",
+                  upstreamStatus: error.upstream?.status, durationMs: 0, kind: "stream_interrupted"))
+        failed.insert(outcome.deployment.id)
+        if model.routing.resumeStreams, !partial.isEmpty,
+            let continuation = try? await resume(after: partial, excluding: failed)
+        {
+            outcome.decision.attempts += continuation.decision.attempts.map { attempt in
+                var attempt = attempt
+                attempt.kind = "resume"
+                return attempt
+            }
+            outcome.decision.pick = continuation.deployment.id
+            outcome.deployment = continuation.deployment
+            return continuation.value.events
+        }
+        outcome.interruption =
+            error.code == .upstreamStreamInterrupted
+            ? error
+            : GatewayError(.upstreamStreamInterrupted, error.message, upstream: error.upstream, underlying: error)
+        return nil
     }
 
     /// Routes the continuation: the conversation plus the partial answer as an assistant prefix, on a deployment
