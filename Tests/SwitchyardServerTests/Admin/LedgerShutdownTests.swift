@@ -75,7 +75,7 @@ import Testing
                         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/chat/completions")
                         request.method = .POST
                         request.headers.add(name: "authorization", value: "Bearer \(secret)")
-                        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)),
+                        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)),
                             response.status == .ok
                         else { break }
                         ok += 1
@@ -83,7 +83,13 @@ import Testing
                     return ok
                 }
             }
-            try await Task.sleep(for: .milliseconds(400))
+            // Stop while requests are in flight: once some have been served (however slow the machine is), a
+            // little later.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while handled.withLock({ $0 }) < 50, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await Task.sleep(for: .milliseconds(100))
             await group.triggerGracefulShutdown()
             var total = 0
             for try await count in tasks { total += count }
