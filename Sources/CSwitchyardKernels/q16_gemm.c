@@ -1,4 +1,5 @@
 #include "CSwitchyardKernels.h"
+#include "row_scaling.h"
 
 #include <math.h>
 #include <string.h>
@@ -37,29 +38,13 @@ void sy_q16_pack_weights(const float *weight, int outputs, int inputs, int level
 void sy_q16_quantize_rows(const float *x, int rows, int inputs, const float *channelScales, int levels, int16_t *q,
                           float *scales, float *buffer) {
     for (int r = 0; r < rows; r++) {
-        const float *row = x + (size_t)r * inputs;
-        if (channelScales) {
-            for (int k = 0; k < inputs; k++) buffer[k] = row[k] * channelScales[k];
-            row = buffer;
-        }
+        const float *row = sy_scaled_row(x, r, inputs, channelScales, buffer);
         int16_t *out = q + (size_t)r * inputs;
-        int k = 0;
-        float peak = 0;
-#if defined(__AVX2__)
-        const __m256 signMask = _mm256_set1_ps(-0.0f);
-        __m256 vpeak = _mm256_setzero_ps();
-        for (; k + 8 <= inputs; k += 8) {
-            vpeak = _mm256_max_ps(vpeak, _mm256_andnot_ps(signMask, _mm256_loadu_ps(row + k)));
-        }
-        float lanes[8];
-        _mm256_storeu_ps(lanes, vpeak);
-        for (int i = 0; i < 8; i++) peak = fmaxf(peak, lanes[i]);
-#endif
-        for (; k < inputs; k++) peak = fmaxf(peak, fabsf(row[k]));
+        const float peak = sy_row_peak(row, inputs);
         const float scale = peak / (float)levels;
         const float inverse = scale > 0 ? 1.0f / scale : 0;
         scales[r] = scale;
-        k = 0;
+        int k = 0;
 #if defined(__AVX2__)
         const __m256 vinv = _mm256_set1_ps(inverse);
         for (; k + 16 <= inputs; k += 16) {
