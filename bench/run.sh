@@ -33,6 +33,7 @@ SLOW_STREAMS=0
 SLOW_CHUNKS=30
 SLOW_INTERVAL=1
 SLOW_UPSTREAM=trickle
+SLOW_TRANSPORT=pooled
 CALLGRIND=0
 CALLGRIND_REQUESTS=200
 OUT=""
@@ -51,7 +52,8 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --concurrency "LIST"    wrk connection counts (default "$CONCURRENCY")
   --threads N             wrk threads (default $THREADS; 1 when the concurrency is 1)
   --modes "LIST"          json and/or stream (default "$MODES")
-  --targets "LIST"        direct, switchyard, litellm (default "$TARGETS")
+  --targets "LIST"        direct, switchyard, switchyard-ahc (plain-HTTP upstreams through AsyncHTTPClient),
+                          litellm (default "$TARGETS")
   --litellm-workers "L"   LiteLLM worker counts to try (default "$LITELLM_WORKERS")
   --no-litellm            same as --targets "direct switchyard"
   --skip-build            use the existing .build-release binary
@@ -65,6 +67,7 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --slow-chunks K         chunks per slow stream (default $SLOW_CHUNKS)
   --slow-interval S       seconds between a slow stream's chunks (default $SLOW_INTERVAL)
   --slow-upstream KIND    trickle (a Python upstream sending a chunk a second; default) or simulator
+  --slow-transport T      how Switchyard reaches the trickle upstream: pooled (default) or async-http-client
   --callgrind             also count instructions per request under valgrind --tool=callgrind (gateway/callgrind.sh)
   --callgrind-requests N  non-streaming requests per counted phase under callgrind (3 phases, default
                           $CALLGRIND_REQUESTS; 2/5 as many streaming ones)
@@ -94,6 +97,7 @@ while (($#)); do
         --slow-chunks) SLOW_CHUNKS=$2; shift 2 ;;
         --slow-interval) SLOW_INTERVAL=$2; shift 2 ;;
         --slow-upstream) SLOW_UPSTREAM=$2; shift 2 ;;
+        --slow-transport) SLOW_TRANSPORT=$2; shift 2 ;;
         --callgrind) CALLGRIND=1; shift ;;
         --callgrind-requests) CALLGRIND_REQUESTS=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
@@ -256,7 +260,7 @@ if [[ $BUILD -eq 1 ]]; then
 else
     SOURCE_DESC="prebuilt binary (--skip-build), $SOURCE_DESC"
 fi
-if has "$TARGETS" switchyard || ((SLOW_STREAMS > 0 || CALLGRIND == 1)); then
+if has "$TARGETS" switchyard || has "$TARGETS" switchyard-ahc || ((SLOW_STREAMS > 0 || CALLGRIND == 1)); then
     [[ -x "$SY_BIN" ]] || die "no release binary at $SY_BIN (drop --skip-build)"
 fi
 
@@ -403,24 +407,38 @@ start_switchyard() { # start_switchyard CONFIG PORT LOGNAME [prefix command...];
     PIDS+=("$SY_PID")
 }
 
-if has "$TARGETS" switchyard; then
-    start_switchyard "$SY_CONFIG" "$SY_PORT" switchyard
+# measure_switchyard TARGET CONFIG: one Switchyard configuration at every point, with its RSS idle, under load and
+# at its peak.
+measure_switchyard() {
+    local target=$1 config=$2 hwm
+    start_switchyard "$config" "$SY_PORT" "$target"
     if wait_http "http://127.0.0.1:$SY_PORT/readyz" 30 "$SY_PID"; then
-        log "switchyard (pid $SY_PID) on 127.0.0.1:$SY_PORT, log level $SY_LOG_LEVEL"
+        log "$target (pid $SY_PID) on 127.0.0.1:$SY_PORT, log level $SY_LOG_LEVEL"
         sleep 1
-        rss_record switchyard idle "$SY_PID"
-        measure_target switchyard "http://127.0.0.1:$SY_PORT/v1/chat/completions" \
+        rss_record "$target" idle "$SY_PID"
+        measure_target "$target" "http://127.0.0.1:$SY_PORT/v1/chat/completions" \
             "http://127.0.0.1:$SY_PORT/v1/chat/completions" "$SY_PID"
         sleep 1
-        rss_record switchyard after-load "$SY_PID"
+        rss_record "$target" after-load "$SY_PID"
         hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SY_PID/status")
-        python3 -c 'import json, sys; print(json.dumps({"target": "switchyard", "when": "peak (VmHWM)", "kb": int(sys.argv[1])}))' \
-            "$hwm" >>"$RESULTS/rss.jsonl"
+        python3 -c 'import json, sys; print(json.dumps({"target": sys.argv[2], "when": "peak (VmHWM)", "kb": int(sys.argv[1])}))' \
+            "$hwm" "$target" >>"$RESULTS/rss.jsonl"
     else
-        note "switchyard did not start: $(tail -c 400 "$WORK/switchyard.log")"
+        note "$target did not start: $(tail -c 400 "$WORK/$target.log")"
     fi
     stop_pid "$SY_PID"
     forget_pid "$SY_PID"
+}
+
+if has "$TARGETS" switchyard; then
+    measure_switchyard switchyard "$SY_CONFIG"
+fi
+# The same gateway with plain-HTTP upstreams sent through AsyncHTTPClient instead of the pooled HTTP/1.1 transport:
+# what the transport alone is worth, in the same run.
+if has "$TARGETS" switchyard-ahc; then
+    cp "$SY_CONFIG" "$WORK/switchyard-ahc.yaml"
+    sed -i 's/^server:$/server:\n  plain_http_upstreams: async-http-client/' "$WORK/switchyard-ahc.yaml"
+    measure_switchyard switchyard-ahc "$WORK/switchyard-ahc.yaml"
 fi
 
 # (c) LiteLLM

@@ -108,7 +108,10 @@ struct ConfigReader {
 
     func readServer(_ node: ConfigNode) throws -> ServerSettings {
         var settings = ServerSettings()
-        let keys: Set<String> = ["host", "port", "region", "max_body_bytes", "drop_unsupported_params", "log_prompts"]
+        let keys: Set<String> = [
+            "host", "port", "region", "max_body_bytes", "drop_unsupported_params", "log_prompts",
+            "plain_http_upstreams",
+        ]
         for (key, value) in try node.mapping(allowing: keys) {
             switch key {
             case "host": settings.host = try value.string()
@@ -120,6 +123,12 @@ struct ConfigReader {
                 settings.maxBodyBytes = try value.int()
                 guard settings.maxBodyBytes > 0 else { throw value.error("must be positive") }
             case "drop_unsupported_params": settings.dropUnsupportedParams = try value.bool()
+            case "plain_http_upstreams":
+                settings.plainHTTPUpstreams = try value.string()
+                guard ServerSettings.plainHTTPUpstreamChoices.contains(settings.plainHTTPUpstreams) else {
+                    throw value.error(
+                        "must be one of \(ServerSettings.plainHTTPUpstreamChoices.joined(separator: ", "))")
+                }
             default: settings.logPrompts = try value.bool()
             }
         }

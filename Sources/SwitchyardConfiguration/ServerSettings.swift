@@ -13,12 +13,20 @@ public struct ServerSettings: Sendable, Hashable {
     public var dropUnsupportedParams: Bool
     /// Log prompt and answer text (redacted). Key: `server.log_prompts`. Default: `false`.
     public var logPrompts: Bool
+    /// How plain-HTTP (`http://`) upstreams are reached: `pooled`, keep-alive HTTP/1.1 connections on the event loop
+    /// that serves the request, or `async-http-client`. TLS upstreams always use AsyncHTTPClient. Key:
+    /// `server.plain_http_upstreams`. Default: `pooled`.
+    public var plainHTTPUpstreams: String
+
+    /// The values `server.plain_http_upstreams` accepts.
+    public static let plainHTTPUpstreamChoices = ["pooled", "async-http-client"]
 
     /// Creates settings with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 4000, region: String? = nil, maxBodyBytes: Int = 8 << 20,
-        dropUnsupportedParams: Bool = false, logPrompts: Bool = false
+        dropUnsupportedParams: Bool = false, logPrompts: Bool = false, plainHTTPUpstreams: String = "pooled"
     ) {
+        self.plainHTTPUpstreams = plainHTTPUpstreams
         self.host = host
         self.port = port
         self.region = region

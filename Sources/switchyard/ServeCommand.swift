@@ -65,7 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
                 "running open: no API key required (loopback only); set admin.master_key to require keys",
                 metadata: ["host": "\(host)"])
         }
-        let client = UpstreamClient()
+        let client = UpstreamClient(
+            configuration: .init(
+                plainHTTPTransport: .init(rawValue: configuration.server.plainHTTPUpstreams) ?? .pooled))
         let registry = ProviderRegistry(client: client)
         var services: GatewayServices
         do {

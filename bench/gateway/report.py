@@ -11,7 +11,8 @@ import json
 import os
 import sys
 
-LABELS = {"direct": "direct (nginx)", "switchyard": "Switchyard"}
+LABELS = {"direct": "direct (nginx)", "switchyard": "Switchyard",
+          "switchyard-ahc": "Switchyard, upstream via AsyncHTTPClient"}
 MODES = {"json": "non-streaming", "stream": "streaming (SSE, 20 chunks + usage)"}
 
 

@@ -40,6 +40,7 @@ EOF
 server:
   host: 127.0.0.1
   port: $port
+  plain_http_upstreams: $SLOW_TRANSPORT
 providers:
   trickle:
     kind: openai
@@ -76,10 +77,11 @@ EOF
     stop_pid "$sampler"
     forget_pid "$sampler"
     python3 - "$client_out" "$WORK/rss-slow.json" "$idle_kb" "$SLOW_UPSTREAM" "$SLOW_CHUNKS" "${SLOW_RATE:-1000}" \
-        "$SLOW_INTERVAL" >"$RESULTS/slow.json" <<'EOF'
+        "$SLOW_INTERVAL" "$SLOW_TRANSPORT" >"$RESULTS/slow.json" <<'EOF'
 import json, os, sys
-client, rss, idle, upstream, chunks, rate, interval = sys.argv[1:8]
-result = {"upstream": "trickle (Python, a chunk every %s s, %s chunks, over HTTP)" % (interval, chunks)
+client, rss, idle, upstream, chunks, rate, interval, transport = sys.argv[1:9]
+result = {"upstream": "trickle (Python, a chunk every %s s, %s chunks, over HTTP; upstream transport %s)"
+          % (interval, chunks, transport)
           if upstream != "simulator" else "Switchyard simulator (inter_chunk_ms %d)" % (int(interval) * 1000),
           "ramp": "%s new streams/s" % rate}
 try:

@@ -23,49 +23,62 @@ extension ChatRequest: Codable {
 
     /// Decodes an OpenAI Chat Completions request body.
     ///
+    /// Walks the keys the body has, once, instead of asking for each of the fields the type knows: a typical body
+    /// has five of them, and every absent field asked for cost a key lookup.
+    ///
     /// - Throws: `DecodingError` naming the offending field; the server maps it to `invalid_request`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
-        func value<T: Decodable>(_ field: Field, _ type: T.Type) throws -> T? {
-            try container.decodeIfPresent(type, forKey: field.key)
+        var model: String?
+        var messages: [ChatMessage]?
+        var request = ChatRequest(model: "", messages: [])
+        for key in container.allKeys {
+            guard let field = Field(rawValue: key.stringValue) else {
+                request.extraFields[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
+                continue
+            }
+            func value<T: Decodable>(_ type: T.Type) throws -> T? { try container.decodeIfPresent(type, forKey: key) }
+            switch field {
+            case .model: model = try value(String.self)
+            case .messages: messages = try value([ChatMessage].self)
+            case .tools: request.tools = try value([Tool].self)
+            case .toolChoice: request.toolChoice = try value(ToolChoice.self)
+            case .parallelToolCalls: request.parallelToolCalls = try value(Bool.self)
+            case .responseFormat: request.responseFormat = try value(ResponseFormat.self)
+            case .temperature: request.temperature = try value(Double.self)
+            case .topP: request.topP = try value(Double.self)
+            case .maxTokens: request.maxTokens = try value(Int.self)
+            case .maxCompletionTokens: request.maxCompletionTokens = try value(Int.self)
+            case .stop:
+                if let single = try? container.decodeIfPresent(String.self, forKey: key) {
+                    request.stop = [single]
+                } else {
+                    request.stop = try value([String].self)
+                }
+            case .n: request.n = try value(Int.self)
+            case .seed: request.seed = try value(Int.self)
+            case .user: request.user = try value(String.self)
+            case .metadata: request.metadata = try value(JSONObject.self)
+            case .presencePenalty: request.presencePenalty = try value(Double.self)
+            case .frequencyPenalty: request.frequencyPenalty = try value(Double.self)
+            case .logprobs: request.logprobs = try value(Bool.self)
+            case .topLogprobs: request.topLogprobs = try value(Int.self)
+            case .reasoningEffort: request.reasoningEffort = try value(String.self)
+            case .stream: request.stream = try value(Bool.self) ?? false
+            case .streamOptions: request.includeUsageInStream = try value(StreamOptions.self)?.includeUsage ?? false
+            }
         }
-        guard let model = try value(.model, String.self), !model.isEmpty else {
+        guard let model, !model.isEmpty else {
             throw DecodingError.keyNotFound(
                 Field.model.key, .init(codingPath: [], debugDescription: "'model' is required"))
         }
-        guard let messages = try value(.messages, [ChatMessage].self) else {
+        guard let messages else {
             throw DecodingError.keyNotFound(
                 Field.messages.key, .init(codingPath: [], debugDescription: "'messages' is required"))
         }
-        self.init(model: model, messages: messages)
-        tools = try value(.tools, [Tool].self)
-        toolChoice = try value(.toolChoice, ToolChoice.self)
-        parallelToolCalls = try value(.parallelToolCalls, Bool.self)
-        responseFormat = try value(.responseFormat, ResponseFormat.self)
-        temperature = try value(.temperature, Double.self)
-        topP = try value(.topP, Double.self)
-        maxTokens = try value(.maxTokens, Int.self)
-        maxCompletionTokens = try value(.maxCompletionTokens, Int.self)
-        if let single = try? container.decodeIfPresent(String.self, forKey: Field.stop.key) {
-            stop = [single]
-        } else {
-            stop = try value(.stop, [String].self)
-        }
-        n = try value(.n, Int.self)
-        seed = try value(.seed, Int.self)
-        user = try value(.user, String.self)
-        metadata = try value(.metadata, JSONObject.self)
-        presencePenalty = try value(.presencePenalty, Double.self)
-        frequencyPenalty = try value(.frequencyPenalty, Double.self)
-        logprobs = try value(.logprobs, Bool.self)
-        topLogprobs = try value(.topLogprobs, Int.self)
-        reasoningEffort = try value(.reasoningEffort, String.self)
-        stream = try value(.stream, Bool.self) ?? false
-        includeUsageInStream = try value(.streamOptions, StreamOptions.self)?.includeUsage ?? false
-        let known = Set(Field.allCases.map(\.rawValue))
-        for key in container.allKeys where !known.contains(key.stringValue) {
-            extraFields[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
-        }
+        request.model = model
+        request.messages = messages
+        self = request
     }
 
     /// Encodes the request as an OpenAI Chat Completions body, extra fields included.

@@ -10,6 +10,11 @@ public import SwitchyardCore
 /// The one HTTP client every provider call goes through: pooled keep-alive connections, HTTP/2 where the upstream
 /// offers it, and the gateway's timeouts.
 ///
+/// Two transports: plain-HTTP upstreams (local Ollama, vLLM, in-cluster deployments, sidecars) go through
+/// ``HTTP1ConnectionPool``, keep-alive HTTP/1.1 connections on the event loop that serves the request; TLS upstreams
+/// go through AsyncHTTPClient, which brings TLS and HTTP/2. ``Configuration/plainHTTPTransport`` sends plain HTTP
+/// through AsyncHTTPClient too (to compare the two, or to fall back).
+///
 /// Timeouts, all per deployment: `connect` and `idle` (the longest silence while reading) are connection settings,
 /// so deployments that share them share one connection pool; time to first byte is a deadline on the response
 /// head; the total time is checked as the body streams.
@@ -22,14 +27,27 @@ public final class UpstreamClient: Sendable {
         public var idleTimeout: Duration
         /// Largest non-streaming response body accepted.
         public var maxResponseBytes: Int
-        /// Most concurrent HTTP/1.1 connections per upstream host (each open stream holds one).
+        /// Most concurrent HTTP/1.1 connections per upstream host (each open stream holds one). AsyncHTTPClient
+        /// queues requests above it; the pooled transport opens what the load needs.
         public var maxConnectionsPerHost: Int
+        /// How plain-HTTP (`http://`) upstreams are reached.
+        public var plainHTTPTransport: PlainHTTPTransport
+
+        /// The transport for `http://` upstreams.
+        public enum PlainHTTPTransport: String, Sendable, CaseIterable {
+            /// ``HTTP1ConnectionPool``: keep-alive HTTP/1.1 on the request's own event loop (the default).
+            case pooled
+            /// AsyncHTTPClient, as for TLS upstreams.
+            case asyncHTTPClient = "async-http-client"
+        }
 
         /// Creates settings.
         public init(
             connectTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(60),
-            maxResponseBytes: Int = 64 << 20, maxConnectionsPerHost: Int = 16_384
+            maxResponseBytes: Int = 64 << 20, maxConnectionsPerHost: Int = 16_384,
+            plainHTTPTransport: PlainHTTPTransport = .pooled
         ) {
+            self.plainHTTPTransport = plainHTTPTransport
             self.connectTimeout = connectTimeout
             self.idleTimeout = idleTimeout
             self.maxResponseBytes = maxResponseBytes
@@ -38,6 +56,7 @@ public final class UpstreamClient: Sendable {
     }
 
     private let clients: Mutex<[TimeoutKey: HTTPClient]>
+    private let pool: HTTP1ConnectionPool
     let configuration: Configuration
 
     /// Connection-level timeouts: one pooled client serves every deployment that shares them.
@@ -50,6 +69,7 @@ public final class UpstreamClient: Sendable {
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
         clients = Mutex([:])
+        pool = HTTP1ConnectionPool()
     }
 
     /// The pooled client for a pair of connection-level timeouts, created on first use.
@@ -76,6 +96,7 @@ public final class UpstreamClient: Sendable {
 
     /// Closes every connection. Call once at shutdown.
     public func shutdown() async throws {
+        pool.shutdown()
         let all = clients.withLock { clients in
             defer { clients.removeAll() }
             return Array(clients.values)
@@ -89,6 +110,26 @@ public final class UpstreamClient: Sendable {
     public func send(_ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String) async throws
         -> UpstreamResponse
     {
+        let started = ContinuousClock.now
+        if configuration.plainHTTPTransport == .pooled, let endpoint = UpstreamEndpoint(url: request.url),
+            endpoint.scheme == "http"
+        {
+            var request = request
+            if let context = ServiceContext.current {
+                var headers = HTTPHeaders()
+                InstrumentationSystem.instrument.inject(context, into: &headers, using: HTTPHeadersInjector())
+                for header in headers { request.headers.append((header.name, header.value)) }
+            }
+            do {
+                let answer = try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                return UpstreamResponse(
+                    head: UpstreamResponseHead(status: Int(answer.head.status.code), headers: answer.head.headers),
+                    body: answer.body, deadline: started + timeouts.total, provider: provider,
+                    maxBytes: configuration.maxResponseBytes)
+            } catch {
+                throw Self.map(error, provider: provider)
+            }
+        }
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
@@ -97,14 +138,13 @@ public final class UpstreamClient: Sendable {
             InstrumentationSystem.instrument.inject(context, into: &outgoing.headers, using: HTTPHeadersInjector())
         }
         outgoing.body = .bytes(request.body)
-        let started = ContinuousClock.now
         do {
             let firstByte = NIODeadline.now() + .nanoseconds(Int64(timeouts.firstByte.nanoseconds))
             let response = try await http(for: timeouts).execute(outgoing, deadline: firstByte)
-            let head = UpstreamResponseHead(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) })
+            let head = UpstreamResponseHead(status: Int(response.status.code), headers: response.headers)
             return UpstreamResponse(
-                head: head, body: response.body, deadline: started + timeouts.total, provider: provider,
-                maxBytes: configuration.maxResponseBytes)
+                head: head, body: UpstreamBody(client: response.body), deadline: started + timeouts.total,
+                provider: provider, maxBytes: configuration.maxResponseBytes)
         } catch {
             throw Self.map(error, provider: provider)
         }
@@ -114,6 +154,9 @@ public final class UpstreamClient: Sendable {
     static func map(_ error: any Error, provider: String) -> GatewayError {
         if let error = error as? GatewayError { return error }
         let failure = GatewayError.UpstreamFailure(provider: provider, status: nil)
+        if let transport = error as? UpstreamTransportError {
+            return map(transport, failure: failure)
+        }
         if error is CancellationError {
             return GatewayError(.upstreamTimeout, "The request to provider '\(provider)' was cancelled.", upstream: failure, underlying: error)
         }
@@ -135,6 +178,34 @@ public final class UpstreamClient: Sendable {
         }
         return GatewayError(
             .upstreamUnreachable, "Provider '\(provider)' could not be reached.", upstream: failure, underlying: error)
+    }
+}
+
+extension UpstreamClient {
+    /// Maps the pooled transport's errors to the codes AsyncHTTPClient's equivalents get.
+    static func map(_ error: UpstreamTransportError, failure: GatewayError.UpstreamFailure) -> GatewayError {
+        let provider = failure.provider
+        switch error {
+        case .connectTimeout, .firstByteTimeout, .idleTimeout:
+            return GatewayError(
+                .upstreamTimeout, "Provider '\(provider)' did not answer in time.", upstream: failure, underlying: error)
+        case .cancelled:
+            return GatewayError(
+                .upstreamTimeout, "The request to provider '\(provider)' was cancelled.", upstream: failure,
+                underlying: error)
+        case .closedBeforeResponse, .closedMidBody:
+            return GatewayError(
+                .upstreamStreamInterrupted, "Provider '\(provider)' closed the connection.", upstream: failure,
+                underlying: error)
+        case .connectFailed:
+            return GatewayError(
+                .upstreamUnreachable, "Provider '\(provider)' could not be reached.", upstream: failure,
+                underlying: error)
+        case .malformedResponse:
+            return GatewayError(
+                .upstreamMalformedResponse, "Provider '\(provider)' sent a response that is not HTTP/1.1.",
+                upstream: failure, underlying: error)
+        }
     }
 }
 

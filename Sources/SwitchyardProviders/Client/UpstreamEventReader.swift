@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import SwitchyardCore
 
@@ -7,7 +6,7 @@ import SwitchyardCore
 /// Used by one consumer at a time (the server's response writer); that is why it is `@unchecked Sendable`.
 /// Dropping it drops the body iterator, which cancels the upstream request.
 final class UpstreamEventReader: @unchecked Sendable {
-    private var iterator: HTTPClientResponse.Body.AsyncIterator?
+    private var iterator: UpstreamBody.AsyncIterator?
     private var framer: StreamFramer
     private var decoder: any ChatStreamDecoder
     private var pending: [ChatStreamEvent] = []

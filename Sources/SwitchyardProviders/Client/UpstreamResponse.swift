@@ -1,5 +1,5 @@
-public import AsyncHTTPClient
 public import NIOCore
+import NIOHTTP1
 public import SwitchyardCore
 
 /// A provider's response whose body has not been read yet.
@@ -7,7 +7,7 @@ public struct UpstreamResponse: Sendable {
     /// Status and headers.
     public let head: UpstreamResponseHead
     /// The body, read on demand.
-    public let body: HTTPClientResponse.Body
+    public let body: UpstreamBody
     /// When the whole call must be over.
     public let deadline: ContinuousClock.Instant
     /// The provider's name, for errors.
@@ -32,4 +32,14 @@ public struct UpstreamResponse: Sendable {
 
     /// Whether the status is 2xx.
     public var isSuccess: Bool { (200..<300).contains(head.status) }
+}
+
+extension UpstreamResponseHead {
+    /// A head from NIO's header list: names lowercased into the map directly, without an intermediate array.
+    init(status: Int, headers: HTTPHeaders) {
+        self.init(status: status, headers: [])
+        var map = [String: String](minimumCapacity: headers.count)
+        for (name, value) in headers { map[name.lowercased()] = value }
+        self.headers = map
+    }
 }

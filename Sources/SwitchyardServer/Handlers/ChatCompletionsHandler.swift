@@ -124,7 +124,7 @@ struct ChatCompletionsHandler: Sendable {
         var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
         headers.append(contentsOf: extraHeaders)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
-        headers[.contentType] = "application/json"
+        headers.append(HTTPField(name: .contentType, value: "application/json"))
         let body: ByteBuffer
         switch routed.value.answer {
         case .decoded(let response):
@@ -176,16 +176,26 @@ struct ChatCompletionsHandler: Sendable {
     }
 
     /// The headers that say where a request went and why.
+    ///
+    /// Appended, not assigned: assigning through the subscript searches the list for an earlier field of the same
+    /// name every time (this function was 32,000 instructions per request under callgrind).
     static func routingHeaders(for deployment: Deployment, decision: RoutingDecision? = nil) -> HTTPFields {
         var headers = HTTPFields()
-        headers[.switchyardProvider] = deployment.provider.name
-        headers[.switchyardUpstreamModel] = deployment.upstreamModel
-        headers[.switchyardDeployment] = deployment.id
-        if let region = deployment.region { headers[.switchyardRegion] = region }
+        headers.reserveCapacity(12)
+        headers.append(HTTPField(name: .switchyardProvider, value: deployment.provider.name))
+        headers.append(HTTPField(name: .switchyardUpstreamModel, value: deployment.upstreamModel))
+        headers.append(HTTPField(name: .switchyardDeployment, value: deployment.id))
+        if let region = deployment.region { headers.append(HTTPField(name: .switchyardRegion, value: region)) }
         if let decision {
-            headers[.switchyardAttempts] = String(decision.attempts.count)
-            headers[.switchyardRouteReason] = String(decision.reason.unicodeScalars.filter(\.isASCII).prefix(200))
+            headers.append(HTTPField(name: .switchyardAttempts, value: String(decision.attempts.count)))
+            headers.append(HTTPField(name: .switchyardRouteReason, value: headerSafe(decision.reason)))
         }
         return headers
+    }
+
+    /// At most 200 ASCII characters of a reason (the reason itself when it already is).
+    static func headerSafe(_ reason: String) -> String {
+        if reason.utf8.count <= 200, reason.utf8.allSatisfy({ $0 < 0x80 }) { return reason }
+        return String(reason.unicodeScalars.filter(\.isASCII).prefix(200))
     }
 }

@@ -11,7 +11,12 @@ enum GenAISpans {
         _ chat: ChatRequest, on deployment: Deployment, streaming: Bool,
         _ body: (any Span) async throws -> T
     ) async throws -> T {
-        try await withSpan("chat \(deployment.upstreamModel)", ofKind: .client) { span in
+        // No tracer bootstrapped: no span, no task-local context switch and no attributes built only to be dropped
+        // (about 30,000 instructions per request under callgrind).
+        if InstrumentationSystem.tracer is NoOpTracer {
+            return try await body(NoOpTracer.NoOpSpan(context: ServiceContext.current ?? .topLevel))
+        }
+        return try await withSpan("chat \(deployment.upstreamModel)", ofKind: .client) { span in
             span.attributes["gen_ai.operation.name"] = "chat"
             span.attributes["gen_ai.system"] = deployment.provider.kind.rawValue
             span.attributes["gen_ai.provider.name"] = deployment.provider.kind.rawValue
@@ -34,6 +39,7 @@ enum GenAISpans {
 
     /// Records a complete answer's model, usage and finish reasons.
     static func record(_ answer: CompletionAnswer, on span: any Span) {
+        guard span.isRecording else { return }
         switch answer {
         case .decoded(let response):
             record(response, on: span)
@@ -49,6 +55,7 @@ enum GenAISpans {
 
     /// Records a decoded answer's model, id, usage and finish reasons on the attempt's span.
     static func record(_ answer: ChatResponse, on span: any Span) {
+        guard span.isRecording else { return }
         span.attributes["gen_ai.response.model"] = answer.model
         span.attributes["gen_ai.response.id"] = answer.id
         if let usage = answer.usage {

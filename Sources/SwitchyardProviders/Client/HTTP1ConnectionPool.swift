@@ -1,0 +1,192 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SwitchyardCore
+
+/// Keep-alive HTTP/1.1 connections to plain-HTTP upstreams, pooled per event loop.
+///
+/// A request takes an idle connection that lives on the event loop it is running on (with the gateway's executor,
+/// the loop that read the client's request), or opens one there. Request, upstream connection and response writer
+/// then share one thread: no hop between threads and no shared lock on the way, only the loop's own short-held
+/// lock around its idle list. Connections idle for longer than ``idleTimeout`` are closed when next seen, and
+/// connections the upstream closed are dropped as soon as their close is read.
+///
+/// TLS upstreams are not served here: ``UpstreamClient`` sends them through AsyncHTTPClient (TLS, HTTP/2).
+final class HTTP1ConnectionPool: Sendable {
+    /// Which upstream a connection is open to.
+    struct Key: Hashable, Sendable {
+        var host: String
+        var port: Int
+    }
+
+    /// One open connection and its exchange handler (which is only touched on the connection's event loop).
+    final class Connection: @unchecked Sendable {
+        let channel: any Channel
+        let handler: HTTP1ExchangeHandler
+        let key: Key
+        /// When it was last put back (under its loop pool's lock).
+        var freedAt = NIODeadline.now()
+
+        init(channel: any Channel, handler: HTTP1ExchangeHandler, key: Key) {
+            self.channel = channel
+            self.handler = handler
+            self.key = key
+        }
+    }
+
+    /// The idle connections of one event loop.
+    final class LoopPool: Sendable {
+        let loop: any EventLoop
+        let idle = NIOLockedValueBox([Key: [Connection]]())
+
+        init(loop: any EventLoop) {
+            self.loop = loop
+        }
+    }
+
+    private let group: any EventLoopGroup
+    private let pools: [ObjectIdentifier: LoopPool]
+    /// How long a connection may sit unused before it is closed instead of reused.
+    let idleTimeout: TimeAmount
+
+    /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on).
+    init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount = .seconds(60)) {
+        self.group = group
+        self.idleTimeout = idleTimeout
+        var pools: [ObjectIdentifier: LoopPool] = [:]
+        for loop in group.makeIterator() { pools[ObjectIdentifier(loop)] = LoopPool(loop: loop) }
+        self.pools = pools
+    }
+
+    /// Sends a request and returns once the response head arrived; the body streams after.
+    ///
+    /// A reused connection that turns out closed before answering is replaced by a new one, once.
+    func execute(_ request: UpstreamRequest, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts) async throws
+        -> HTTP1ExchangeHandler.Answer
+    {
+        let key = Key(host: endpoint.host, port: endpoint.port)
+        let pool: LoopPool
+        let idle: Connection?
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop, let own = pools[ObjectIdentifier(loop)] {
+            pool = own
+            idle = take(key, from: own)
+        } else {
+            // Not on one of the group's loops (Swift's default executor): any loop's idle connection will do.
+            var found: Connection?
+            for candidate in pools.values {
+                found = take(key, from: candidate)
+                if found != nil { break }
+            }
+            idle = found
+            pool = pools[ObjectIdentifier(group.next())] ?? pools.values.first!
+        }
+        if let connection = idle {
+            do {
+                return try await send(request, on: connection, endpoint: endpoint, timeouts: timeouts)
+            } catch UpstreamTransportError.closedBeforeResponse(reused: true) {
+                // The upstream dropped the idle connection as it was reused: try once on a new connection.
+            }
+        }
+        let connection = try await connect(key, on: pool, timeouts: timeouts)
+        return try await send(request, on: connection, endpoint: endpoint, timeouts: timeouts)
+    }
+
+    private func send(
+        _ request: UpstreamRequest, on connection: Connection, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts
+    ) async throws -> HTTP1ExchangeHandler.Answer {
+        let loop = connection.channel.eventLoop
+        let promise = loop.makePromise(of: HTTP1ExchangeHandler.Answer.self)
+        // AsyncHTTPClient's read timeout also covers the wait for the head, so the head waits at most the smaller.
+        let headLimit = TimeAmount.nanoseconds(min(timeouts.firstByte.nanoseconds, timeouts.idle.nanoseconds))
+        let idleLimit = TimeAmount.nanoseconds(timeouts.idle.nanoseconds)
+        if loop.inEventLoop {
+            connection.handler.start(
+                request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, promise: promise)
+        } else {
+            loop.execute {
+                connection.handler.start(
+                    request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, promise: promise)
+            }
+        }
+        let future = promise.futureResult
+        return try await withTaskCancellationHandler {
+            try await future.get()
+        } onCancel: {
+            loop.execute { connection.handler.cancel(future) }
+        }
+    }
+
+    /// The most recently freed live connection to `key` on this loop, closing expired ones on the way.
+    private func take(_ key: Key, from pool: LoopPool) -> Connection? {
+        let now = NIODeadline.now()
+        var expired: [Connection] = []
+        let found = pool.idle.withLockedValue { idle -> Connection? in
+            while let connection = idle[key]?.popLast() {
+                guard connection.channel.isActive else { continue }
+                if now - connection.freedAt > idleTimeout {
+                    expired.append(connection)
+                    continue
+                }
+                return connection
+            }
+            return nil
+        }
+        for connection in expired { connection.channel.close(promise: nil) }
+        return found
+    }
+
+    private func release(_ connection: Connection, to pool: LoopPool) {
+        connection.freedAt = .now()
+        pool.idle.withLockedValue { idle in
+            var list = idle.removeValue(forKey: connection.key) ?? []
+            if list.count >= 64, list.count.isMultiple(of: 64) { list.removeAll { !$0.channel.isActive } }
+            list.append(connection)
+            idle[connection.key] = list
+        }
+    }
+
+    /// Opens a connection on the pool's loop.
+    private func connect(_ key: Key, on pool: LoopPool, timeouts: UpstreamTimeouts) async throws -> Connection {
+        let made = NIOLockedValueBox<Connection?>(nil)
+        let bootstrap = ClientBootstrap(group: pool.loop)
+            .connectTimeout(.nanoseconds(timeouts.connect.nanoseconds))
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [weak self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    let handler = HTTP1ExchangeHandler()
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    let connection = Connection(channel: channel, handler: handler, key: key)
+                    // A cycle (connection → handler → closure → connection) that the handler breaks when the
+                    // channel closes: while an exchange runs, nothing else holds the connection.
+                    handler.onIdle = { _ in self?.release(connection, to: pool) }
+                    made.withLockedValue { $0 = connection }
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: key.host, port: key.port).get()
+        } catch ChannelError.connectTimeout {
+            throw UpstreamTransportError.connectTimeout
+        } catch {
+            throw UpstreamTransportError.connectFailed(String(describing: error))
+        }
+        guard let connection = made.withLockedValue({ $0 }) else {
+            channel.close(promise: nil)
+            throw UpstreamTransportError.connectFailed("the connection's pipeline was not set up")
+        }
+        return connection
+    }
+
+    /// Closes every idle connection (in-flight exchanges finish on their own).
+    func shutdown() {
+        for pool in pools.values {
+            let all = pool.idle.withLockedValue { idle in
+                defer { idle.removeAll() }
+                return idle.values.flatMap { $0 }
+            }
+            for connection in all { connection.channel.close(promise: nil) }
+        }
+    }
+}

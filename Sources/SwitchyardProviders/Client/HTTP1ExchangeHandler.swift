@@ -1,0 +1,295 @@
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+
+/// Drives one HTTP/1.1 request–response exchange at a time over one pooled upstream connection.
+///
+/// Everything here runs on the connection's event loop. The response head completes the caller's promise with the
+/// head and a body sequence; body parts are yielded into that sequence as they are read. Back-pressure: when the
+/// sequence's buffer is full, `read` calls are held until the consumer asks for more, so a slow client slows the
+/// upstream instead of filling memory. Timers: the first-byte deadline while waiting for the head, and an idle
+/// deadline re-armed at most once per read burst (not per chunk) while the body streams. After a complete response
+/// on a keep-alive connection the handler goes back to idle and reports itself free (``onIdle``); a late signal from
+/// an earlier exchange's consumer is told apart by the exchange's generation number.
+final class HTTP1ExchangeHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+    typealias BodySource = UpstreamBody.Pooled.Source
+
+    /// The response head and its body, as the waiting caller receives them.
+    struct Answer: Sendable {
+        var head: HTTPResponseHead
+        var body: UpstreamBody
+    }
+
+    private enum State {
+        case idle
+        case awaitingHead(EventLoopPromise<Answer>)
+        case streaming(BodySource)
+        case closed
+    }
+
+    private var state = State.idle
+    private var context: ChannelHandlerContext?
+    /// Increases with every exchange; signals from a consumer or timer of another exchange are ignored.
+    private var generation: UInt64 = 0
+    /// Exchanges completed on this connection.
+    private(set) var served = 0
+    private var keepAlive = true
+    private var readPaused = false
+    private var pendingRead = false
+    private var idleLimit = TimeAmount.seconds(30)
+    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
+    private var timer: NIOScheduledCallback?
+    /// Called on the event loop when an exchange completed and the connection can serve another.
+    var onIdle: ((HTTP1ExchangeHandler) -> Void)?
+
+    /// Whether a new exchange may start.
+    var isIdle: Bool {
+        if case .idle = state { return context?.channel.isActive ?? false }
+        return false
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        onIdle = nil
+    }
+
+    /// Writes the request; `promise` gets the head and body, or the failure. Call on the event loop.
+    func start(
+        _ request: UpstreamRequest, endpoint: UpstreamEndpoint, headLimit: TimeAmount, idleLimit: TimeAmount,
+        promise: EventLoopPromise<Answer>
+    ) {
+        guard case .idle = state, let context, context.channel.isActive else {
+            promise.fail(UpstreamTransportError.closedBeforeResponse(reused: served > 0))
+            return
+        }
+        generation &+= 1
+        self.idleLimit = idleLimit
+        state = .awaitingHead(promise)
+        arm(in: headLimit, kind: .firstByte, context: context)
+
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: endpoint.target)
+        head.headers.reserveCapacity(request.headers.count + 2)
+        head.headers.add(name: "host", value: endpoint.hostHeader)
+        for (name, value) in request.headers where !Self.isManaged(name) {
+            head.headers.add(name: name, value: value)
+        }
+        let length = request.body.readableBytes
+        if length > 0 || request.method != "GET" { head.headers.add(name: "content-length", value: String(length)) }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if length > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(request.body))), promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// `host` and `content-length` are written from the endpoint and the body, never copied from the request.
+    private static func isManaged(_ name: String) -> Bool {
+        let count = name.utf8.count
+        guard count == 4 || count == 14 else { return false }
+        let lower = name.lowercased()
+        return lower == "host" || lower == "content-length"
+    }
+
+    /// The waiting task was cancelled before the head: fail it and drop the connection.
+    func cancel(_ future: EventLoopFuture<Answer>) {
+        guard case .awaitingHead(let promise) = state, promise.futureResult === future else { return }
+        fail(UpstreamTransportError.cancelled)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard case .awaitingHead(let promise) = state else { return fail(.malformedResponse("unexpected response")) }
+            // 1xx answers (100 Continue, 103 Early Hints) precede the real head.
+            if head.status.code < 200 && head.status != .switchingProtocols { return }
+            disarm(context: context)
+            keepAlive = head.isKeepAlive
+            let delegate = BodyDelegate(handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
+            let body = UpstreamBody.Pooled.makeSequence(
+                elementType: ByteBuffer.self, failureType: (any Error).self,
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16), finishOnDeinit: false,
+                delegate: delegate)
+            state = .streaming(body.source)
+            lastActivity = .now()
+            promise.succeed(Answer(head: head, body: UpstreamBody(pooled: body.sequence)))
+        case .body(let buffer):
+            guard case .streaming(let source) = state else { return }
+            if case .stopProducing = source.yield(buffer) { readPaused = true }
+        case .end:
+            guard case .streaming(let source) = state else { return }
+            // Free the connection before the consumer can see the end: a caller on another thread that sends its
+            // next request as soon as this body ends then finds the connection idle instead of opening another.
+            finishExchange(context: context)
+            source.finish()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .streaming = state {
+            lastActivity = .now()
+            if timer == nil { arm(in: idleLimit, kind: .idle, context: context) }
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readPaused {
+            pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Mid-body, any failure (a reset, a chunked body cut off at EOF) is an interruption; before the head, bytes
+        // that are not HTTP are a malformed response.
+        switch state {
+        case .awaitingHead:
+            if let parse = error as? HTTPParserError, parse != .invalidEOFState {
+                fail(.malformedResponse(String(describing: parse)))
+            } else {
+                fail(.closedBeforeResponse(reused: served > 0))
+            }
+        case .streaming: fail(.closedMidBody)
+        case .idle, .closed: fail(.closedMidBody)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        switch state {
+        case .awaitingHead: fail(.closedBeforeResponse(reused: served > 0))
+        case .streaming: fail(.closedMidBody)
+        case .idle, .closed: state = .closed
+        }
+        onIdle = nil
+        context.fireChannelInactive()
+    }
+
+    /// Ends the current exchange with an error (the caller's promise or the body sequence) and closes.
+    private func fail(_ error: UpstreamTransportError) {
+        let previous = state
+        state = .closed
+        if let context { disarm(context: context) }
+        switch previous {
+        case .awaitingHead(let promise): promise.fail(error)
+        case .streaming(let source): source.finish(error)
+        case .idle, .closed: break
+        }
+        context?.close(promise: nil)
+    }
+
+    private func finishExchange(context: ChannelHandlerContext) {
+        served += 1
+        disarm(context: context)
+        guard keepAlive else {
+            state = .closed
+            context.close(promise: nil)
+            return
+        }
+        state = .idle
+        resumeReading(context: context)
+        onIdle?(self)
+    }
+
+    private func resumeReading(context: ChannelHandlerContext) {
+        readPaused = false
+        if pendingRead {
+            pendingRead = false
+            context.read()
+        }
+    }
+
+    // MARK: Signals from the body's consumer (any thread; hopped onto the loop by BodyDelegate)
+
+    fileprivate func consumerWantsMore(generation: UInt64) {
+        guard generation == self.generation, let context, case .streaming = state else { return }
+        lastActivity = .now()
+        resumeReading(context: context)
+    }
+
+    fileprivate func consumerGone(generation: UInt64) {
+        // The consumer stopped before the end: the rest of the body can't be skipped cheaply, so the connection
+        // goes (as a browser does when a download is cancelled).
+        guard generation == self.generation, case .streaming(let source) = state else { return }
+        source.finish()
+        state = .closed
+        if let context { disarm(context: context) }
+        context?.close(promise: nil)
+    }
+
+    // MARK: Timers
+
+    fileprivate enum TimerKind { case firstByte, idle }
+
+    private func arm(in amount: TimeAmount, kind: TimerKind, context: ChannelHandlerContext) {
+        timer = try? context.eventLoop.assumeIsolated().scheduleCallback(
+            in: amount, handler: ExchangeTimer(handler: self, generation: generation, kind: kind))
+    }
+
+    private func disarm(context: ChannelHandlerContext) {
+        if let timer {
+            context.eventLoop.assumeIsolated().cancelScheduledCallback(timer)
+            self.timer = nil
+        }
+    }
+
+    fileprivate func timerFired(generation: UInt64, kind: TimerKind) {
+        guard generation == self.generation, let context else { return }
+        timer = nil
+        switch (kind, state) {
+        case (.firstByte, .awaitingHead):
+            fail(.firstByteTimeout)
+        case (.idle, .streaming):
+            // Silence of our own making (the consumer is slow and reads are held) is not the upstream's.
+            let silent = NIODeadline.now() - lastActivity
+            if readPaused || silent < idleLimit {
+                let remaining = readPaused ? idleLimit : idleLimit - silent
+                arm(in: remaining, kind: .idle, context: context)
+            } else {
+                fail(.idleTimeout)
+            }
+        default:
+            break
+        }
+    }
+
+    /// A timer's callback: holds the handler until it fires or is cancelled.
+    private struct ExchangeTimer: NIOScheduledCallbackHandler {
+        let handler: HTTP1ExchangeHandler
+        let generation: UInt64
+        let kind: TimerKind
+
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            handler.timerFired(generation: generation, kind: kind)
+        }
+    }
+
+    /// The body sequence's delegate: the consumer's demand and departure, carried onto the event loop.
+    struct BodyDelegate: NIOAsyncSequenceProducerDelegate {
+        let handler: NIOLoopBound<HTTP1ExchangeHandler>
+        let generation: UInt64
+
+        func produceMore() {
+            let (handler, generation) = (self.handler, self.generation)
+            if handler.eventLoop.inEventLoop {
+                handler.value.consumerWantsMore(generation: generation)
+            } else {
+                handler.eventLoop.execute { handler.value.consumerWantsMore(generation: generation) }
+            }
+        }
+
+        func didTerminate() {
+            let (handler, generation) = (self.handler, self.generation)
+            if handler.eventLoop.inEventLoop {
+                handler.value.consumerGone(generation: generation)
+            } else {
+                handler.eventLoop.execute { handler.value.consumerGone(generation: generation) }
+            }
+        }
+    }
+}
