@@ -35,10 +35,16 @@ import Testing
 
     @Test func generatesRequestID() async throws {
         try await GatewayHarness.withGateway { client, _ in
-            try await client.execute(uri: "/v1/models", method: .get) { response in
-                let id = try #require(response.headers[.init("x-request-id")!])
-                #expect(id.hasPrefix("req_") && id.count > 20)
+            var ids: Set<String> = []
+            for _ in 0..<3 {
+                try await client.execute(uri: "/v1/models", method: .get) { response in
+                    let id = try #require(response.headers[.init("x-request-id")!])
+                    #expect(id.hasPrefix("req_") && id.count == 28, "req_ and 24 hex digits: \(id)")
+                    #expect(id.dropFirst(4).allSatisfy { $0.isHexDigit && !$0.isUppercase })
+                    ids.insert(id)
+                }
             }
+            #expect(ids.count == 3)
         }
     }
 

@@ -180,7 +180,8 @@ public struct RoutingEngine: Sendable {
     /// Exponential backoff with full jitter, at least the upstream's `retry-after` when retrying the same place.
     private func backoff(after error: GatewayError, attempt: Int, policy: RoutingPolicy) async throws {
         let ceiling = min(policy.maxDelay.seconds, policy.baseDelay.seconds * pow(2, Double(attempt - 1)))
-        var delay = Double.random(in: 0...max(0, ceiling))
+        var random = FastRandom()
+        var delay = Double.random(in: 0...max(0, ceiling), using: &random)
         if let retryAfter = error.upstream?.retryAfterSeconds, error.code == .rateLimited {
             delay = max(delay, min(retryAfter, policy.maxDelay.seconds))
         }

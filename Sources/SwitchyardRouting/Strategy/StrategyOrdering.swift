@@ -41,7 +41,8 @@ enum StrategyOrdering {
                 result += remaining
                 break
             }
-            var target = Double.random(in: 0..<total)
+            var random = FastRandom()
+            var target = Double.random(in: 0..<total, using: &random)
             var index = remaining.count - 1
             for (position, entry) in remaining.enumerated() {
                 target -= max(0, entry.0.weight)

@@ -1,4 +1,5 @@
 import HTTPTypes
+import SwitchyardCore
 
 /// Request ids: the client's `x-request-id` when it is sane, otherwise a new random one.
 enum RequestID {
@@ -12,15 +13,21 @@ enum RequestID {
     }
 
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = FastRandom()  // unique and unguessable enough for an id; not a secret
         let high = generator.next() as UInt64
         let low = generator.next() as UInt32
         return "req_" + hex(high, width: 16) + hex(UInt64(low), width: 8)
     }
 
     private static func hex(_ value: UInt64, width: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
+        String(unsafeUninitializedCapacity: width) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for position in 0..<width {
+                let nibble = Int((value >> UInt64(4 * (width - 1 - position))) & 0xF)
+                buffer[position] = digits.utf8Start[nibble]
+            }
+            return width
+        }
     }
 }
 
