@@ -40,6 +40,11 @@ struct RequestBodyDecoder: Sendable {
         guard isValidUTF8 else {
             throw GatewayError(.invalidJSON, "The request body is not valid UTF-8.")
         }
+        // The common Chat Completions shape is read straight from the bytes; anything else (and every error)
+        // goes through JSONDecoder, so values and error messages stay exactly as JSONDecoder has them.
+        if T.self == ChatRequest.self, let fast = body.withUnsafeReadableBytes(ChatRequestFastDecoder.decode) as? T {
+            return fast
+        }
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch let error as DecodingError {
