@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import NIOCore
 public import SwitchyardCore
 
@@ -45,10 +50,17 @@ public struct SSEDecoder: Sendable {
             return nextLine()
         }
         sawCR = false
-        guard let end = view.firstIndex(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
-            return nil
+        // memchr, not a byte loop: scanning for the line end was about 60,000 instructions per 20-chunk stream
+        // under callgrind.
+        let found = buffer.withUnsafeReadableBytes { bytes -> Int? in
+            guard let base = bytes.baseAddress else { return nil }
+            let newline = memchr(base, 0x0A, bytes.count).map { UnsafeRawPointer($0) - base }
+            if let carriageReturn = memchr(base, 0x0D, newline ?? bytes.count) {
+                return UnsafeRawPointer(carriageReturn) - base
+            }
+            return newline
         }
-        let length = end - view.startIndex
+        guard let length = found else { return nil }
         let line = buffer.readString(length: length) ?? ""
         let terminator = buffer.readInteger(as: UInt8.self)
         if terminator == UInt8(ascii: "\r") {
