@@ -64,6 +64,9 @@ import Testing
         Invalid(
             name: "wrong type", yaml: "server:\n  port: eighty\n", line: 2, fragment: "expected an integer"),
         Invalid(
+            name: "unknown upstream transport", yaml: "server:\n  host: 127.0.0.1\n  plain_http_upstreams: curl\n",
+            line: 3, fragment: "must be one of pooled, async-http-client"),
+        Invalid(
             name: "duplicate model",
             yaml: """
                 providers: { s: { kind: simulator } }
@@ -90,6 +93,13 @@ import Testing
             #expect(error.description.contains(invalid.fragment), "\(error)")
             #expect(error.description.contains("line \(invalid.line)"))
         }
+    }
+
+    @Test func plainHTTPUpstreamsDefaultsToThePoolAndCanBeSwitched() throws {
+        #expect(try GatewayConfiguration.load(yaml: "server: {}\n", environment: [:]).server.plainHTTPUpstreams == "pooled")
+        let switched = try GatewayConfiguration.load(
+            yaml: "server:\n  plain_http_upstreams: async-http-client\n", environment: [:])
+        #expect(switched.server.plainHTTPUpstreams == "async-http-client")
     }
 
     @Test func errorsNeverContainSecretValues() throws {

@@ -9,6 +9,7 @@ Prints one JSON object.
 
 import argparse
 import asyncio
+import re
 import json
 import sys
 import time
@@ -41,7 +42,13 @@ async def one(state: State, host: str, port: int, request: bytes, deadline: floa
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=deadline)
         status = int(head.split(b" ", 2)[1])
         if status != 200:
-            state.errors[f"http_{status}"] += 1
+            # Name the gateway's error code too (http_502:upstream_unreachable), from the JSON error body.
+            try:
+                rest = await asyncio.wait_for(reader.read(4096), timeout=5)
+            except (asyncio.TimeoutError, OSError):
+                rest = b""
+            code = re.search(rb'"code"\s*:\s*"([A-Za-z0-9_]+)"', head + rest)
+            state.errors[f"http_{status}" + (":" + code.group(1).decode() if code else "")] += 1
             return
         seen = b""
         while b"data: [DONE]" not in seen:

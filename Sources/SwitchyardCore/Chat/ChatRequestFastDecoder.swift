@@ -107,52 +107,53 @@ struct JSONByteReader {
 
     /// `[ {role, content, name}, … ]`.
     mutating func messages() -> [ChatMessage]? {
-        guard consume(UInt8(ascii: "[")) else { return nil }
-        var result: [ChatMessage] = []
-        skipWhitespace()
-        if consume(UInt8(ascii: "]")) { return result }
-        while true {
-            var role: ChatRole?
-            var content: String?
-            var hasContent = false
-            var name: String?
-            var hasName = false
-            let ok = object { reader, key in
-                switch key {
-                case "role":
-                    guard role == nil, let text = reader.string(), let value = ChatRole(rawValue: text) else {
-                        return false
-                    }
-                    role = value
-                case "content":
-                    guard !hasContent else { return false }
-                    hasContent = true
-                    return reader.optionalString(&content)
-                case "name":
-                    guard !hasName else { return false }
-                    hasName = true
-                    return reader.optionalString(&name)
-                default:
+        array { reader in reader.message() }
+    }
+
+    /// `{role, content, name}`.
+    mutating func message() -> ChatMessage? {
+        var role: ChatRole?
+        var content: String?
+        var hasContent = false
+        var name: String?
+        var hasName = false
+        let ok = object { reader, key in
+            switch key {
+            case "role":
+                guard role == nil, let text = reader.string(), let value = ChatRole(rawValue: text) else {
                     return false
                 }
-                return true
+                role = value
+            case "content":
+                guard !hasContent else { return false }
+                hasContent = true
+                return reader.optionalString(&content)
+            case "name":
+                guard !hasName else { return false }
+                hasName = true
+                return reader.optionalString(&name)
+            default:
+                return false
             }
-            guard ok, let role else { return nil }
-            result.append(ChatMessage(role: role, content: content.map { .text($0) }, name: name))
-            skipWhitespace()
-            if consume(UInt8(ascii: ",")) { continue }
-            guard consume(UInt8(ascii: "]")) else { return nil }
-            return result
+            return true
         }
+        guard ok, let role else { return nil }
+        return ChatMessage(role: role, content: content.map { .text($0) }, name: name)
     }
 
     mutating func stringArray() -> [String]? {
+        array { reader in reader.string() }
+    }
+
+    /// `[ element, … ]`; `element` reads one or gives up.
+    mutating func array<Element>(_ element: (inout JSONByteReader) -> Element?) -> [Element]? {
         guard consume(UInt8(ascii: "[")) else { return nil }
-        var result: [String] = []
+        var result: [Element] = []
         skipWhitespace()
         if consume(UInt8(ascii: "]")) { return result }
         while true {
-            guard let value = string() else { return nil }
+            skipWhitespace()
+            guard let value = element(&self) else { return nil }
             result.append(value)
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }

@@ -285,20 +285,20 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         let generation: UInt64
 
         func produceMore() {
-            let (handler, generation) = (self.handler, self.generation)
-            if handler.eventLoop.inEventLoop {
-                handler.value.consumerWantsMore(generation: generation)
-            } else {
-                handler.eventLoop.execute { handler.value.consumerWantsMore(generation: generation) }
-            }
+            onLoop { $0.consumerWantsMore(generation: $1) }
         }
 
         func didTerminate() {
+            onLoop { $0.consumerGone(generation: $1) }
+        }
+
+        /// Runs `body` with the handler on its event loop: at once when already there.
+        private func onLoop(_ body: @escaping @Sendable (HTTP1ExchangeHandler, UInt64) -> Void) {
             let (handler, generation) = (self.handler, self.generation)
             if handler.eventLoop.inEventLoop {
-                handler.value.consumerGone(generation: generation)
+                body(handler.value, generation)
             } else {
-                handler.eventLoop.execute { handler.value.consumerGone(generation: generation) }
+                handler.eventLoop.execute { body(handler.value, generation) }
             }
         }
     }
