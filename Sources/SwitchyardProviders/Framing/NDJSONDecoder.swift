@@ -10,8 +10,13 @@ public struct NDJSONDecoder: Sendable {
 
     /// Feeds bytes and returns the complete lines among them.
     public mutating func feed(_ bytes: ByteBuffer) -> [StreamFrame] {
-        var input = bytes
-        buffer.writeBuffer(&input)
+        // As SSEDecoder: no copy when nothing is left over, and no bytes held between chunks.
+        if buffer.readableBytes == 0 {
+            buffer = bytes
+        } else {
+            var input = bytes
+            buffer.writeBuffer(&input)
+        }
         var frames: [StreamFrame] = []
         while let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
             let length = newline - buffer.readableBytesView.startIndex
@@ -20,7 +25,11 @@ public struct NDJSONDecoder: Sendable {
             let trimmed = line.trimmingSuffix(while: { $0 == "\r" || $0 == " " })
             if !trimmed.isEmpty { frames.append(StreamFrame(data: trimmed)) }
         }
-        if buffer.readerIndex > 4096 { buffer.discardReadBytes() }
+        if buffer.readableBytes == 0 {
+            buffer = ByteBuffer()
+        } else if buffer.readerIndex > 4096 {
+            buffer.discardReadBytes()
+        }
         return frames
     }
 

@@ -21,13 +21,22 @@ public struct SSEDecoder: Sendable {
     public init() {}
 
     /// Feeds bytes and returns the frames completed by them.
+    ///
+    /// Memory: with nothing left over, the chunk itself becomes the buffer (no copy), and once every byte is read the
+    /// buffer is let go, so an idle stream holds no bytes between chunks. Copying each chunk into a growing buffer
+    /// that kept up to 4 KB of read bytes was about 4 KB per open stream (jemalloc heap profile, session 5).
     public mutating func feed(_ bytes: ByteBuffer) -> [StreamFrame] {
-        var input = bytes
-        buffer.writeBuffer(&input)
+        if buffer.readableBytes == 0 {
+            buffer = bytes
+        } else {
+            var input = bytes
+            buffer.writeBuffer(&input)
+        }
         var frames: [StreamFrame] = []
         while let line = nextLine() {
             if let frame = process(line: line) { frames.append(frame) }
         }
+        if buffer.readableBytes == 0 { buffer = ByteBuffer() }
         return frames
     }
 
