@@ -261,22 +261,12 @@ struct JSONByteReader {
 
     /// A key without escapes.
     private mutating func plainKey() -> String? {
-        guard consume(UInt8(ascii: "\"")) else { return nil }
-        let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                defer { index += 1 }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            }
-            guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
-            index += 1
-        }
-        return nil
+        string(escapes: false)
     }
 
-    /// A string value, escapes decoded (the body was already checked to be UTF-8).
-    mutating func string() -> String? {
+    /// A string value, escapes decoded (the body was already checked to be UTF-8); with `escapes: false`, a string
+    /// with a backslash is refused.
+    mutating func string(escapes: Bool = true) -> String? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = index
         while index < bytes.count {
@@ -285,7 +275,7 @@ struct JSONByteReader {
                 defer { index += 1 }
                 return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             }
-            if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
+            if byte == UInt8(ascii: "\\") { return escapes ? escapedString(from: start) : nil }
             guard byte >= 0x20 else { return nil }
             index += 1
         }
