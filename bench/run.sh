@@ -67,7 +67,9 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --slow-chunks K         chunks per slow stream (default $SLOW_CHUNKS)
   --slow-interval S       seconds between a slow stream's chunks (default $SLOW_INTERVAL)
   --slow-upstream KIND    trickle (a Python upstream sending a chunk a second; default) or simulator
-  --slow-transport T      how Switchyard reaches the trickle upstream: pooled (default) or async-http-client
+  --slow-transport T      how Switchyard reaches the trickle upstream: pooled (HTTP/1.1, default), async-http-client,
+                          or h2c (HTTP/2 with prior knowledge to trickle-upstream-h2.py; pip-installs h2 into
+                          bench/.work/h2-venv)
   --callgrind             also count instructions per request under valgrind --tool=callgrind (gateway/callgrind.sh)
   --callgrind-requests N  non-streaming requests per counted phase under callgrind (3 phases, default
                           $CALLGRIND_REQUESTS; 2/5 as many streaming ones)

@@ -142,7 +142,8 @@ struct ConfigReader {
         var headers: [String: String] = [:]
         var openAIAPI = false
         var simulator: SimulatorSettings?
-        let keys: Set<String> = ["kind", "api_key", "base_url", "headers", "api", "simulator"]
+        var http2PriorKnowledge = false
+        let keys: Set<String> = ["kind", "api_key", "base_url", "headers", "api", "simulator", "http2_prior_knowledge"]
         for (key, value) in try node.mapping(allowing: keys) {
             switch key {
             case "kind":
@@ -170,6 +171,8 @@ struct ConfigReader {
                 let api = try value.string()
                 guard api == "native" || api == "openai" else { throw value.error("api must be 'native' or 'openai'") }
                 openAIAPI = api == "openai"
+            case "http2_prior_knowledge":
+                http2PriorKnowledge = try value.bool()
             default: simulator = try readSimulator(value)
             }
         }
@@ -180,9 +183,14 @@ struct ConfigReader {
         }
         if openAIAPI, kind != .ollama { throw node.error("'api: openai' applies to kind ollama only") }
         let resolvedURL = openAIAPI && baseURL == nil ? url + "/v1" : url
+        if http2PriorKnowledge, !resolvedURL.hasPrefix("http://") {
+            throw node.error(
+                "'http2_prior_knowledge' applies to an http:// base_url (https:// upstreams negotiate HTTP/2 themselves)")
+        }
         return ProviderEndpoint(
             name: name, kind: kind, baseURL: resolvedURL, apiKey: apiKey, headers: headers,
-            useOpenAICompatibleAPI: openAIAPI, simulator: simulator ?? (kind == .simulator ? .init() : nil))
+            useOpenAICompatibleAPI: openAIAPI, simulator: simulator ?? (kind == .simulator ? .init() : nil),
+            http2PriorKnowledge: http2PriorKnowledge)
     }
 
     func readSimulator(_ node: ConfigNode) throws -> SimulatorSettings {

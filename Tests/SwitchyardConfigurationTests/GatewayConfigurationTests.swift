@@ -79,6 +79,10 @@ import Testing
             yaml: "providers: {}\nmodels:\n  - name: m\n    deployments: []\n", line: 3,
             fragment: "at least one deployment"),
         Invalid(
+            name: "http2_prior_knowledge on https",
+            yaml: "providers:\n  x: { kind: openai, http2_prior_knowledge: true }\n", line: 2,
+            fragment: "'http2_prior_knowledge' applies to an http:// base_url"),
+        Invalid(
             name: "openai_compatible without base_url", yaml: "providers:\n  x: { kind: openai_compatible }\n", line: 2,
             fragment: "needs a 'base_url'"),
     ]
@@ -100,6 +104,17 @@ import Testing
         let switched = try GatewayConfiguration.load(
             yaml: "server:\n  plain_http_upstreams: async-http-client\n", environment: [:])
         #expect(switched.server.plainHTTPUpstreams == "async-http-client")
+    }
+
+    @Test func http2PriorKnowledgeIsPerProviderAndOffByDefault() throws {
+        let yaml = """
+            providers:
+              vllm: { kind: openai_compatible, base_url: "http://127.0.0.1:8000/v1", http2_prior_knowledge: true }
+              ollama: { kind: ollama, base_url: "http://127.0.0.1:11434" }
+            """
+        let providers = try GatewayConfiguration.load(yaml: yaml, environment: [:]).providers
+        #expect(providers["vllm"]?.http2PriorKnowledge == true)
+        #expect(providers["ollama"]?.http2PriorKnowledge == false)
     }
 
     @Test func errorsNeverContainSecretValues() throws {

@@ -26,7 +26,18 @@ models:
 EOF
     else
         upstream_port=$(free_port)
-        python3 "$LIB/trickle-upstream.py" --port "$upstream_port" --chunks "$SLOW_CHUNKS" --interval "$SLOW_INTERVAL" \
+        local trickle="$LIB/trickle-upstream.py" python=python3 transport=$SLOW_TRANSPORT h2_line=""
+        if [[ $SLOW_TRANSPORT == h2c ]]; then
+            # HTTP/2 with prior knowledge: the streams share a few upstream connections (pure-Python h2 upstream).
+            local venv="$ROOT/bench/.work/h2-venv"
+            if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import h2' 2>/dev/null; then
+                log "installing h2 into $venv"
+                python3 -m venv "$venv" && "$venv/bin/pip" install --quiet h2
+            fi
+            trickle="$LIB/trickle-upstream-h2.py" python="$venv/bin/python" transport=pooled
+            h2_line="    http2_prior_knowledge: true"
+        fi
+        "$python" "$trickle" --port "$upstream_port" --chunks "$SLOW_CHUNKS" --interval "$SLOW_INTERVAL" \
             >"$WORK/trickle.log" 2>&1 &
         upstream_pid=$!
         PIDS+=("$upstream_pid")
@@ -40,12 +51,13 @@ EOF
 server:
   host: 127.0.0.1
   port: $port
-  plain_http_upstreams: $SLOW_TRANSPORT
+  plain_http_upstreams: $transport
 providers:
   trickle:
     kind: openai
     api_key: env:BENCH_UPSTREAM_KEY
     base_url: http://127.0.0.1:$upstream_port/v1
+$h2_line
 models:
   - name: bench-slow
     deployments:

@@ -14,12 +14,16 @@ public struct ProviderEndpoint: Sendable, Hashable {
     public var useOpenAICompatibleAPI: Bool
     /// For the simulator: its behaviour.
     public var simulator: SimulatorSettings?
+    /// Speak HTTP/2 without negotiation ("h2c", prior knowledge) to an `http://` base URL: requests share a few
+    /// connections as streams instead of holding one connection each.
+    public var http2PriorKnowledge: Bool
 
     /// Creates a provider endpoint.
     public init(
         name: String, kind: ProviderKind, baseURL: String, apiKey: Secret? = nil, headers: [String: String] = [:],
-        useOpenAICompatibleAPI: Bool = false, simulator: SimulatorSettings? = nil
+        useOpenAICompatibleAPI: Bool = false, simulator: SimulatorSettings? = nil, http2PriorKnowledge: Bool = false
     ) {
+        self.http2PriorKnowledge = http2PriorKnowledge
         self.name = name
         self.kind = kind
         var url = baseURL

@@ -95,26 +95,8 @@ final class HTTP1ConnectionPool: Sendable {
     private func send(
         _ request: UpstreamRequest, on connection: Connection, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts
     ) async throws -> HTTP1ExchangeHandler.Answer {
-        let loop = connection.channel.eventLoop
-        let promise = loop.makePromise(of: HTTP1ExchangeHandler.Answer.self)
-        // AsyncHTTPClient's read timeout also covers the wait for the head, so the head waits at most the smaller.
-        let headLimit = TimeAmount.nanoseconds(min(timeouts.firstByte.nanoseconds, timeouts.idle.nanoseconds))
-        let idleLimit = TimeAmount.nanoseconds(timeouts.idle.nanoseconds)
-        if loop.inEventLoop {
-            connection.handler.start(
-                request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, promise: promise)
-        } else {
-            loop.execute {
-                connection.handler.start(
-                    request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, promise: promise)
-            }
-        }
-        let future = promise.futureResult
-        return try await withTaskCancellationHandler {
-            try await future.get()
-        } onCancel: {
-            loop.execute { connection.handler.cancel(future) }
-        }
+        try await connection.handler.exchange(
+            request, on: connection.channel.eventLoop, endpoint: endpoint, timeouts: timeouts)
     }
 
     /// The most recently freed live connection to `key` on this loop, closing expired ones on the way.

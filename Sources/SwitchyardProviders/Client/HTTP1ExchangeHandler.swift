@@ -11,6 +11,9 @@ import SwitchyardCore
 /// deadline re-armed at most once per read burst (not per chunk) while the body streams. After a complete response
 /// on a keep-alive connection the handler goes back to idle and reports itself free (``onIdle``); a late signal from
 /// an earlier exchange's consumer is told apart by the exchange's generation number.
+///
+/// The same handler drives one HTTP/2 stream (``HTTP2ConnectionPool``): behind NIOHTTP2's HTTP/1 codec a stream
+/// looks like a connection that carries one exchange, so the handler is made not ``reusable`` there.
 final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
@@ -51,6 +54,20 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     private var timer: NIOScheduledCallback?
     /// Called on the event loop when an exchange completed and the connection can serve another.
     var onIdle: ((HTTP1ExchangeHandler) -> Void)?
+    /// Whether the channel may carry another exchange after this one (an HTTP/1.1 connection; not an HTTP/2 stream).
+    private let reusable: Bool
+    /// Whether a request refused before its head may be sent again elsewhere even on the first exchange (an HTTP/2
+    /// stream on a connection that served others: the upstream going away drops its new streams unanswered).
+    private let retryableBeforeHead: Bool
+
+    /// Creates a handler for a keep-alive connection (`reusable`) or for one HTTP/2 stream.
+    init(reusable: Bool = true, retryableBeforeHead: Bool = false) {
+        self.reusable = reusable
+        self.retryableBeforeHead = retryableBeforeHead
+    }
+
+    /// Whether a close before the response head may be retried on another connection.
+    private var reused: Bool { served > 0 || retryableBeforeHead }
 
     /// Whether a new exchange may start.
     var isIdle: Bool {
@@ -73,7 +90,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         promise: EventLoopPromise<Answer>
     ) {
         guard case .idle = state, let context, context.channel.isActive else {
-            promise.fail(UpstreamTransportError.closedBeforeResponse(reused: served > 0))
+            promise.fail(UpstreamTransportError.closedBeforeResponse(reused: reused))
             return
         }
         generation &+= 1
@@ -164,7 +181,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             if let parse = error as? HTTPParserError, parse != .invalidEOFState {
                 fail(.malformedResponse(String(describing: parse)))
             } else {
-                fail(.closedBeforeResponse(reused: served > 0))
+                fail(.closedBeforeResponse(reused: reused))
             }
         case .streaming: fail(.closedMidBody)
         case .idle, .closed: fail(.closedMidBody)
@@ -173,7 +190,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         switch state {
-        case .awaitingHead: fail(.closedBeforeResponse(reused: served > 0))
+        case .awaitingHead: fail(.closedBeforeResponse(reused: reused))
         case .streaming: fail(.closedMidBody)
         case .idle, .closed: state = .closed
         }
@@ -195,7 +212,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     private func finishExchange(context: ChannelHandlerContext) {
         served += 1
         disarm(context: context)
-        guard keepAlive else {
+        guard keepAlive, reusable else {
             state = .closed
             context.close(promise: nil)
             return
@@ -302,4 +319,39 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             }
         }
     }
+}
+
+extension HTTP1ExchangeHandler {
+    /// Sends a request over this handler's channel (on `loop`, the channel's event loop) and returns once the
+    /// response head arrived; the body streams after. Cancelling the waiting task before the head fails the
+    /// exchange and drops the channel.
+    func exchange(
+        _ request: UpstreamRequest, on loop: any EventLoop, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts
+    ) async throws -> Answer {
+        let promise = loop.makePromise(of: Answer.self)
+        // AsyncHTTPClient's read timeout also covers the wait for the head, so the head waits at most the smaller.
+        let headLimit = TimeAmount.nanoseconds(min(timeouts.firstByte.nanoseconds, timeouts.idle.nanoseconds))
+        let idleLimit = TimeAmount.nanoseconds(timeouts.idle.nanoseconds)
+        // The handler is only touched on its loop: here at once when already there, else in the hop.
+        let bound = UnsafeTransfer(self)
+        if loop.inEventLoop {
+            start(request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, promise: promise)
+        } else {
+            loop.execute {
+                bound.value.start(request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, promise: promise)
+            }
+        }
+        let future = promise.futureResult
+        return try await withTaskCancellationHandler {
+            try await future.get()
+        } onCancel: {
+            loop.execute { bound.value.cancel(future) }
+        }
+    }
+}
+
+/// Carries a loop-confined value into a closure that runs on its loop.
+private struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

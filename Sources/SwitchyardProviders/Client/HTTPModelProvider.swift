@@ -31,7 +31,7 @@ public struct HTTPModelProvider: ModelProvider {
         var request = request
         request.stream = false
         let outgoing = try adapter.encode(request, for: deployment)
-        let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
+        let response = try await send(outgoing, deployment: deployment)
         let body = try await response.collect()
         guard response.isSuccess else {
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
@@ -47,7 +47,7 @@ public struct HTTPModelProvider: ModelProvider {
         guard let original, !request.stream, let passThrough,
             let outgoing = passThrough.forwardingRequest(request, original: original, for: deployment)
         else { return .decoded(try await complete(request, deployment: deployment)) }
-        let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
+        let response = try await send(outgoing, deployment: deployment)
         let body = try await response.collect()
         guard response.isSuccess else {
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
@@ -72,7 +72,7 @@ public struct HTTPModelProvider: ModelProvider {
         request.stream = true
         let forwarding = original.flatMap { passThrough?.forwardingRequest(request, original: $0, for: deployment) }
         let outgoing = try forwarding ?? adapter.encode(request, for: deployment)
-        let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
+        let response = try await send(outgoing, deployment: deployment)
         guard response.isSuccess else {
             let body = try await response.collect()
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
@@ -94,11 +94,18 @@ public struct HTTPModelProvider: ModelProvider {
                 .invalidRequest, "Provider '\(deployment.provider.name)' does not offer embeddings.", param: "model")
         }
         let outgoing = try embeddingAdapter.encodeEmbeddings(request, for: deployment)
-        let response = try await client.send(outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name)
+        let response = try await send(outgoing, deployment: deployment)
         let body = try await response.collect()
         guard response.isSuccess else {
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
         }
         return try embeddingAdapter.decodeEmbeddings(head: response.head, body: body, for: deployment)
+    }
+
+    /// Sends a request with the deployment's timeouts, over HTTP/2 when its provider is configured for it.
+    private func send(_ outgoing: UpstreamRequest, deployment: Deployment) async throws -> UpstreamResponse {
+        try await client.send(
+            outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name,
+            http2PriorKnowledge: deployment.provider.http2PriorKnowledge)
     }
 }

@@ -57,6 +57,7 @@ public final class UpstreamClient: Sendable {
 
     private let clients: Mutex<[TimeoutKey: HTTPClient]>
     private let pool: HTTP1ConnectionPool
+    private let http2Pool: HTTP2ConnectionPool
     /// Parsed URLs: a deployment's URL is the same on every request (the parse was 9,000 instructions a request).
     private let endpoints = Mutex<[String: UpstreamEndpoint]>([:])
     let configuration: Configuration
@@ -72,6 +73,7 @@ public final class UpstreamClient: Sendable {
         self.configuration = configuration
         clients = Mutex([:])
         pool = HTTP1ConnectionPool()
+        http2Pool = HTTP2ConnectionPool()
     }
 
     /// The pooled client for a pair of connection-level timeouts, created on first use.
@@ -99,6 +101,7 @@ public final class UpstreamClient: Sendable {
     /// Closes every connection. Call once at shutdown.
     public func shutdown() async throws {
         pool.shutdown()
+        http2Pool.shutdown()
         let all = clients.withLock { clients in
             defer { clients.removeAll() }
             return Array(clients.values)
@@ -108,12 +111,15 @@ public final class UpstreamClient: Sendable {
 
     /// Sends a request and returns the response head and the unread body.
     ///
+    /// With `http2PriorKnowledge`, an `http://` upstream is spoken to in HTTP/2 straight away (``HTTP2ConnectionPool``,
+    /// whatever ``Configuration/plainHTTPTransport`` says); `https://` upstreams negotiate HTTP/2 themselves.
+    ///
     /// - Throws: ``GatewayError`` with `upstream_timeout` (connect or first byte) or `upstream_unreachable`.
-    public func send(_ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String) async throws
-        -> UpstreamResponse
-    {
+    public func send(
+        _ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String, http2PriorKnowledge: Bool = false
+    ) async throws -> UpstreamResponse {
         let started = ContinuousClock.now
-        if configuration.plainHTTPTransport == .pooled, let endpoint = endpoint(for: request.url),
+        if http2PriorKnowledge || configuration.plainHTTPTransport == .pooled, let endpoint = endpoint(for: request.url),
             endpoint.scheme == "http"
         {
             var request = request
@@ -123,7 +129,10 @@ public final class UpstreamClient: Sendable {
                 for header in headers { request.headers.append((header.name, header.value)) }
             }
             do {
-                let answer = try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                let answer =
+                    http2PriorKnowledge
+                    ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                    : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
                 return UpstreamResponse(
                     head: UpstreamResponseHead(status: Int(answer.head.status.code), headers: answer.head.headers),
                     body: answer.body, deadline: started + timeouts.total, provider: provider,

@@ -1,0 +1,252 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
+import SwitchyardCore
+
+/// HTTP/2 with prior knowledge ("h2c") to plain-HTTP upstreams that speak it: many requests share one connection,
+/// each as its own stream.
+///
+/// For a provider configured with `http2_prior_knowledge: true`. An HTTP/1.1 connection carries one request at a
+/// time, so 10,000 open streams hold 10,000 upstream sockets beside the 10,000 client sockets, and a process's
+/// descriptor limit caps how many streams the gateway can relay. Over HTTP/2 they share a few connections.
+///
+/// Connections are kept per event loop, as in ``HTTP1ConnectionPool``. A request takes a stream on the loop's
+/// first connection to the upstream with a free stream slot, counting the streams still being opened. The
+/// upstream's `SETTINGS_MAX_CONCURRENT_STREAMS` sets the slots (until a new connection's settings arrive, the
+/// limit the upstream announced last, or 100). When no
+/// connection has a free slot, another is opened. A connection that the upstream sends GOAWAY on, or that
+/// closes, takes no new streams. Each stream runs an ``HTTP1ExchangeHandler`` behind NIOHTTP2's HTTP/1 codec, so
+/// timeouts, back-pressure (through HTTP/2 flow control) and error mapping are those of the HTTP/1.1 transport. A
+/// stream the upstream refuses before answering (a connection going away, `REFUSED_STREAM`) is retried once on
+/// another connection.
+final class HTTP2ConnectionPool: Sendable {
+    typealias Key = HTTP1ConnectionPool.Key
+    typealias Multiplexer = NIOHTTP2Handler.StreamMultiplexer
+
+    /// One connection, open or being opened. Its counters are guarded by its loop pool's lock.
+    final class Connection: @unchecked Sendable {
+        let key: Key
+        let multiplexer: EventLoopPromise<Multiplexer>
+        /// Streams opened or being opened on it.
+        var openStreams = 0
+        /// The upstream's limit on concurrent streams.
+        var maxStreams = 100
+        /// Whether new streams may go to it (false after GOAWAY, once closed, or when it could not be opened).
+        var usable = true
+        /// Streams it has carried: a stream refused on a connection that served others may be retried.
+        var served = 0
+        /// The socket, once connected.
+        var channel: (any Channel)?
+
+        init(key: Key, multiplexer: EventLoopPromise<Multiplexer>) {
+            self.key = key
+            self.multiplexer = multiplexer
+        }
+    }
+
+    /// The connections of one event loop.
+    final class LoopPool: Sendable {
+        let loop: any EventLoop
+        let connections = NIOLockedValueBox([Key: [Connection]]())
+
+        init(loop: any EventLoop) {
+            self.loop = loop
+        }
+
+        /// A stream of `connection` ended (or was never opened).
+        func releaseSlot(of connection: Connection) {
+            connections.withLockedValue { _ in
+                connection.openStreams -= 1
+                connection.served += 1
+            }
+        }
+
+        /// Marks a connection as taking no new streams, and forgets it once closed.
+        func retire(_ connection: Connection, closed: Bool) {
+            connections.withLockedValue { connections in
+                connection.usable = false
+                if closed { connections[connection.key]?.removeAll { $0 === connection } }
+            }
+        }
+
+        /// The upstream's new limit on concurrent streams.
+        func updateLimit(of connection: Connection, to limit: Int) {
+            connections.withLockedValue { _ in connection.maxStreams = max(1, limit) }
+        }
+    }
+
+    private let group: any EventLoopGroup
+    private let pools: [ObjectIdentifier: LoopPool]
+    /// Each upstream's last announced stream limit, on any loop.
+    private let knownLimits = NIOLockedValueBox([Key: Int]())
+
+    /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on).
+    init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.group = group
+        var pools: [ObjectIdentifier: LoopPool] = [:]
+        for loop in group.makeIterator() { pools[ObjectIdentifier(loop)] = LoopPool(loop: loop) }
+        self.pools = pools
+    }
+
+    /// Sends a request on a new stream and returns once the response head arrived; the body streams after.
+    func execute(_ request: UpstreamRequest, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts) async throws
+        -> HTTP1ExchangeHandler.Answer
+    {
+        let key = Key(host: endpoint.host, port: endpoint.port)
+        let own = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { pools[ObjectIdentifier($0)] }
+        do {
+            return try await attempt(request, key: key, own: own, endpoint: endpoint, timeouts: timeouts)
+        } catch UpstreamTransportError.closedBeforeResponse(reused: true) {
+            // Refused on a connection that was going away: once more, on a connection that takes new streams.
+            return try await attempt(request, key: key, own: own, endpoint: endpoint, timeouts: timeouts)
+        }
+    }
+
+    private func attempt(
+        _ request: UpstreamRequest, key: Key, own: LoopPool?, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts
+    ) async throws -> HTTP1ExchangeHandler.Answer {
+        let (pool, connection, isNew) = reserve(key, own: own)
+        if isNew { open(connection, on: pool, timeouts: timeouts) }
+        let handler: HTTP1ExchangeHandler
+        let stream: any Channel
+        do {
+            let multiplexer = try await connection.multiplexer.futureResult.get()
+            let retryable = pool.connections.withLockedValue { _ in connection.served > 0 }
+            handler = HTTP1ExchangeHandler(reusable: false, retryableBeforeHead: retryable)
+            stream = try await openStream(on: multiplexer, loop: pool.loop, handler: handler)
+        } catch {
+            pool.releaseSlot(of: connection)
+            if let transport = error as? UpstreamTransportError { throw transport }
+            throw UpstreamTransportError.closedBeforeResponse(reused: !isNew)
+        }
+        stream.closeFuture.whenComplete { _ in pool.releaseSlot(of: connection) }
+        return try await handler.exchange(request, on: stream.eventLoop, endpoint: endpoint, timeouts: timeouts)
+    }
+
+    /// A stream slot on the first usable connection with one free, or on a new connection (`isNew`: the caller
+    /// opens it): on the caller's own loop, or, off the group's loops, on any loop.
+    private func reserve(_ key: Key, own: LoopPool?) -> (LoopPool, Connection, isNew: Bool) {
+        if let own {
+            let (connection, isNew) = reserve(key, in: own, create: true)!
+            return (own, connection, isNew)
+        }
+        for candidate in pools.values {
+            if let (connection, isNew) = reserve(key, in: candidate, create: false) { return (candidate, connection, isNew) }
+        }
+        let pool = pools[ObjectIdentifier(group.next())] ?? pools.values.first!
+        let (connection, isNew) = reserve(key, in: pool, create: true)!
+        return (pool, connection, isNew)
+    }
+
+    private func reserve(_ key: Key, in pool: LoopPool, create: Bool) -> (Connection, isNew: Bool)? {
+        pool.connections.withLockedValue { connections in
+            if let existing = connections[key]?.first(where: { $0.usable && $0.openStreams < $0.maxStreams }) {
+                existing.openStreams += 1
+                return (existing, false)
+            }
+            guard create else { return nil }
+            let connection = Connection(key: key, multiplexer: pool.loop.makePromise(of: Multiplexer.self))
+            connection.openStreams = 1
+            // Until its own SETTINGS arrive, a new connection is assumed to allow what the upstream's last one did
+            // (streams above the limit would wait inside NIOHTTP2 instead of going to another connection).
+            if let known = knownLimits.withLockedValue({ $0[key] }) { connection.maxStreams = known }
+            connections[key, default: []].append(connection)
+            return (connection, true)
+        }
+    }
+
+    /// Opens the connection on the pool's loop and completes its multiplexer promise.
+    private func open(_ connection: Connection, on pool: LoopPool, timeouts: UpstreamTimeouts) {
+        let key = connection.key
+        let watcher = HTTP2ConnectionWatcher(
+            onSettings: { [knownLimits] limit in
+                pool.updateLimit(of: connection, to: limit)
+                knownLimits.withLockedValue { $0[key] = limit }
+            },
+            onGoAway: { pool.retire(connection, closed: false) })
+        // Handed out once connected: streams opened before would be written ahead of the connection preface.
+        let made = NIOLockedValueBox<Multiplexer?>(nil)
+        let bootstrap = ClientBootstrap(group: pool.loop)
+            .connectTimeout(.nanoseconds(timeouts.connect.nanoseconds))
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    var settings = NIOHTTP2Handler.ConnectionConfiguration()
+                    // We open every stream; the upstream opens none (no server push).
+                    settings.initialSettings =
+                        nioDefaultSettings.filter { $0.parameter != .maxConcurrentStreams } + [
+                            HTTP2Setting(parameter: .maxConcurrentStreams, value: 0),
+                            HTTP2Setting(parameter: .enablePush, value: 0),
+                        ]
+                    let multiplexer = try sync.configureHTTP2Pipeline(
+                        mode: .client, connectionConfiguration: settings, streamConfiguration: .init()
+                    ) { stream in stream.close() }
+                    try sync.addHandler(watcher)
+                    made.withLockedValue { $0 = multiplexer }
+                }
+            }
+        bootstrap.connect(host: key.host, port: key.port).whenComplete { result in
+            switch result {
+            case .success(let channel):
+                pool.connections.withLockedValue { _ in connection.channel = channel }
+                channel.closeFuture.whenComplete { _ in pool.retire(connection, closed: true) }
+                if let multiplexer = made.withLockedValue({ $0 }) {
+                    connection.multiplexer.succeed(multiplexer)
+                } else {
+                    channel.close(promise: nil)
+                    connection.multiplexer.fail(
+                        UpstreamTransportError.connectFailed("the connection's pipeline was not set up"))
+                }
+            case .failure(let error):
+                pool.retire(connection, closed: true)
+                if case ChannelError.connectTimeout = error {
+                    connection.multiplexer.fail(UpstreamTransportError.connectTimeout)
+                } else {
+                    connection.multiplexer.fail(UpstreamTransportError.connectFailed(String(describing: error)))
+                }
+            }
+        }
+    }
+
+    /// Opens a stream whose pipeline is NIOHTTP2's HTTP/1 codec and the exchange handler.
+    private func openStream(on multiplexer: Multiplexer, loop: any EventLoop, handler: HTTP1ExchangeHandler)
+        async throws -> any Channel
+    {
+        let handlerBox = HandlerBox(handler)
+        let promise = loop.makePromise(of: (any Channel).self)
+        multiplexer.createStreamChannel(promise: promise) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                let sync = stream.pipeline.syncOperations
+                try sync.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
+                try sync.addHandler(handlerBox.handler)
+            }
+        }
+        return try await promise.futureResult.get()
+    }
+
+    /// Closes every connection (their open streams end with them).
+    func shutdown() {
+        for pool in pools.values {
+            let all = pool.connections.withLockedValue { connections in
+                defer { connections.removeAll() }
+                return connections.values.flatMap { $0 }
+            }
+            let channels = pool.connections.withLockedValue { _ in
+                all.compactMap { connection -> (any Channel)? in
+                    connection.usable = false
+                    return connection.channel
+                }
+            }
+            for channel in channels { channel.close(promise: nil) }
+        }
+    }
+
+    /// Hands a new handler, made off the loop and not yet in any pipeline, to the stream's initializer.
+    private struct HandlerBox: @unchecked Sendable {
+        let handler: HTTP1ExchangeHandler
+        init(_ handler: HTTP1ExchangeHandler) { self.handler = handler }
+    }
+}

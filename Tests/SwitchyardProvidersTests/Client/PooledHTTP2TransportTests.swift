@@ -1,0 +1,194 @@
+import Foundation
+import NIOCore
+@testable import SwitchyardProviders
+import SwitchyardCore
+import Testing
+
+/// HTTP/2 with prior knowledge (``HTTP2ConnectionPool``) behind ``UpstreamClient`` for providers configured with
+/// `http2_prior_knowledge`, against an h2c server that answers each stream from a script.
+@Suite("Pooled HTTP/2 (h2c) upstream transport")
+struct PooledHTTP2TransportTests {
+    static let json = #"{"ok":true}"#
+    static let okSteps: [ScriptedHTTP2Server.Step] = [
+        .head(status: 200, headers: [("content-type", "application/json")]), .body(json), .end,
+    ]
+
+    let client = UpstreamClient()
+
+    func request(_ server: ScriptedHTTP2Server, body: String = "{}") -> UpstreamRequest {
+        UpstreamRequest(
+            url: server.baseURL + "/v1/chat/completions",
+            headers: [("content-type", "application/json"), ("authorization", "Bearer sk-x")],
+            body: ByteBuffer(string: body))
+    }
+
+    func response(_ server: ScriptedHTTP2Server, body: String = "{}", timeouts: UpstreamTimeouts = .init())
+        async throws -> UpstreamResponse
+    {
+        try await client.send(request(server, body: body), timeouts: timeouts, provider: "fake", http2PriorKnowledge: true)
+    }
+
+    func send(_ server: ScriptedHTTP2Server, body: String = "{}") async throws -> (UpstreamResponse, String) {
+        let response = try await response(server, body: body)
+        return (response, String(buffer: try await response.collect()))
+    }
+
+    /// Waits (up to 5 s) until `condition` holds for the server's record.
+    func eventually(_ server: ScriptedHTTP2Server, _ condition: (ScriptedHTTP2Server.Record) -> Bool) async throws {
+        for _ in 0..<500 where !condition(server.snapshot) { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    @Test("requests go as streams of one connection, whole, with path, authority and headers")
+    func sharesOneConnection() async throws {
+        let server = try await ScriptedHTTP2Server { _ in Self.okSteps }
+        for index in 0..<3 {
+            let (response, body) = try await send(server, body: #"{"n":\#(index)}"#)
+            #expect(response.head.status == 200)
+            #expect(response.head.headers["content-type"] == "application/json")
+            #expect(body == Self.json)
+        }
+        let record = server.snapshot
+        #expect(record.connectionsAccepted == 1)
+        #expect(record.requests.map(\.body) == [#"{"n":0}"#, #"{"n":1}"#, #"{"n":2}"#])
+        let seen = try #require(record.requests.first)
+        #expect(seen.method == "POST")
+        #expect(seen.path == "/v1/chat/completions")
+        #expect(seen.authority == "127.0.0.1:\(server.port)")
+        #expect(seen.headers.contains { $0.0 == "authorization" && $0.1 == "Bearer sk-x" })
+        try await server.stop()
+    }
+
+    @Test("200 concurrent streams share one connection")
+    func multiplexes() async throws {
+        let server = try await ScriptedHTTP2Server { _ in
+            [.head(status: 200, headers: []), .pause(milliseconds: 200), .body(Self.json), .end]
+        }
+        _ = try await send(server)  // the connection and the server's settings, first
+        let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<200 { group.addTask { try await send(server, body: "\(index)").1 } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(bodies.count == 200)
+        #expect(bodies.allSatisfy { $0 == Self.json })
+        let record = server.snapshot
+        #expect(record.connectionsAccepted == 1)
+        #expect(record.peakOpenStreams > 1, "the streams were sent one at a time")
+        try await server.stop()
+    }
+
+    @Test("the upstream's stream limit is kept: more concurrent requests open more connections")
+    func respectsStreamLimit() async throws {
+        let server = try await ScriptedHTTP2Server(maxStreams: 2) { seen in
+            seen.body == "first" ? Self.okSteps : [.head(status: 200, headers: []), .pause(milliseconds: 300), .body("x"), .end]
+        }
+        _ = try await send(server, body: "first")  // its SETTINGS (2 streams) are known from here on
+        let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<6 { group.addTask { try await send(server).1 } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(bodies == Array(repeating: "x", count: 6))
+        let record = server.snapshot
+        #expect(record.connectionsAccepted >= 3)
+        #expect(record.peakOpenStreams <= 2 * record.connectionsAccepted)
+        try await server.stop()
+    }
+
+    @Test("events are handed on as they arrive, before the upstream has finished")
+    func streamsAsItArrives() async throws {
+        let server = try await ScriptedHTTP2Server { _ in
+            [
+                .head(status: 200, headers: [("content-type", "text/event-stream")]), .body("data: 1\n\n"),
+                .pause(milliseconds: 400), .body("data: 2\n\n"), .end,
+            ]
+        }
+        let response = try await response(server)
+        var iterator = response.body.makeAsyncIterator()
+        let first = try await iterator.next()
+        #expect(first.map { String(buffer: $0) } == "data: 1\n\n")
+        #expect(server.snapshot.finishedScripts == 0, "the first event waited for the whole body")
+        var rest = ""
+        while let piece = try await iterator.next() { rest += String(buffer: piece) }
+        #expect(rest == "data: 2\n\n")
+        try await server.stop()
+    }
+
+    @Test("a stream reset mid-body fails as upstream_stream_interrupted; the connection serves on")
+    func resetMidBody() async throws {
+        let server = try await ScriptedHTTP2Server { seen in
+            seen.body == "reset" ? [.head(status: 200, headers: []), .body("0123"), .pause(milliseconds: 20), .reset] : Self.okSteps
+        }
+        let response = try await response(server, body: "reset")
+        let error = await #expect(throws: GatewayError.self) { try await response.collect() }
+        #expect(error?.code == .upstreamStreamInterrupted)
+        #expect(try await send(server).1 == Self.json)
+        #expect(server.snapshot.connectionsAccepted == 1)
+        try await server.stop()
+    }
+
+    @Test("a connection closed mid-body fails as upstream_stream_interrupted; the next request reconnects")
+    func connectionClosedMidBody() async throws {
+        let server = try await ScriptedHTTP2Server { seen in
+            seen.body == "close"
+                ? [.head(status: 200, headers: []), .body("0123"), .pause(milliseconds: 20), .closeConnection]
+                : Self.okSteps
+        }
+        let response = try await response(server, body: "close")
+        let error = await #expect(throws: GatewayError.self) { try await response.collect() }
+        #expect(error?.code == .upstreamStreamInterrupted)
+        #expect(try await send(server).1 == Self.json)
+        #expect(server.snapshot.connectionsAccepted == 2)
+        try await server.stop()
+    }
+
+    @Test("no head within the first-byte limit: upstream_timeout, and the stream is reset")
+    func firstByteTimeout() async throws {
+        let server = try await ScriptedHTTP2Server { _ in [.pause(milliseconds: 5_000), .head(status: 200, headers: [])] }
+        let error = await #expect(throws: GatewayError.self) {
+            _ = try await response(server, timeouts: .init(firstByte: .milliseconds(150)))
+        }
+        #expect(error?.code == .upstreamTimeout)
+        try await eventually(server) { $0.streamsResetByClient == 1 }
+        #expect(server.snapshot.streamsResetByClient == 1)
+        try await server.stop()
+    }
+
+    @Test("nothing listening: upstream_unreachable")
+    func connectionRefused() async throws {
+        let server = try await ScriptedHTTP2Server { _ in [] }
+        let outgoing = request(server)
+        try await server.stop()
+        let error = await #expect(throws: GatewayError.self) {
+            _ = try await client.send(outgoing, timeouts: .init(), provider: "fake", http2PriorKnowledge: true)
+        }
+        #expect(error?.code == .upstreamUnreachable)
+    }
+
+    @Test("a consumer that drops the body resets its stream, not the connection")
+    func droppedBodyResetsStream() async throws {
+        let server = try await ScriptedHTTP2Server { seen in
+            seen.body == "long" ? [.head(status: 200, headers: []), .body("hello"), .pause(milliseconds: 5_000), .end] : Self.okSteps
+        }
+        do {
+            let response = try await response(server, body: "long")
+            var iterator = response.body.makeAsyncIterator()
+            _ = try await iterator.next()
+        }
+        try await eventually(server) { $0.streamsResetByClient == 1 }
+        #expect(server.snapshot.streamsResetByClient == 1)
+        #expect(try await send(server).1 == Self.json)
+        #expect(server.snapshot.connectionsAccepted == 1)
+        try await server.stop()
+    }
+
+    @Test("an upstream error status comes back with its body, as over HTTP/1.1")
+    func errorStatus() async throws {
+        let server = try await ScriptedHTTP2Server { _ in
+            [.head(status: 429, headers: [("retry-after", "3")]), .body(#"{"error":{"message":"slow down"}}"#), .end]
+        }
+        let (response, body) = try await send(server)
+        #expect(response.head.status == 429)
+        #expect(response.head.retryAfterSeconds == 3)
+        #expect(body.contains("slow down"))
+        try await server.stop()
+    }
+}
