@@ -60,18 +60,16 @@ public enum GatewayServer {
         let catalog = ModelCatalog(models: configuration.models)
         let engine = makeEngine(configuration: configuration, catalog: catalog, clock: clock)
         let decoder = RequestBodyDecoder(maxBodyBytes: configuration.server.maxBodyBytes)
-        var chat = ChatCompletionsHandler(
+        let chat = ChatCompletionsHandler(
             engine: engine, registry: registry, bodyDecoder: decoder, listenerRegion: configuration.server.region,
-            logger: logger)
-        chat.cache = services.cache
-        chat.governance = services.governance.map {
-            ChatGovernance(runtime: $0, defaultCompletionTokens: services.defaultCompletionTokens)
-        }
-        chat.telemetry = services.telemetry
-        if let pricing = services.governance?.pricing { chat.pricing = pricing }
-        if configuration.server.logPrompts { chat.promptRedactor = Redactor() }
-        chat.routers = services.routers.map { $0.using(decisions: engine.decisions) }
-        chat.feedback = services.feedback
+            logger: logger,
+            governance: services.governance.map {
+                ChatGovernance(runtime: $0, defaultCompletionTokens: services.defaultCompletionTokens)
+            },
+            cache: services.cache, telemetry: services.telemetry,
+            pricing: services.governance?.pricing ?? PricingCatalogue(),
+            promptRedactor: configuration.server.logPrompts ? Redactor() : nil,
+            routers: services.routers.map { $0.using(decisions: engine.decisions) }, feedback: services.feedback)
         let embeddings = EmbeddingsHandler(engine: engine, registry: registry, bodyDecoder: decoder)
         let routing = RoutingHandlers(engine: engine)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))

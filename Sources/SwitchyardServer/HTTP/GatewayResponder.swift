@@ -16,13 +16,24 @@ public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
     }
 
     /// Answers a request; errors become JSON error responses.
+    ///
+    /// Everything runs in a child task (``inChildTask(_:_:_:)``): this frame, which lives in the connection's task
+    /// while a streamed body is relayed after it returns, stays as small as it can be.
     public func respond(to request: Request, context: GatewayRequestContext) async throws -> Response {
+        let (inner, logger) = (self.inner, self.logger)
+        return try await Self.inChildTask { try await Self.answer(request, context: context, inner: inner, logger: logger) }
+    }
+
+    /// The request id, the inner responder, errors rendered, and the access line.
+    private static func answer(_ request: Request, context: GatewayRequestContext, inner: Inner, logger: Logger)
+        async throws -> Response
+    {
         var context = context
         context.requestID = RequestID.from(request.headers[.xRequestID])
         let started = ContinuousClock.now
         var response: Response
         do {
-            response = try await Self.inChildTask(inner, request, context)
+            response = try await inner.respond(to: request, context: context)
         } catch let error as GovernanceError {
             response = error.response()
         } catch {
@@ -54,11 +65,9 @@ extension GatewayResponder {
     /// governance, routing and opening the upstream stack deep async frames (about 30–60 KB measured with jemalloc's
     /// heap profiler, 90% of a slow stream's memory). Handled in a child task, that memory goes back when the
     /// handler returns, before a stream's body is relayed; the cost is one task per request.
-    static func inChildTask(_ inner: Inner, _ request: Request, _ context: GatewayRequestContext) async throws
-        -> Response
-    {
+    static func inChildTask(_ operation: @escaping @Sendable () async throws -> Response) async throws -> Response {
         try await withThrowingTaskGroup(of: Response.self) { group in
-            group.addTask { try await inner.respond(to: request, context: context) }
+            group.addTask(operation: operation)
             return try await group.next()!
         }
     }

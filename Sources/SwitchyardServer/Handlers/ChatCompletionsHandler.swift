@@ -15,22 +15,44 @@ import Tracing
 /// `POST /v1/chat/completions`: decode, route over the model's deployments (retries, failover, fallbacks), call
 /// the provider, answer in one piece or as server-sent events, and explain the route in headers and the
 /// decision log.
-struct ChatCompletionsHandler: Sendable {
+final class ChatCompletionsHandler: Sendable {
     let engine: RoutingEngine
     let registry: ProviderRegistry
     let bodyDecoder: RequestBodyDecoder
     let listenerRegion: String?
     let logger: Logger
-    var governance: ChatGovernance? = nil
-    var cache: GatewayCache? = nil
-    var telemetry: GatewayTelemetry? = nil
-    var pricing = PricingCatalogue()
+    let governance: ChatGovernance?
+    let cache: GatewayCache?
+    let telemetry: GatewayTelemetry?
+    let pricing: PricingCatalogue
     /// When set, prompts are logged through it (operator opted in with `server.log_prompts`).
-    var promptRedactor: Redactor? = nil
+    let promptRedactor: Redactor?
     /// Learned routers (`model: auto`, `router/NAME`), when configured.
-    var routers: RouterService? = nil
+    let routers: RouterService?
     /// Feedback and A/B experiments, when configured.
-    var feedback: FeedbackServices? = nil
+    let feedback: FeedbackServices?
+
+    /// Creates the handler with the gateway's services. A class: every request's frames and every open stream's
+    /// relay hold a reference to it, not a kilobyte-sized copy of its services.
+    init(
+        engine: RoutingEngine, registry: ProviderRegistry, bodyDecoder: RequestBodyDecoder, listenerRegion: String?,
+        logger: Logger, governance: ChatGovernance? = nil, cache: GatewayCache? = nil,
+        telemetry: GatewayTelemetry? = nil, pricing: PricingCatalogue = PricingCatalogue(),
+        promptRedactor: Redactor? = nil, routers: RouterService? = nil, feedback: FeedbackServices? = nil
+    ) {
+        self.engine = engine
+        self.registry = registry
+        self.bodyDecoder = bodyDecoder
+        self.listenerRegion = listenerRegion
+        self.logger = logger
+        self.governance = governance
+        self.cache = cache
+        self.telemetry = telemetry
+        self.pricing = pricing
+        self.promptRedactor = promptRedactor
+        self.routers = routers
+        self.feedback = feedback
+    }
 
     func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         // The client's bytes are kept for the pass-through path: forwarded with only `model` rewritten when the

@@ -51,20 +51,90 @@ final class StreamRelay: Sendable {
     ///
     /// A class, so the async frames of `run` and `relay` hold one reference for as long as the stream is open, not
     /// the deployment, the decision and the assembler (and the temporaries copied around them): `run`'s frame was
-    /// 6.8 KB per open stream in a jemalloc heap profile. Used by one task only.
-    final class Outcome {
+    /// 6.8 KB per open stream in a jemalloc heap profile. The route is read from the relay's first one until the
+    /// stream breaks off; only then is it copied (into ``Rerouted``), so an open stream does not hold a second copy
+    /// of the deployment and the decision (about 1 KB). Used by one task at a time: the relay's, then the child
+    /// task that settles it once the relay is done.
+    final class Outcome: @unchecked Sendable {
         var assembler = ChatStreamAssembler()
         var interruption: GatewayError?
-        var deployment: Deployment
-        var decision: RoutingDecision
+        private unowned let relay: StreamRelay
+        private var rerouted: Rerouted?
 
-        init(deployment: Deployment, decision: RoutingDecision) {
-            self.deployment = deployment
-            self.decision = decision
+        /// The route after a break: the decision with the failed attempt, and the deployment that resumed.
+        final class Rerouted {
+            var deployment: Deployment
+            var decision: RoutingDecision
+
+            init(deployment: Deployment, decision: RoutingDecision) {
+                self.deployment = deployment
+                self.decision = decision
+            }
+        }
+
+        init(relay: StreamRelay) {
+            self.relay = relay
+        }
+
+        /// The deployment that answered last.
+        var deployment: Deployment {
+            get { rerouted?.deployment ?? relay.first.deployment }
+            set { reroute().deployment = newValue }
+        }
+
+        /// The routing decision, with the attempts of a broken and resumed stream.
+        var decision: RoutingDecision {
+            get { rerouted?.decision ?? relay.first.decision }
+            _modify { yield &reroute().decision }
+        }
+
+        private func reroute() -> Rerouted {
+            if let rerouted { return rerouted }
+            let made = Rerouted(deployment: relay.first.deployment, decision: relay.first.decision)
+            rerouted = made
+            return made
         }
 
         /// The interruption's code, if the upstream broke off.
         var interruptionCode: String? { interruption.map { $0.code.rawValue } }
+
+        // The bookkeeping of a break, in synchronous functions: their copies of the route stay out of the async
+        // frame of `recover`, which is part of the connection task's stack while it waits to resume.
+
+        /// Logs the break and records it as an attempt; returns the deployment that broke.
+        @inline(never)
+        func recordBreak(_ error: GatewayError, model: String, requestID: String, logger: Logger) -> String {
+            let broken = deployment.id
+            logger.warning(
+                "upstream stream broke off",
+                metadata: ["request_id": "\(requestID)", "code": "\(error.code)", "deployment": "\(broken)"])
+            decision.attempts.append(
+                .init(deployment: broken, model: model, outcome: "\(error.code)", upstreamStatus: error.upstream?.status,
+                      durationMs: 0, kind: "stream_interrupted"))
+            return broken
+        }
+
+        /// Records the resumed route and returns its events.
+        @inline(never)
+        func recordResume(_ continuation: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>) -> PendingIterator {
+            decision.attempts += continuation.decision.attempts.map { attempt in
+                var attempt = attempt
+                attempt.kind = "resume"
+                return attempt
+            }
+            decision.pick = continuation.deployment.id
+            deployment = continuation.deployment
+            return continuation.value.events
+        }
+
+        /// Records that the stream ends interrupted.
+        @inline(never)
+        func recordInterruption(_ error: GatewayError) {
+            interruption =
+                error.code == .upstreamStreamInterrupted
+                ? error
+                : GatewayError(.upstreamStreamInterrupted, error.message, upstream: error.upstream, underlying: error)
+        }
     }
 
     @inline(never)
@@ -74,16 +144,25 @@ final class StreamRelay: Sendable {
             try await relay(&writer, outcome: outcome)
         } catch {
             // The client went away (or the writer failed): what was streamed is still billed.
-            await settle(outcome, status: 499, errorCode: "client_closed_request")
+            await settleInChildTask(outcome, status: 499, errorCode: "client_closed_request")
             throw error
         }
-        await settle(outcome, status: 200, errorCode: outcome.interruptionCode)
+        await settleInChildTask(outcome, status: 200, errorCode: outcome.interruptionCode)
+    }
+
+    /// Settles in a child task. Settling (the governor, the ledger, metrics) stacks deep async frames, over 20 KB,
+    /// and a task keeps the slabs its frames grew into until it ends: in the connection's task they would stay for
+    /// as long as a keep-alive client keeps the connection, under every later request's frames.
+    private func settleInChildTask(_ outcome: Outcome, status: Int, errorCode: String?) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.settle(outcome, status: status, errorCode: errorCode) }
+        }
     }
 
     /// A new outcome on the first route (built here so the route's copies are not part of `run`'s frame).
     @inline(never)
     private func makeOutcome() -> Outcome {
-        Outcome(deployment: first.deployment, decision: first.decision)
+        Outcome(relay: self)
     }
 
     /// Bills the stream and, when it completed, stores the assembled answer in the response cache.
@@ -206,29 +285,13 @@ final class StreamRelay: Sendable {
     private func recover(
         from error: GatewayError, partial: String, failed: inout Set<String>, outcome: Outcome
     ) async -> PendingIterator? {
-        handler.logger.warning(
-            "upstream stream broke off", metadata: ["request_id": "\(requestID)", "code": "\(error.code)",
-                                                    "deployment": "\(outcome.deployment.id)"])
-        outcome.decision.attempts.append(
-            .init(deployment: outcome.deployment.id, model: model.name, outcome: "\(error.code)",
-                  upstreamStatus: error.upstream?.status, durationMs: 0, kind: "stream_interrupted"))
-        failed.insert(outcome.deployment.id)
+        failed.insert(outcome.recordBreak(error, model: model.name, requestID: requestID, logger: handler.logger))
         if model.routing.resumeStreams, !partial.isEmpty,
             let continuation = try? await resume(after: partial, excluding: failed)
         {
-            outcome.decision.attempts += continuation.decision.attempts.map { attempt in
-                var attempt = attempt
-                attempt.kind = "resume"
-                return attempt
-            }
-            outcome.decision.pick = continuation.deployment.id
-            outcome.deployment = continuation.deployment
-            return continuation.value.events
+            return outcome.recordResume(continuation)
         }
-        outcome.interruption =
-            error.code == .upstreamStreamInterrupted
-            ? error
-            : GatewayError(.upstreamStreamInterrupted, error.message, upstream: error.upstream, underlying: error)
+        outcome.recordInterruption(error)
         return nil
     }
 
