@@ -191,4 +191,47 @@ struct PooledHTTP2TransportTests {
         #expect(body.contains("slow down"))
         try await server.stop()
     }
+
+    @Test("a provider with http2_prior_knowledge: chat and a stream through the OpenAI adapter, over one connection")
+    func providerOverH2C() async throws {
+        let sse = [
+            #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]}"#,
+            #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}"#,
+            #"{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#,
+        ].map { "data: \($0)\n\n" }
+        let json =
+            #"{"id":"c2","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#
+        let server = try await ScriptedHTTP2Server { seen in
+            guard seen.body.contains(#""stream":true"#) else {
+                return [.head(status: 200, headers: [("content-type", "application/json")]), .body(json), .end]
+            }
+            return [.head(status: 200, headers: [("content-type", "text/event-stream")])]
+                + sse.flatMap { [ScriptedHTTP2Server.Step.body($0), .pause(milliseconds: 5)] }
+                + [.body("data: [DONE]\n\n"), .end]
+        }
+        let endpoint = ProviderEndpoint(
+            name: "h2c", kind: .openaiCompatible, baseURL: server.baseURL + "/v1", apiKey: Secret("sk-test-123"),
+            http2PriorKnowledge: true)
+        let deployment = Deployment(id: "h2c/m#0", publicModel: "test", provider: endpoint, upstreamModel: "m")
+        let provider = ProviderRegistry(client: client).provider(for: endpoint)
+
+        let answer = try await provider.complete(
+            ChatRequest(model: "test", messages: [.text(.user, "Hi")]), deployment: deployment)
+        #expect(answer.choices.first?.message.content?.text == "Hello")
+        #expect(answer.usage?.totalTokens == 4)
+
+        let stream = try await provider.stream(
+            ChatRequest(model: "test", messages: [.text(.user, "Hi")], stream: true, includeUsageInStream: true),
+            deployment: deployment)
+        let collected = try await Conformance.collect(stream)
+        #expect(collected.text == "Hello")
+        #expect(collected.finish == .stop)
+        #expect(collected.usage?.totalTokens == 5)
+
+        let record = server.snapshot
+        #expect(record.connectionsAccepted == 1)
+        #expect(record.requests.map(\.path) == ["/v1/chat/completions", "/v1/chat/completions"])
+        #expect(record.requests.allSatisfy { seen in seen.headers.contains { $0 == ("authorization", "Bearer sk-test-123") } })
+        try await server.stop()
+    }
 }
