@@ -12,8 +12,6 @@ Usage: trickle-upstream-h2.py --port P [--chunks K] [--interval S] [--max-stream
 import argparse
 import asyncio
 import collections
-import json
-import time
 
 import h2.config
 import h2.connection
@@ -21,19 +19,10 @@ import h2.events
 import h2.exceptions
 import h2.settings
 
+from trickle_events import event
+
 RESPONSE_HEADERS = [(b":status", b"200"), (b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
 WINDOW = 1 << 24  # our receive window, per stream and (after the opening WINDOW_UPDATE) per connection
-
-
-def event(delta: dict, finish=None, usage=None) -> bytes:
-    body = {
-        "id": "chatcmpl-trickle", "object": "chat.completion.chunk", "created": int(time.time()),
-        "model": "gpt-4o-mini", "choices": [] if usage else [
-            {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
-    }
-    if usage:
-        body["usage"] = usage
-    return ("data: " + json.dumps(body, separators=(",", ":")) + "\n\n").encode()
 
 
 class Connection(h2.connection.H2Connection):

@@ -8,19 +8,12 @@ Usage: trickle-upstream.py --port P [--chunks K] [--interval S]
 
 import argparse
 import asyncio
-import json
-import time
+
+from trickle_events import event
 
 
 def chunk(delta: dict, finish=None, usage=None) -> bytes:
-    body = {
-        "id": "chatcmpl-trickle", "object": "chat.completion.chunk", "created": int(time.time()),
-        "model": "gpt-4o-mini", "choices": [] if usage else [
-            {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
-    }
-    if usage:
-        body["usage"] = usage
-    data = ("data: " + json.dumps(body, separators=(",", ":")) + "\n\n").encode()
+    data = event(delta, finish, usage)
     return b"%x\r\n%s\r\n" % (len(data), data)
 
 

@@ -45,18 +45,14 @@ final class HTTP1ConnectionPool: Sendable {
         }
     }
 
-    private let group: any EventLoopGroup
-    private let pools: [ObjectIdentifier: LoopPool]
+    private let pools: EventLoopLocal<LoopPool>
     /// How long a connection may sit unused before it is closed instead of reused.
     let idleTimeout: TimeAmount
 
     /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on).
     init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount = .seconds(60)) {
-        self.group = group
         self.idleTimeout = idleTimeout
-        var pools: [ObjectIdentifier: LoopPool] = [:]
-        for loop in group.makeIterator() { pools[ObjectIdentifier(loop)] = LoopPool(loop: loop) }
-        self.pools = pools
+        pools = EventLoopLocal(group: group) { LoopPool(loop: $0) }
     }
 
     /// Sends a request and returns once the response head arrived; the body streams after.
@@ -68,18 +64,18 @@ final class HTTP1ConnectionPool: Sendable {
         let key = Key(host: endpoint.host, port: endpoint.port)
         let pool: LoopPool
         let idle: Connection?
-        if let loop = MultiThreadedEventLoopGroup.currentEventLoop, let own = pools[ObjectIdentifier(loop)] {
+        if let own = pools.current {
             pool = own
             idle = take(key, from: own)
         } else {
             // Not on one of the group's loops (Swift's default executor): any loop's idle connection will do.
             var found: Connection?
-            for candidate in pools.values {
+            for candidate in pools.all {
                 found = take(key, from: candidate)
                 if found != nil { break }
             }
             idle = found
-            pool = pools[ObjectIdentifier(group.next())] ?? pools.values.first!
+            pool = pools.next()
         }
         if let connection = idle {
             do {
@@ -163,7 +159,7 @@ final class HTTP1ConnectionPool: Sendable {
 
     /// Closes every idle connection (in-flight exchanges finish on their own).
     func shutdown() {
-        for pool in pools.values {
+        for pool in pools.all {
             let all = pool.idle.withLockedValue { idle in
                 defer { idle.removeAll() }
                 return idle.values.flatMap { $0 }

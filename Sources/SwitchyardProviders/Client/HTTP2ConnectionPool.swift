@@ -77,17 +77,13 @@ final class HTTP2ConnectionPool: Sendable {
         }
     }
 
-    private let group: any EventLoopGroup
-    private let pools: [ObjectIdentifier: LoopPool]
+    private let pools: EventLoopLocal<LoopPool>
     /// Each upstream's last announced stream limit, on any loop.
     private let knownLimits = NIOLockedValueBox([Key: Int]())
 
     /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on).
     init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
-        self.group = group
-        var pools: [ObjectIdentifier: LoopPool] = [:]
-        for loop in group.makeIterator() { pools[ObjectIdentifier(loop)] = LoopPool(loop: loop) }
-        self.pools = pools
+        pools = EventLoopLocal(group: group) { LoopPool(loop: $0) }
     }
 
     /// Sends a request on a new stream and returns once the response head arrived; the body streams after.
@@ -95,7 +91,7 @@ final class HTTP2ConnectionPool: Sendable {
         -> HTTP1ExchangeHandler.Answer
     {
         let key = Key(host: endpoint.host, port: endpoint.port)
-        let own = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { pools[ObjectIdentifier($0)] }
+        let own = pools.current
         do {
             return try await attempt(request, key: key, own: own, endpoint: endpoint, timeouts: timeouts)
         } catch UpstreamTransportError.closedBeforeResponse(reused: true) {
@@ -132,10 +128,10 @@ final class HTTP2ConnectionPool: Sendable {
             let (connection, isNew) = reserve(key, in: own, create: true)!
             return (own, connection, isNew)
         }
-        for candidate in pools.values {
+        for candidate in pools.all {
             if let (connection, isNew) = reserve(key, in: candidate, create: false) { return (candidate, connection, isNew) }
         }
-        let pool = pools[ObjectIdentifier(group.next())] ?? pools.values.first!
+        let pool = pools.next()
         let (connection, isNew) = reserve(key, in: pool, create: true)!
         return (pool, connection, isNew)
     }
@@ -229,7 +225,7 @@ final class HTTP2ConnectionPool: Sendable {
 
     /// Closes every connection (their open streams end with them).
     func shutdown() {
-        for pool in pools.values {
+        for pool in pools.all {
             let all = pool.connections.withLockedValue { connections in
                 defer { connections.removeAll() }
                 return connections.values.flatMap { $0 }

@@ -98,7 +98,7 @@ struct PooledHTTP2TransportTests {
         let server = try await ScriptedHTTP2Server { _ in
             [
                 .head(status: 200, headers: [("content-type", "text/event-stream")]), .body("data: 1\n\n"),
-                .pause(milliseconds: 400), .body("data: 2\n\n"), .end,
+                .pause(milliseconds: 1_500), .body("data: 2\n\n"), .end,
             ]
         }
         let response = try await response(server)

@@ -106,7 +106,7 @@ struct PooledTransportTests {
             [.send("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n"), .pause(milliseconds: 5_000)]
         }
         let response = try await client.send(
-            request(server), timeouts: .init(idle: .milliseconds(200)), provider: "fake")
+            request(server), timeouts: .init(idle: .seconds(1)), provider: "fake")
         var iterator = response.body.makeAsyncIterator()
         let first = try await iterator.next()
         #expect(first.map { String(buffer: $0) } == "hello")
