@@ -73,5 +73,8 @@ extension GatewayError {
         public static let invalidConfiguration = Code("invalid_configuration")
         /// An unexpected failure inside the gateway.
         public static let internalError = Code("internal_error")
+        /// The gateway is out of a resource of its own (file descriptors): neither the request's nor the provider's
+        /// fault, and not counted against the deployment.
+        public static let gatewayOverloaded = Code("gateway_overloaded")
     }
 }

@@ -10,7 +10,7 @@ extension GatewayError.Code {
         case .methodNotAllowed: return 405
         case .requestTooLarge, .upstreamRequestTooLarge: return 413
         case .rateLimited: return 429
-        case .upstreamUnavailable, .upstreamOverloaded, .noHealthyDeployment: return 503
+        case .upstreamUnavailable, .upstreamOverloaded, .noHealthyDeployment, .gatewayOverloaded: return 503
         case .upstreamTimeout: return 504
         case .upstreamAuthenticationFailed, .upstreamPermissionDenied, .upstreamNotFound, .upstreamError,
             .upstreamUnreachable, .upstreamMalformedResponse, .upstreamStreamInterrupted:
@@ -21,6 +21,7 @@ extension GatewayError.Code {
 
     /// The OpenAI error `type` for this code.
     public var errorType: String {
+        if self == .gatewayOverloaded { return "server_error" }
         switch httpStatus {
         case 400, 404, 405, 413: return "invalid_request_error"
         case 429: return "rate_limit_error"

@@ -145,10 +145,8 @@ final class HTTP1ConnectionPool: Sendable {
         let channel: any Channel
         do {
             channel = try await bootstrap.connect(host: key.host, port: key.port).get()
-        } catch ChannelError.connectTimeout {
-            throw UpstreamTransportError.connectTimeout
         } catch {
-            throw UpstreamTransportError.connectFailed(String(describing: error))
+            throw UpstreamTransportError.connect(failure: error)
         }
         guard let connection = made.withLockedValue({ $0 }) else {
             channel.close(promise: nil)

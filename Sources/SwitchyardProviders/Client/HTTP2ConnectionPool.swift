@@ -198,11 +198,7 @@ final class HTTP2ConnectionPool: Sendable {
                 }
             case .failure(let error):
                 pool.retire(connection, closed: true)
-                if case ChannelError.connectTimeout = error {
-                    connection.multiplexer.fail(UpstreamTransportError.connectTimeout)
-                } else {
-                    connection.multiplexer.fail(UpstreamTransportError.connectFailed(String(describing: error)))
-                }
+                connection.multiplexer.fail(UpstreamTransportError.connect(failure: error))
             }
         }
     }

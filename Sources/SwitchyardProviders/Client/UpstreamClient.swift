@@ -4,6 +4,7 @@ import Foundation
 import Synchronization
 import Tracing
 import NIOCore
+import NIOPosix
 import NIOHTTP1
 public import SwitchyardCore
 
@@ -179,6 +180,12 @@ public final class UpstreamClient: Sendable {
         if let transport = error as? UpstreamTransportError {
             return map(transport, failure: failure)
         }
+        if error is IOError || error is NIOConnectionError,
+            UpstreamTransportError.connect(failure: error) == .descriptorsExhausted
+        {
+            // AsyncHTTPClient's connect failed for want of descriptors: the gateway's, as on the pooled transport.
+            return map(UpstreamTransportError.descriptorsExhausted, failure: failure)
+        }
         if error is CancellationError {
             return GatewayError(.upstreamTimeout, "The request to provider '\(provider)' was cancelled.", upstream: failure, underlying: error)
         }
@@ -218,6 +225,12 @@ extension UpstreamClient {
         case .closedBeforeResponse, .closedMidBody:
             return GatewayError(
                 .upstreamStreamInterrupted, "Provider '\(provider)' closed the connection.", upstream: failure,
+                underlying: error)
+        case .descriptorsExhausted:
+            // The gateway's own limit: no other deployment would fare better, and this one is not to blame.
+            return GatewayError(
+                .gatewayOverloaded,
+                "The gateway has no file descriptors left to reach provider '\(provider)'; try again shortly.",
                 underlying: error)
         case .connectFailed:
             return GatewayError(

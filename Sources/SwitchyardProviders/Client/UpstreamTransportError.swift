@@ -1,3 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NIOPosix
+
 /// Why the pooled HTTP/1.1 transport could not complete an upstream exchange. ``UpstreamClient`` maps each case to a
 /// ``SwitchyardCore/GatewayError`` code, as it does AsyncHTTPClient's errors.
 enum UpstreamTransportError: Error, Sendable, Equatable {
@@ -5,6 +15,8 @@ enum UpstreamTransportError: Error, Sendable, Equatable {
     case connectTimeout
     /// The connection could not be opened (refused, unresolvable host, unreachable network).
     case connectFailed(String)
+    /// The gateway itself is out of file descriptors (`EMFILE`, `ENFILE`): not the upstream's fault.
+    case descriptorsExhausted
     /// No response head within the first-byte (or idle) limit.
     case firstByteTimeout
     /// The body went silent for longer than the idle limit.
@@ -19,3 +31,21 @@ enum UpstreamTransportError: Error, Sendable, Equatable {
     /// The upstream sent bytes that are not HTTP/1.1.
     case malformedResponse(String)
 }
+
+extension UpstreamTransportError {
+    /// What a failed connect means: a timeout, the gateway out of descriptors, or the upstream unreachable.
+    static func connect(failure error: any Error) -> UpstreamTransportError {
+        if case ChannelError.connectTimeout = error { return .connectTimeout }
+        if let io = error as? IOError, io.errnoCode == EMFILE || io.errnoCode == ENFILE { return .descriptorsExhausted }
+        if let connect = error as? NIOConnectionError {
+            // Every address failed: out of descriptors if any attempt was.
+            let causes: [any Error] =
+                connect.connectionErrors.map(\.error) + [connect.dnsAError, connect.dnsAAAAError].compactMap { $0 }
+            if causes.contains(where: { Self.connect(failure: $0) == .descriptorsExhausted }) {
+                return .descriptorsExhausted
+            }
+        }
+        return .connectFailed(String(describing: error))
+    }
+}
+

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 @testable import SwitchyardProviders
 import SwitchyardCore
@@ -78,8 +79,16 @@ struct PooledHTTP2TransportTests {
 
     @Test("the upstream's stream limit is kept: more concurrent requests open more connections")
     func respectsStreamLimit() async throws {
-        let server = try await ScriptedHTTP2Server(maxStreams: 2) { seen in
-            seen.body == "first" ? Self.okSteps : [.head(status: 200, headers: []), .pause(milliseconds: 300), .body("x"), .end]
+        // Each of the six holds its stream until all six have reached the server (at most 20 s), so they are open
+        // at once however slowly the test machine runs them.
+        let seen = NIOLockedValueBox(0)
+        let server = try await ScriptedHTTP2Server(maxStreams: 2) { request in
+            guard request.body != "first" else { return Self.okSteps }
+            seen.withLockedValue { $0 += 1 }
+            return [
+                .head(status: 200, headers: []), .hold(until: { seen.withLockedValue { $0 } >= 6 }, atMost: 20_000),
+                .body("x"), .end,
+            ]
         }
         _ = try await send(server, body: "first")  // its SETTINGS (2 streams) are known from here on
         let bodies = try await withThrowingTaskGroup(of: String.self) { group in
@@ -95,17 +104,22 @@ struct PooledHTTP2TransportTests {
 
     @Test("events are handed on as they arrive, before the upstream has finished")
     func streamsAsItArrives() async throws {
+        // The server sends one event, then holds the rest until the client has that event (or 20 s have passed):
+        // a transport that waited for the whole body would see the first event only after the server finished.
+        let received = NIOLockedValueBox(false)
         let server = try await ScriptedHTTP2Server { _ in
             [
                 .head(status: 200, headers: [("content-type", "text/event-stream")]), .body("data: 1\n\n"),
-                .pause(milliseconds: 1_500), .body("data: 2\n\n"), .end,
+                .hold(until: { received.withLockedValue { $0 } }, atMost: 20_000), .body("data: 2\n\n"), .end,
             ]
         }
         let response = try await response(server)
         var iterator = response.body.makeAsyncIterator()
         let first = try await iterator.next()
+        let finishedBeforeFirst = server.snapshot.finishedScripts
+        received.withLockedValue { $0 = true }
         #expect(first.map { String(buffer: $0) } == "data: 1\n\n")
-        #expect(server.snapshot.finishedScripts == 0, "the first event waited for the whole body")
+        #expect(finishedBeforeFirst == 0, "the first event waited for the whole body")
         var rest = ""
         while let piece = try await iterator.next() { rest += String(buffer: piece) }
         #expect(rest == "data: 2\n\n")
@@ -135,6 +149,20 @@ struct PooledHTTP2TransportTests {
         let response = try await response(server, body: "close")
         let error = await #expect(throws: GatewayError.self) { try await response.collect() }
         #expect(error?.code == .upstreamStreamInterrupted)
+        #expect(try await send(server).1 == Self.json)
+        #expect(server.snapshot.connectionsAccepted == 2)
+        try await server.stop()
+    }
+
+    @Test("after the upstream's GOAWAY, new requests go to a new connection (a stream it refused is sent again)")
+    func goAwayMovesOn() async throws {
+        let server = try await ScriptedHTTP2Server { seen in
+            seen.body == "leave" ? Self.okSteps + [.goAway] : Self.okSteps
+        }
+        #expect(try await send(server, body: "leave").1 == Self.json)
+        // Once the server has sent GOAWAY, the next request either sees it first and opens a new connection, or
+        // goes out on the old one, is refused, and is sent again on a new one: the caller sees the answer either way.
+        try await eventually(server) { $0.finishedScripts == 1 }
         #expect(try await send(server).1 == Self.json)
         #expect(server.snapshot.connectionsAccepted == 2)
         try await server.stop()

@@ -19,10 +19,14 @@ final class ScriptedHTTP2Server: Sendable {
         case end
         /// Waits.
         case pause(milliseconds: Int64)
+        /// Waits until `condition` holds (checked every 10 ms), or at most `milliseconds`.
+        case hold(until: @Sendable () -> Bool, atMost: Int64)
         /// Resets the stream (RST_STREAM).
         case reset
         /// Closes the whole connection.
         case closeConnection
+        /// Sends GOAWAY on the connection naming this stream as the last one it takes: later streams are refused.
+        case goAway
     }
 
     /// A request as the server saw it.
@@ -148,12 +152,22 @@ final class ScriptedHTTP2Server: Sendable {
                         self.run(context: context)
                     }
                     return
+                case .hold(let condition, let milliseconds):
+                    guard !condition(), milliseconds > 0 else { continue }
+                    steps.insert(.hold(until: condition, atMost: milliseconds - 10), at: 0)
+                    context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(10)) { self.run(context: context) }
+                    return
                 case .reset:
                     ended = true
                     context.close(promise: nil)
                 case .closeConnection:
                     ended = true
                     parent.close(promise: nil)
+                case .goAway:
+                    let last = (try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID)) ?? .maxID
+                    let frame = HTTP2Frame(
+                        streamID: .rootStream, payload: .goAway(lastStreamID: last, errorCode: .noError, opaqueData: nil))
+                    parent.writeAndFlush(frame, promise: nil)
                 }
             }
             record.withLockedValue { $0.finishedScripts += 1 }
