@@ -15,9 +15,9 @@ import SwitchyardCore
 /// Connections are kept per event loop, as in ``HTTP1ConnectionPool``. A request takes a stream on the loop's
 /// first connection to the upstream with a free stream slot, counting the streams still being opened. The
 /// upstream's `SETTINGS_MAX_CONCURRENT_STREAMS` sets the slots (until a new connection's settings arrive, the
-/// limit the upstream announced last, or 100). When no
-/// connection has a free slot, another is opened. A connection that the upstream sends GOAWAY on, or that
-/// closes, takes no new streams. Each stream runs an ``HTTP1ExchangeHandler`` behind NIOHTTP2's HTTP/1 codec, so
+/// limit the upstream announced last, or 100). When no connection has a free slot, another is opened. A
+/// connection that the upstream sends GOAWAY on, or that closes, takes no new streams; one that carries no stream
+/// for a minute is closed. Each stream runs an ``HTTP1ExchangeHandler`` behind NIOHTTP2's HTTP/1 codec, so
 /// timeouts, back-pressure (through HTTP/2 flow control) and error mapping are those of the HTTP/1.1 transport. A
 /// stream the upstream refuses before answering (a connection going away, `REFUSED_STREAM`) is retried once on
 /// another connection.
@@ -39,6 +39,10 @@ final class HTTP2ConnectionPool: Sendable {
         var served = 0
         /// The socket, once connected.
         var channel: (any Channel)?
+        /// When its last stream ended.
+        var idleSince = NIODeadline.now()
+        /// Whether an idle check is scheduled (at most one at a time).
+        var sweepScheduled = false
 
         init(key: Key, multiplexer: EventLoopPromise<Multiplexer>) {
             self.key = key
@@ -50,16 +54,51 @@ final class HTTP2ConnectionPool: Sendable {
     final class LoopPool: Sendable {
         let loop: any EventLoop
         let connections = NIOLockedValueBox([Key: [Connection]]())
+        /// How long a connection may carry no stream before it is closed.
+        let idleTimeout: TimeAmount
 
-        init(loop: any EventLoop) {
+        init(loop: any EventLoop, idleTimeout: TimeAmount) {
             self.loop = loop
+            self.idleTimeout = idleTimeout
         }
 
-        /// A stream of `connection` ended (or was never opened).
+        /// A stream of `connection` ended (or was never opened). When it was the last, an idle check is scheduled.
         func releaseSlot(of connection: Connection) {
-            connections.withLockedValue { _ in
+            let schedule = connections.withLockedValue { _ -> Bool in
                 connection.openStreams -= 1
                 connection.served += 1
+                guard connection.openStreams == 0 else { return false }
+                connection.idleSince = .now()
+                defer { connection.sweepScheduled = true }
+                return !connection.sweepScheduled
+            }
+            if schedule { scheduleSweep(of: connection, in: idleTimeout) }
+        }
+
+        private func scheduleSweep(of connection: Connection, in delay: TimeAmount) {
+            loop.scheduleTask(in: delay) { self.sweep(connection) }
+        }
+
+        /// Closes the connection if it has carried no stream for ``idleTimeout``; checks again later if it became
+        /// idle since. One check per idle spell, not one per stream.
+        private func sweep(_ connection: Connection) {
+            enum Verdict { case keep, wait(TimeAmount), close(any Channel) }
+            let verdict = connections.withLockedValue { connections -> Verdict in
+                guard connection.usable, connection.openStreams == 0, let channel = connection.channel else {
+                    connection.sweepScheduled = false
+                    return .keep
+                }
+                let idle = NIODeadline.now() - connection.idleSince
+                if idle < idleTimeout { return .wait(idleTimeout - idle) }
+                connection.usable = false
+                connection.sweepScheduled = false
+                connections[connection.key]?.removeAll { $0 === connection }
+                return .close(channel)
+            }
+            switch verdict {
+            case .keep: break
+            case .wait(let remaining): scheduleSweep(of: connection, in: remaining)
+            case .close(let channel): channel.close(promise: nil)
             }
         }
 
@@ -81,9 +120,10 @@ final class HTTP2ConnectionPool: Sendable {
     /// Each upstream's last announced stream limit, on any loop.
     private let knownLimits = NIOLockedValueBox([Key: Int]())
 
-    /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on).
-    init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
-        pools = EventLoopLocal(group: group) { LoopPool(loop: $0) }
+    /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on);
+    /// connections that carry no stream for `idleTimeout` are closed.
+    init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount = .seconds(60)) {
+        pools = EventLoopLocal(group: group) { LoopPool(loop: $0, idleTimeout: idleTimeout) }
     }
 
     /// Sends a request on a new stream and returns once the response head arrived; the body streams after.

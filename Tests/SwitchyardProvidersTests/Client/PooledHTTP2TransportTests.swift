@@ -168,6 +168,26 @@ struct PooledHTTP2TransportTests {
         try await server.stop()
     }
 
+    @Test("a connection that carries no stream for the idle timeout is closed; the next request opens another")
+    func closesIdleConnections() async throws {
+        let server = try await ScriptedHTTP2Server { _ in Self.okSteps }
+        let pool = HTTP2ConnectionPool(idleTimeout: .seconds(1))
+        let endpoint = try #require(UpstreamEndpoint(url: server.baseURL + "/v1/chat/completions"))
+        func send() async throws -> String {
+            let answer = try await pool.execute(request(server), endpoint: endpoint, timeouts: .init())
+            return String(buffer: try await answer.body.collect(upTo: 1 << 20))
+        }
+        #expect(try await send() == Self.json)
+        #expect(try await send() == Self.json)
+        let opened = server.snapshot.connectionsAccepted
+        try await eventually(server) { $0.connectionsClosed == opened }
+        #expect(server.snapshot.connectionsClosed == opened, "the idle connection was kept")
+        #expect(try await send() == Self.json)
+        #expect(server.snapshot.connectionsAccepted == opened + 1)
+        pool.shutdown()
+        try await server.stop()
+    }
+
     @Test("no head within the first-byte limit: upstream_timeout, and the stream is reset")
     func firstByteTimeout() async throws {
         let server = try await ScriptedHTTP2Server { _ in [.pause(milliseconds: 5_000), .head(status: 200, headers: [])] }

@@ -42,6 +42,7 @@ final class ScriptedHTTP2Server: Sendable {
     /// What happened, for assertions.
     struct Record: Sendable {
         var connectionsAccepted = 0
+        var connectionsClosed = 0
         var requests: [Seen] = []
         var openStreams = 0
         var peakOpenStreams = 0
@@ -67,6 +68,7 @@ final class ScriptedHTTP2Server: Sendable {
                     record.connectionsAccepted += 1
                     return record.connectionsAccepted
                 }
+                channel.closeFuture.whenComplete { _ in record.withLockedValue { $0.connectionsClosed += 1 } }
                 return channel.eventLoop.makeCompletedFuture {
                     var settings = NIOHTTP2Handler.ConnectionConfiguration()
                     settings.initialSettings = [HTTP2Setting(parameter: .maxConcurrentStreams, value: maxStreams)]
