@@ -73,7 +73,7 @@ struct PooledTransportTests {
         let server = try await ScriptedHTTPServer { _ in [.send(Self.ok()), .pause(milliseconds: 10), .close] }
         #expect(try await send(server).1 == Self.json)
         // Wait until the server has closed the first connection, then send again.
-        for _ in 0..<500 where server.snapshot.connectionsClosed < 1 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<2_000 where server.snapshot.connectionsClosed < 1 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try await send(server).1 == Self.json)
         #expect(server.snapshot.connectionsAccepted == 2)
         try await server.stop()
@@ -170,7 +170,7 @@ struct PooledTransportTests {
             var iterator = response.body.makeAsyncIterator()
             _ = try await iterator.next()
         }
-        for _ in 0..<500 where server.snapshot.connectionsClosed < 1 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<2_000 where server.snapshot.connectionsClosed < 1 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(server.snapshot.connectionsClosed == 1)
         #expect(try await send(server).1 == Self.json)
         #expect(server.snapshot.connectionsAccepted == 2)
