@@ -57,7 +57,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     /// Whether the channel may carry another exchange after this one (an HTTP/1.1 connection; not an HTTP/2 stream).
     private let reusable: Bool
     /// Whether a request refused before its head may be sent again elsewhere even on the first exchange (an HTTP/2
-    /// stream on a connection that served others: the upstream going away drops its new streams unanswered).
+    /// stream on a connection that was already open: an upstream going away drops its new streams unanswered).
     private let retryableBeforeHead: Bool
 
     /// Creates a handler for a keep-alive connection (`reusable`) or for one HTTP/2 stream.
@@ -348,10 +348,4 @@ extension HTTP1ExchangeHandler {
             loop.execute { bound.value.cancel(future) }
         }
     }
-}
-
-/// Carries a loop-confined value into a closure that runs on its loop.
-private struct UnsafeTransfer<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -35,8 +35,6 @@ final class HTTP2ConnectionPool: Sendable {
         var maxStreams = 100
         /// Whether new streams may go to it (false after GOAWAY, once closed, or when it could not be opened).
         var usable = true
-        /// Streams it has carried: a stream refused on a connection that served others may be retried.
-        var served = 0
         /// The socket, once connected.
         var channel: (any Channel)?
         /// When its last stream ended.
@@ -66,7 +64,6 @@ final class HTTP2ConnectionPool: Sendable {
         func releaseSlot(of connection: Connection) {
             let schedule = connections.withLockedValue { _ -> Bool in
                 connection.openStreams -= 1
-                connection.served += 1
                 guard connection.openStreams == 0 else { return false }
                 connection.idleSince = .now()
                 defer { connection.sweepScheduled = true }
@@ -145,12 +142,12 @@ final class HTTP2ConnectionPool: Sendable {
     ) async throws -> HTTP1ExchangeHandler.Answer {
         let (pool, connection, isNew) = reserve(key, own: own)
         if isNew { open(connection, on: pool, timeouts: timeouts) }
-        let handler: HTTP1ExchangeHandler
+        // A stream refused on a connection that was already open (an upstream going away) may go to another; on a
+        // connection opened for it, a refusal is the upstream's answer.
+        let handler = HTTP1ExchangeHandler(reusable: false, retryableBeforeHead: !isNew)
         let stream: any Channel
         do {
             let multiplexer = try await connection.multiplexer.futureResult.get()
-            let retryable = pool.connections.withLockedValue { _ in connection.served > 0 }
-            handler = HTTP1ExchangeHandler(reusable: false, retryableBeforeHead: retryable)
             stream = try await openStream(on: multiplexer, loop: pool.loop, handler: handler)
         } catch {
             pool.releaseSlot(of: connection)
@@ -247,13 +244,14 @@ final class HTTP2ConnectionPool: Sendable {
     private func openStream(on multiplexer: Multiplexer, loop: any EventLoop, handler: HTTP1ExchangeHandler)
         async throws -> any Channel
     {
-        let handlerBox = HandlerBox(handler)
+        // Made off the loop and not yet in any pipeline: handed to the stream's initializer on the loop.
+        let handlerBox = UnsafeTransfer(handler)
         let promise = loop.makePromise(of: (any Channel).self)
         multiplexer.createStreamChannel(promise: promise) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
-                try sync.addHandler(handlerBox.handler)
+                try sync.addHandler(handlerBox.value)
             }
         }
         return try await promise.futureResult.get()
@@ -262,23 +260,14 @@ final class HTTP2ConnectionPool: Sendable {
     /// Closes every connection (their open streams end with them).
     func shutdown() {
         for pool in pools.all {
-            let all = pool.connections.withLockedValue { connections in
+            let channels = pool.connections.withLockedValue { connections in
                 defer { connections.removeAll() }
-                return connections.values.flatMap { $0 }
-            }
-            let channels = pool.connections.withLockedValue { _ in
-                all.compactMap { connection -> (any Channel)? in
+                return connections.values.joined().compactMap { connection -> (any Channel)? in
                     connection.usable = false
                     return connection.channel
                 }
             }
             for channel in channels { channel.close(promise: nil) }
         }
-    }
-
-    /// Hands a new handler, made off the loop and not yet in any pipeline, to the stream's initializer.
-    private struct HandlerBox: @unchecked Sendable {
-        let handler: HTTP1ExchangeHandler
-        init(_ handler: HTTP1ExchangeHandler) { self.handler = handler }
     }
 }

@@ -17,11 +17,12 @@ public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
 
     /// Answers a request; errors become JSON error responses.
     ///
-    /// Everything runs in a child task (``inChildTask(_:_:_:)``): this frame, which lives in the connection's task
-    /// while a streamed body is relayed after it returns, stays as small as it can be.
+    /// Everything runs in a child task (``ChildTask``), so the memory handling the request needed is freed before a
+    /// streamed body is relayed; this frame, which lives in the connection's task meanwhile, stays as small as it
+    /// can be.
     public func respond(to request: Request, context: GatewayRequestContext) async throws -> Response {
         let (inner, logger) = (self.inner, self.logger)
-        return try await Self.inChildTask { try await Self.answer(request, context: context, inner: inner, logger: logger) }
+        return try await ChildTask.run { try await Self.answer(request, context: context, inner: inner, logger: logger) }
     }
 
     /// The request id, the inner responder, errors rendered, and the access line.
@@ -54,22 +55,6 @@ public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
                 "duration_ms": "\(elapsed.milliseconds)",
             ])
         return response
-    }
-}
-
-extension GatewayResponder {
-    /// Runs the handler in a child task, so the memory its deepest await chain needed is returned when it returns.
-    ///
-    /// A task's allocator keeps the slabs its async frames grew into until the task ends, and the connection's task
-    /// lives as long as the connection: a stream relayed for minutes, a keep-alive client that stays. Decoding,
-    /// governance, routing and opening the upstream stack deep async frames (about 30–60 KB measured with jemalloc's
-    /// heap profiler, 90% of a slow stream's memory). Handled in a child task, that memory goes back when the
-    /// handler returns, before a stream's body is relayed; the cost is one task per request.
-    static func inChildTask(_ operation: @escaping @Sendable () async throws -> Response) async throws -> Response {
-        try await withThrowingTaskGroup(of: Response.self) { group in
-            group.addTask(operation: operation)
-            return try await group.next()!
-        }
     }
 }
 

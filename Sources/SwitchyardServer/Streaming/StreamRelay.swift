@@ -150,13 +150,12 @@ final class StreamRelay: Sendable {
         await settleInChildTask(outcome, status: 200, errorCode: outcome.interruptionCode)
     }
 
-    /// Settles in a child task. Settling (the governor, the ledger, metrics) stacks deep async frames, over 20 KB,
-    /// and a task keeps the slabs its frames grew into until it ends: in the connection's task they would stay for
-    /// as long as a keep-alive client keeps the connection, under every later request's frames.
+    /// Settles in a child task (``ChildTask``): settling's frames would otherwise stay in the connection's task for
+    /// as long as a keep-alive client keeps the connection. Never inlined, so the task group is not part of the
+    /// frame `run` keeps while the stream is open.
+    @inline(never)
     private func settleInChildTask(_ outcome: Outcome, status: Int, errorCode: String?) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.settle(outcome, status: status, errorCode: errorCode) }
-        }
+        await ChildTask.run { await self.settle(outcome, status: status, errorCode: errorCode) }
     }
 
     /// A new outcome on the first route (built here so the route's copies are not part of `run`'s frame).
