@@ -110,7 +110,7 @@ struct ConfigReader {
         var settings = ServerSettings()
         let keys: Set<String> = [
             "host", "port", "region", "max_body_bytes", "drop_unsupported_params", "log_prompts",
-            "plain_http_upstreams",
+            "plain_http_upstreams", "heap_trim_seconds",
         ]
         for (key, value) in try node.mapping(allowing: keys) {
             switch key {
@@ -129,6 +129,9 @@ struct ConfigReader {
                     throw value.error(
                         "must be one of \(ServerSettings.plainHTTPUpstreamChoices.joined(separator: ", "))")
                 }
+            case "heap_trim_seconds":
+                settings.heapTrimSeconds = try value.double()
+                guard settings.heapTrimSeconds >= 0 else { throw value.error("must be 0 (off) or positive") }
             default: settings.logPrompts = try value.bool()
             }
         }

@@ -17,6 +17,9 @@ public struct ServerSettings: Sendable, Hashable {
     /// that serves the request, or `async-http-client`. TLS upstreams always use AsyncHTTPClient. Key:
     /// `server.plain_http_upstreams`. Default: `pooled`.
     public var plainHTTPUpstreams: String
+    /// Seconds between two trims of the C heap, which give its free pages back to the system (``0`` turns it
+    /// off). Key: `server.heap_trim_seconds`. Default: `10`.
+    public var heapTrimSeconds: Double
 
     /// The values `server.plain_http_upstreams` accepts.
     public static let plainHTTPUpstreamChoices = ["pooled", "async-http-client"]
@@ -24,8 +27,10 @@ public struct ServerSettings: Sendable, Hashable {
     /// Creates settings with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 4000, region: String? = nil, maxBodyBytes: Int = 8 << 20,
-        dropUnsupportedParams: Bool = false, logPrompts: Bool = false, plainHTTPUpstreams: String = "pooled"
+        dropUnsupportedParams: Bool = false, logPrompts: Bool = false, plainHTTPUpstreams: String = "pooled",
+        heapTrimSeconds: Double = 10
     ) {
+        self.heapTrimSeconds = heapTrimSeconds
         self.plainHTTPUpstreams = plainHTTPUpstreams
         self.host = host
         self.port = port

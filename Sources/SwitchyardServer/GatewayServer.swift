@@ -40,6 +40,7 @@ public enum GatewayServer {
         let responder = GatewayResponder(inner: router.buildResponder(), logger: logger)
         return Application(
             responder: responder,
+            server: GatewayHTTPServer.builder(responder: responder, logger: logger),
             configuration: .init(
                 address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil,
                 // Bursts of new connections (a fleet reconnecting, thousands of streams opening at once) must queue,

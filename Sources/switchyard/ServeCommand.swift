@@ -90,9 +90,13 @@ struct ServeCommand: AsyncParsableCommand {
         // Background services first: they start before the server and stop after it, so the ledger's last flush
         // sees every request the server answered.
         let prepared = services
+        let trimmer: (any Service)? =
+            configuration.server.heapTrimSeconds > 0
+            ? HeapTrimmer(interval: .milliseconds(Int(configuration.server.heapTrimSeconds * 1000)), logger: logger)
+            : nil
         let group = ServiceGroup(
             configuration: .init(
-                services: ([tracer].compactMap { $0 } + services.background).map { .init(service: $0) } + [
+                services: ([tracer, trimmer].compactMap { $0 } + services.background).map { .init(service: $0) } + [
                     .init(service: PreparedService(service: app) { try await prepared.prepare() })
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -67,6 +67,9 @@ import Testing
             name: "unknown upstream transport", yaml: "server:\n  host: 127.0.0.1\n  plain_http_upstreams: curl\n",
             line: 3, fragment: "must be one of pooled, async-http-client"),
         Invalid(
+            name: "negative heap trim interval", yaml: "server:\n  heap_trim_seconds: -1\n", line: 2,
+            fragment: "must be 0 (off) or positive"),
+        Invalid(
             name: "duplicate model",
             yaml: """
                 providers: { s: { kind: simulator } }
@@ -104,6 +107,14 @@ import Testing
         let switched = try GatewayConfiguration.load(
             yaml: "server:\n  plain_http_upstreams: async-http-client\n", environment: [:])
         #expect(switched.server.plainHTTPUpstreams == "async-http-client")
+    }
+
+    @Test func heapTrimsEveryTenSecondsByDefaultAndCanBeTunedOrTurnedOff() throws {
+        #expect(try GatewayConfiguration.load(yaml: "server: {}\n", environment: [:]).server.heapTrimSeconds == 10)
+        let tuned = try GatewayConfiguration.load(yaml: "server:\n  heap_trim_seconds: 2.5\n", environment: [:])
+        #expect(tuned.server.heapTrimSeconds == 2.5)
+        let off = try GatewayConfiguration.load(yaml: "server:\n  heap_trim_seconds: 0\n", environment: [:])
+        #expect(off.server.heapTrimSeconds == 0)
     }
 
     @Test func http2PriorKnowledgeIsPerProviderAndOffByDefault() throws {

@@ -66,8 +66,15 @@ models:
 EOF
     fi
     local body="$WORK/body-slow.json"
-    cat >"$body" <<'EOF'
-{"model":"bench-slow","messages":[{"role":"user","content":"Tell me a long story, slowly, one word at a time, for as long as you can."}],"stream":true,"stream_options":{"include_usage":true}}
+    # With --slow-prompt-bytes N, a system prompt of N bytes goes first (real requests carry one; its size decides
+    # how much a connection reads and keeps).
+    python3 - "$SLOW_PROMPT_BYTES" >"$body" <<'EOF'
+import json, sys
+n = int(sys.argv[1])
+messages = [{"role": "system", "content": ("You are a patient storyteller. " * (n // 31 + 1))[:n]}] if n > 0 else []
+messages.append({"role": "user", "content": "Tell me a long story, slowly, one word at a time, for as long as you can."})
+print(json.dumps({"model": "bench-slow", "messages": messages, "stream": True,
+                  "stream_options": {"include_usage": True}}, separators=(",", ":")), end="")
 EOF
     start_switchyard "$config" "$port" switchyard-slow
     if ! wait_http "http://127.0.0.1:$port/readyz" 30 "$SY_PID"; then
@@ -89,13 +96,13 @@ EOF
     stop_pid "$sampler"
     forget_pid "$sampler"
     python3 - "$client_out" "$WORK/rss-slow.json" "$idle_kb" "$SLOW_UPSTREAM" "$SLOW_CHUNKS" "${SLOW_RATE:-1000}" \
-        "$SLOW_INTERVAL" "$SLOW_TRANSPORT" >"$RESULTS/slow.json" <<'EOF'
+        "$SLOW_INTERVAL" "$SLOW_TRANSPORT" "$(wc -c <"$body")" >"$RESULTS/slow.json" <<'EOF'
 import json, os, sys
-client, rss, idle, upstream, chunks, rate, interval, transport = sys.argv[1:9]
+client, rss, idle, upstream, chunks, rate, interval, transport, body_bytes = sys.argv[1:10]
 result = {"upstream": "trickle (Python, a chunk every %s s, %s chunks, over HTTP; upstream transport %s)"
           % (interval, chunks, transport)
           if upstream != "simulator" else "Switchyard simulator (inter_chunk_ms %d)" % (int(interval) * 1000),
-          "ramp": "%s new streams/s" % rate}
+          "ramp": "%s new streams/s" % rate, "request_body_bytes": int(body_bytes)}
 try:
     result.update(json.load(open(client)))
 except (OSError, ValueError) as e:

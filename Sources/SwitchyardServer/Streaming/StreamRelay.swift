@@ -19,7 +19,9 @@ import SwitchyardRouting
 /// before, measured with jemalloc's heap profiler; bench/results/gateway-2026-11-25-s4-mem.md).
 final class StreamRelay: Sendable {
     let handler: ChatCompletionsHandler
-    let chat: ChatRequest
+    /// The request, kept only where the relay needs it again: to resume the answer elsewhere, or to store it in the
+    /// response cache. Its prompt is most of a request's size (a 6 KB system prompt was 6 KB per open stream).
+    let chat: ChatRequest?
     let model: ModelDefinition
     let features: RequestFeatures
     let first: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
@@ -36,7 +38,7 @@ final class StreamRelay: Sendable {
         ticket: RequestTicket, caching: CachePlan?, timeToFirstToken: Double
     ) {
         self.handler = handler
-        self.chat = chat
+        self.chat = model.routing.resumeStreams || caching != nil ? chat : nil
         self.model = model
         self.features = features
         self.first = first
@@ -170,7 +172,7 @@ final class StreamRelay: Sendable {
         await ticket.succeeded(
             deployment: outcome.deployment, usage: outcome.assembler.usage, decision: outcome.decision,
             timeToFirstToken: timeToFirstToken, status: status, errorCode: errorCode)
-        if status == 200, outcome.interruption == nil, outcome.assembler.isComplete, let caching {
+        if status == 200, outcome.interruption == nil, outcome.assembler.isComplete, let caching, let chat {
             caching.store(
                 outcome.assembler.response(
                     fallbackID: "chatcmpl-" + requestID, fallbackModel: outcome.deployment.upstreamModel),
@@ -299,7 +301,7 @@ final class StreamRelay: Sendable {
     private func resume(after partial: String, excluding failed: Set<String>) async throws
         -> RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
     {
-        var continuation = chat
+        guard var continuation = chat else { throw GatewayError(.upstreamStreamInterrupted, "The stream cannot be resumed.") }
         var prefix = ChatMessage.text(.assistant, partial)
         prefix.prefix = true
         continuation.messages.append(prefix)

@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import Synchronization
+
+/// The HTTP/1.1 server the gateway's application runs: Hummingbird's `HTTP1Channel` (parsing, keep-alive, the
+/// connection's life), with the gateway's responder called directly for each request.
+///
+/// Hummingbird's `Application` calls its responder inside a per-request logger (a copy of the logger with a fresh
+/// `hb.request.id` in its metadata dictionary) set as the task-local logger. The gateway has its own request id and
+/// access line, and never reads the task-local logger; what that scope cost was instructions on every request, and
+/// frames (1.3 KB, jemalloc heap profile) that stayed in the connection's task for as long as a stream was open.
+/// This builder ignores the responder `Application` passes it, so the live server and `HummingbirdTesting`'s live
+/// tests both run this path.
+enum GatewayHTTPServer {
+    /// A server builder that answers every request with `responder`, adding the `Date` header.
+    static func builder<Responder: HTTPResponder>(responder: Responder, logger: Logger) -> HTTPServerBuilder
+    where Responder.Context == GatewayRequestContext {
+        let dates = HTTPDateHeader()
+        return HTTPServerBuilder { _ in
+            GatewayHTTP1Channel(http1: HTTP1Channel(responder: { request, writer, channel in
+                let context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
+                var response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch {
+                    // The gateway's responder renders its errors itself; this is the last resort.
+                    response = GatewayErrorMapping.map(error).response()
+                }
+                response.headers[.date] = dates.current()
+                try await writer.write(response: response.head, body: response.body)
+            }))
+        }
+    }
+}
+
+/// Hummingbird's `HTTP1Channel` with a bounded receive buffer on every client connection.
+///
+/// NIO keeps a connection's last receive buffer for its next read, for as long as the connection is open, and its
+/// default allocator grows that buffer sixteenfold after one full read: a request over 2 KB (a system prompt, a
+/// conversation) left the connection holding a 32 KB buffer, through the whole of a slow stream (measured: 2,000
+/// streams with a 6 KB prompt, 14 KB of receive buffers per stream in a jemalloc heap profile). The first read
+/// still gets 2 KB (most requests fit), larger requests are read in 8 KB reads, and no connection keeps more.
+struct GatewayHTTP1Channel: ServerChildChannel {
+    /// The channel that parses HTTP/1.1 and runs the connection.
+    let http1: HTTP1Channel
+
+    /// The receive buffer sizes for client connections.
+    static let receiveBuffer = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 8192)
+
+    /// Sets the receive buffer allocator, then Hummingbird's pipeline.
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+        channel.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffer).flatMap {
+            channel.setOption(ChannelOptions.maxMessagesPerRead, value: 1)
+        }.flatMap {
+            http1.setup(channel: channel, logger: logger)
+        }
+    }
+
+    /// Serves the connection's requests.
+    func handle(value: HTTP1Channel.Value, logger: Logger) async {
+        await http1.handle(value: value, logger: logger)
+    }
+}
+
+/// The `Date` header's value (RFC 9110, IMF-fixdate), formatted once per second and shared by all connections.
+final class HTTPDateHeader: Sendable {
+    private let cached: Mutex<(second: Int, value: String)>
+
+    init() {
+        let now = time(nil)
+        cached = Mutex((second: now, value: Self.format(now)))
+    }
+
+    /// The current date, e.g. `Thu, 03 Dec 2026 09:32:04 GMT`.
+    func current() -> String {
+        let now = time(nil)
+        return cached.withLock { cached in
+            if cached.second != now { cached = (second: now, value: Self.format(now)) }
+            return cached.value
+        }
+    }
+
+    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// Formats seconds since the epoch as an IMF-fixdate.
+    static func format(_ seconds: Int) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}
