@@ -90,15 +90,29 @@ EOF
     sampler=$!
     PIDS+=("$sampler")
     client_out="$WORK/slow-client.json"
+    # RSS with every stream open, once the ramp is over and the gateway has settled: 10 s after the last stream
+    # opened (the peak above includes what opening them at ${SLOW_RATE:-1000}/s takes). Only when the streams last
+    # long enough that none has ended by then.
+    local ramp=$(((SLOW_STREAMS + ${SLOW_RATE:-1000} - 1) / ${SLOW_RATE:-1000})) open_pid=""
+    rm -f "$WORK/rss-open.txt"
+    if ((SLOW_CHUNKS * SLOW_INTERVAL > ramp + 15)); then
+        (sleep $((ramp + 10)) && python3 "$LIB/rss.py" once "$SY_PID" >"$WORK/rss-open.txt") &
+        open_pid=$!
+        PIDS+=("$open_pid")
+    fi
     python3 "$LIB/slow-client.py" --url "http://127.0.0.1:$port/v1/chat/completions" --body "$body" \
         --streams "$SLOW_STREAMS" --rate "${SLOW_RATE:-1000}" --deadline 300 >"$client_out" 2>"$WORK/slow-client.err" ||
         log "slow-client exited non-zero (see $WORK/slow-client.err)"
     stop_pid "$sampler"
     forget_pid "$sampler"
+    if [[ -n $open_pid ]]; then
+        wait "$open_pid" 2>/dev/null || true
+        forget_pid "$open_pid"
+    fi
     python3 - "$client_out" "$WORK/rss-slow.json" "$idle_kb" "$SLOW_UPSTREAM" "$SLOW_CHUNKS" "${SLOW_RATE:-1000}" \
-        "$SLOW_INTERVAL" "$SLOW_TRANSPORT" "$(wc -c <"$body")" >"$RESULTS/slow.json" <<'EOF'
+        "$SLOW_INTERVAL" "$SLOW_TRANSPORT" "$(wc -c <"$body")" "$WORK/rss-open.txt" >"$RESULTS/slow.json" <<'EOF'
 import json, os, sys
-client, rss, idle, upstream, chunks, rate, interval, transport, body_bytes = sys.argv[1:10]
+client, rss, idle, upstream, chunks, rate, interval, transport, body_bytes, rss_open = sys.argv[1:11]
 result = {"upstream": "trickle (Python, a chunk every %s s, %s chunks, over HTTP; upstream transport %s)"
           % (interval, chunks, transport)
           if upstream != "simulator" else "Switchyard simulator (inter_chunk_ms %d)" % (int(interval) * 1000),
@@ -111,6 +125,8 @@ result["switchyard_rss_idle_mb"] = round(int(idle) / 1024, 1)
 if os.path.exists(rss):
     r = json.load(open(rss))
     result["switchyard_rss_peak_mb"] = round(r["peak_kb"] / 1024, 1) if r.get("peak_kb") else None
+if os.path.exists(rss_open) and open(rss_open).read().strip():
+    result["switchyard_rss_all_open_mb"] = round(int(open(rss_open).read()) / 1024, 1)
 print(json.dumps(result))
 EOF
     log "slow streams: $(cat "$RESULTS/slow.json")"

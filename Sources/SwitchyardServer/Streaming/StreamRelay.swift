@@ -184,13 +184,12 @@ final class StreamRelay: Sendable {
     private func relay(_ writer: inout any ResponseBodyWriter, outcome: Outcome) async throws {
         // The loop's state is one object and every step that does not wait is a synchronous call, so the async
         // frame that each open stream holds while it waits for the next chunk stays small.
+        // Waiting for the upstream happens in `nextBytes`, so the events (and the iterator's frames) are not part of
+        // this frame, which stays under the writes too.
         let state = RelayState(encoder: encoder, events: first.value.events)
         while true {
             do {
-                while let event = try await state.events.next() {
-                    if let bytes = state.take(event, outcome: outcome) { try await writer.write(bytes) }
-                }
-                try await writer.write(state.finish())
+                while let bytes = try await state.nextBytes(outcome: outcome) { try await writer.write(bytes) }
                 break
             } catch {
                 guard try await resumed(after: error, &writer, state: state, outcome: outcome) else { break }
@@ -237,10 +236,24 @@ final class StreamRelay: Sendable {
         /// relay waits for the upstream (`events.isReady` is false then), so nothing is delayed, and never more
         /// than `maxUnsentBytes` (an upstream that sends faster than the client reads still streams).
         var unsent = ByteBuffer()
+        /// Whether the stream's closing bytes were handed out.
+        var finished = false
 
         init(encoder: ChunkEncoder, events: PendingIterator) {
             self.encoder = encoder
             self.events = events
+        }
+
+        /// The next bytes to write: events are taken until some are due, then the stream's closing bytes once, then
+        /// `nil`. Throws what the upstream's events throw.
+        @inline(never)
+        func nextBytes(outcome: Outcome) async throws -> ByteBuffer? {
+            while let event = try await events.next() {
+                if let bytes = take(event, outcome: outcome) { return bytes }
+            }
+            guard !finished else { return nil }
+            finished = true
+            return finish()
         }
 
         /// Records and encodes one event; returns the bytes to write now, if any.
