@@ -92,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
         let prepared = services
         let trimmer: (any Service)? =
             configuration.server.heapTrimSeconds > 0
-            ? HeapTrimmer(interval: .milliseconds(Int(configuration.server.heapTrimSeconds * 1000)), logger: logger)
+            ? HeapTrimmer(interval: .seconds(configuration.server.heapTrimSeconds), logger: logger)
             : nil
         let group = ServiceGroup(
             configuration: .init(

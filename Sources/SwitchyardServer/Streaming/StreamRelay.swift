@@ -182,10 +182,8 @@ final class StreamRelay: Sendable {
 
     @inline(never)
     private func relay(_ writer: inout any ResponseBodyWriter, outcome: Outcome) async throws {
-        // The loop's state is one object and every step that does not wait is a synchronous call, so the async
-        // frame that each open stream holds while it waits for the next chunk stays small.
-        // Waiting for the upstream happens in `nextBytes`, so the events (and the iterator's frames) are not part of
-        // this frame, which stays under the writes too.
+        // The loop's state is one object, every step that does not wait is a synchronous call, and the wait for the
+        // upstream is in `nextBytes`: the frame each open stream holds under its waits and writes stays small.
         let state = RelayState(encoder: encoder, events: first.value.events)
         while true {
             do {
@@ -314,7 +312,10 @@ final class StreamRelay: Sendable {
     private func resume(after partial: String, excluding failed: Set<String>) async throws
         -> RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
     {
-        guard var continuation = chat else { throw GatewayError(.upstreamStreamInterrupted, "The stream cannot be resumed.") }
+        // `chat` is kept whenever the model resumes streams, the only case that calls this.
+        guard var continuation = chat else {
+            throw GatewayError(.upstreamStreamInterrupted, "The stream cannot be resumed.")
+        }
         var prefix = ChatMessage.text(.assistant, partial)
         prefix.prefix = true
         continuation.messages.append(prefix)
