@@ -68,9 +68,11 @@ import Testing
         }
     }
 
-    @Test func oversizedBody() async throws {
-        try await GatewayHarness.withGateway(maxBodyBytes: 1024) { client, upstream in
-            let padding = String(repeating: "x", count: 4096)
+    /// Also over a real socket, where the body arrives in several bounded reads (``GatewayHTTP1Channel``).
+    @Test(arguments: [TestingSetup.router, .live])
+    func oversizedBody(_ setup: TestingSetup) async throws {
+        try await GatewayHarness.withGateway(setup, maxBodyBytes: 1024) { client, upstream in
+            let padding = String(repeating: "x", count: 40_960)
             let body = GatewayHarness.chatBody(model: "gpt", extra: #", "user": "\#(padding)""#)
             try await client.execute(uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: body) {
                 #expect($0.status == .contentTooLarge)
