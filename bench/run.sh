@@ -35,6 +35,7 @@ SLOW_INTERVAL=1
 SLOW_UPSTREAM=trickle
 SLOW_TRANSPORT=pooled
 SLOW_PROMPT_BYTES=0
+SLOW_FIRST_TOKEN=0
 CALLGRIND=0
 CALLGRIND_REQUESTS=200
 OUT=""
@@ -72,6 +73,8 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
                           or h2c (HTTP/2 with prior knowledge to trickle-upstream-h2.py; pip-installs h2 into
                           bench/.work/h2-venv)
   --slow-prompt-bytes N   give each slow stream's request a system prompt of N bytes (default 0: a 200-byte request)
+  --slow-first-token S    the trickle upstream answers each slow stream only after S seconds, a model's time to first
+                          token (default 0); with S longer than the ramp, the peak RSS is every stream waiting for it
   --callgrind             also count instructions per request under valgrind --tool=callgrind (gateway/callgrind.sh)
   --callgrind-requests N  non-streaming requests per counted phase under callgrind (3 phases, default
                           $CALLGRIND_REQUESTS; 2/5 as many streaming ones)
@@ -103,6 +106,7 @@ while (($#)); do
         --slow-upstream) SLOW_UPSTREAM=$2; shift 2 ;;
         --slow-transport) SLOW_TRANSPORT=$2; shift 2 ;;
         --slow-prompt-bytes) SLOW_PROMPT_BYTES=$2; shift 2 ;;
+        --slow-first-token) SLOW_FIRST_TOKEN=$2; shift 2 ;;
         --callgrind) CALLGRIND=1; shift ;;
         --callgrind-requests) CALLGRIND_REQUESTS=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;

@@ -38,6 +38,7 @@ EOF
             h2_line="    http2_prior_knowledge: true"
         fi
         "$python" "$trickle" --port "$upstream_port" --chunks "$SLOW_CHUNKS" --interval "$SLOW_INTERVAL" \
+            --first-token "$SLOW_FIRST_TOKEN" \
             >"$WORK/trickle.log" 2>&1 &
         upstream_pid=$!
         PIDS+=("$upstream_pid")
@@ -95,7 +96,7 @@ EOF
     # long enough that none has ended by then.
     local ramp=$(((SLOW_STREAMS + ${SLOW_RATE:-1000} - 1) / ${SLOW_RATE:-1000})) open_pid=""
     rm -f "$WORK/rss-open.txt"
-    if ((SLOW_CHUNKS * SLOW_INTERVAL > ramp + 15)); then
+    if ((${SLOW_FIRST_TOKEN%.*} + SLOW_CHUNKS * SLOW_INTERVAL > ramp + 15)); then
         (sleep $((ramp + 10)) && python3 "$LIB/rss.py" once "$SY_PID" >"$WORK/rss-open.txt") &
         open_pid=$!
         PIDS+=("$open_pid")
@@ -110,13 +111,16 @@ EOF
         forget_pid "$open_pid"
     fi
     python3 - "$client_out" "$WORK/rss-slow.json" "$idle_kb" "$SLOW_UPSTREAM" "$SLOW_CHUNKS" "${SLOW_RATE:-1000}" \
-        "$SLOW_INTERVAL" "$SLOW_TRANSPORT" "$(wc -c <"$body")" "$WORK/rss-open.txt" >"$RESULTS/slow.json" <<'EOF'
+        "$SLOW_INTERVAL" "$SLOW_TRANSPORT" "$(wc -c <"$body")" "$WORK/rss-open.txt" "$SLOW_FIRST_TOKEN" \
+        >"$RESULTS/slow.json" <<'EOF'
 import json, os, sys
-client, rss, idle, upstream, chunks, rate, interval, transport, body_bytes, rss_open = sys.argv[1:11]
-result = {"upstream": "trickle (Python, a chunk every %s s, %s chunks, over HTTP; upstream transport %s)"
-          % (interval, chunks, transport)
+client, rss, idle, upstream, chunks, rate, interval, transport, body_bytes, rss_open, first_token = sys.argv[1:12]
+result = {"upstream": "trickle (Python, %sa chunk every %s s, %s chunks, over HTTP; upstream transport %s)"
+          % ("first token after %s s, then " % first_token if float(first_token) > 0 else "", interval, chunks,
+             transport)
           if upstream != "simulator" else "Switchyard simulator (inter_chunk_ms %d)" % (int(interval) * 1000),
-          "ramp": "%s new streams/s" % rate, "request_body_bytes": int(body_bytes)}
+          "ramp": "%s new streams/s" % rate, "request_body_bytes": int(body_bytes),
+          "first_token_s": float(first_token)}
 try:
     result.update(json.load(open(client)))
 except (OSError, ValueError) as e:

@@ -6,7 +6,7 @@ usage chunk and `data: [DONE]`. Each SSE event is one DATA frame; the last one c
 Many streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS = MAX_STREAMS), flow control respected,
 asyncio + the pure-Python `h2` package (pip install h2), loopback only.
 
-Usage: trickle-upstream-h2.py --port P [--chunks K] [--interval S] [--max-streams N]
+Usage: trickle-upstream-h2.py --port P [--chunks K] [--interval S] [--first-token S] [--max-streams N]
 """
 
 import argparse
@@ -110,6 +110,8 @@ class Trickle(asyncio.Protocol):
     async def answer(self, stream_id: int) -> None:
         chunks, interval = self.args.chunks, self.args.interval
         try:
+            if self.args.first_token:
+                await asyncio.sleep(self.args.first_token)  # a model's time to first token: no head before it
             self.conn.send_headers(stream_id, RESPONSE_HEADERS)
             self.send(stream_id, event({"role": "assistant", "content": ""}))
             for i in range(chunks):
@@ -163,6 +165,7 @@ async def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--chunks", type=int, default=10)
     parser.add_argument("--interval", type=float, default=1.0)
+    parser.add_argument("--first-token", type=float, default=0.0)
     parser.add_argument("--max-streams", type=int, default=100000)
     args = parser.parse_args()
     server = await asyncio.get_running_loop().create_server(

@@ -3,7 +3,7 @@
 gets a `text/event-stream` answer (chunked) that trickles one `chat.completion.chunk` per INTERVAL seconds,
 CHUNKS of them, then a usage chunk and `data: [DONE]`. Keep-alive, asyncio, loopback only.
 
-Usage: trickle-upstream.py --port P [--chunks K] [--interval S]
+Usage: trickle-upstream.py --port P [--chunks K] [--interval S] [--first-token S]
 """
 
 import argparse
@@ -17,7 +17,8 @@ def chunk(delta: dict, finish=None, usage=None) -> bytes:
     return b"%x\r\n%s\r\n" % (len(data), data)
 
 
-async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, chunks: int, interval: float) -> None:
+async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, chunks: int, interval: float,
+                 first_token: float) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -28,6 +29,8 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, chu
                     length = int(value.strip())
             if length:
                 await reader.readexactly(length)
+            if first_token:
+                await asyncio.sleep(first_token)  # a model's time to first token: no response head before it
             writer.write(
                 b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
                 b"transfer-encoding: chunked\r\n\r\n" + chunk({"role": "assistant", "content": ""}))
@@ -53,9 +56,10 @@ async def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--chunks", type=int, default=10)
     parser.add_argument("--interval", type=float, default=1.0)
+    parser.add_argument("--first-token", type=float, default=0.0)
     args = parser.parse_args()
     server = await asyncio.start_server(
-        lambda r, w: handle(r, w, args.chunks, args.interval), "127.0.0.1", args.port, backlog=16384)
+        lambda r, w: handle(r, w, args.chunks, args.interval, args.first_token), "127.0.0.1", args.port, backlog=16384)
     async with server:
         await server.serve_forever()
 

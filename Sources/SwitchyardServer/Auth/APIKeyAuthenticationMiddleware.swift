@@ -32,32 +32,47 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
     }
 
     /// Authenticates, then calls the next responder; answers 401 itself on failure.
+    ///
+    /// The checks are in ``authenticate(_:context:)``, not here: this frame lives under every later frame of the
+    /// request, a stream's wait for its first token included, so it holds only the context it passes on (with its
+    /// branches inline it was 3,360 bytes).
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        switch authenticate(request, context: context) {
+        case .pass(let context): return try await next(request, context)
+        case .refuse(let response): return response
+        }
+    }
+
+    /// What the checks decided: the context to serve the request with, or the refusal.
+    enum Outcome {
+        case pass(Context)
+        case refuse(Response)
+    }
+
+    /// Checks the request's key and puts its identity (or the anonymous one) on the context.
+    @inline(never)
+    func authenticate(_ request: Request, context: Context) -> Outcome {
         if exemptPaths.contains(request.uri.path) || request.uri.path.hasPrefix("/admin/") {
-            return try await next(request, context)
+            return .pass(context)
         }
         let authorization = request.headers[.authorization]
         let apiKey = request.headers[.xAPIKey]
+        var context = context
         if !required {
             let credential = Authenticator.credential(authorization: authorization, apiKey: apiKey)
             if !(credential?.hasPrefix(APIKey.marker) ?? false) {
-                var context = context
                 context.identity = .anonymous
-                return try await next(request, context)
+                return .pass(context)
             }
         }
-        let authenticator = self.authenticator
-        let result = Result { () throws(GovernanceError) -> Identity in
-            try authenticator.authenticate(authorization: authorization, apiKey: apiKey)
+        do throws(GovernanceError) {
+            context.identity = try authenticator.authenticate(authorization: authorization, apiKey: apiKey)
+            return .pass(context)
+        } catch {
+            return .refuse(error.response())
         }
-        var context = context
-        switch result {
-        case .success(let identity): context.identity = identity
-        case .failure(let error): return error.response()
-        }
-        return try await next(request, context)
     }
 }
 

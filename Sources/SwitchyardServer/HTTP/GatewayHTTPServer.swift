@@ -22,47 +22,79 @@ enum GatewayHTTPServer {
         return HTTPServerBuilder { _ in
             GatewayHTTP1Channel(http1: HTTP1Channel(responder: { request, writer, channel in
                 let response = await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
-                try await writer.write(response: response.head, body: response.body)
+                if response.body.contentLength == nil {
+                    try await writeStreamed(consume response, to: writer)
+                } else {
+                    try await writer.write(response: response.head, body: response.body)
+                }
             }))
         }
     }
 
+    /// Writes a response whose body is streamed: the head, then the body, with the head (its header fields are
+    /// about 1.3 KB with the routing headers) released before the body starts. Hummingbird's
+    /// `write(response:body:)` keeps the head in its frame until the body ends, which for a relayed stream is
+    /// the stream's whole life. Responses with a known length keep that path: it sends head, body and end in one
+    /// write.
+    @inline(never)
+    static func writeStreamed(_ response: consuming Response, to writer: consuming ResponseWriter) async throws {
+        let body = response.body
+        let bodyWriter = try await writer.writeHead(response.head)
+        _ = consume response
+        try await body.write(bodyWriter)
+    }
+
     /// The response to one request, with its `Date` header.
     ///
-    /// Its own function, never inlined: the request context and the error path are in its frame, which is gone
-    /// before the body is written. The closure that writes the body stays in the connection's task for as long as a
-    /// stream lasts; with this work inlined, its frame was 1,920 bytes (now 256). The gateway's responder runs the
-    /// request's handling in a child task (``ChildTask``), so this frame is not under deeper ones while it waits.
+    /// Its own function, never inlined, and its work in synchronous helpers: the connection's task keeps the memory
+    /// its deepest frames needed for as long as the connection lasts (a stream's relay reuses it), so this frame,
+    /// which is part of that depth while the request is handled, holds only the context it passes on and the result.
+    /// The gateway's responder runs the request's handling in a child task (``ChildTask``).
     @inline(never)
     static func answer<Responder: HTTPResponder>(
         _ request: Request, channel: any Channel, responder: Responder, logger: Logger, dates: HTTPDateHeader
     ) async -> Response where Responder.Context == GatewayRequestContext {
-        var response: Response
         do {
-            response = try await responder.respond(
-                to: request, context: GatewayRequestContext(source: .init(channel: channel, logger: logger)))
+            return dated(try await responder.respond(to: request, context: context(channel, logger)), dates)
         } catch {
-            // The gateway's responder renders its errors itself; this is the last resort.
-            response = GatewayErrorMapping.map(error).response()
+            return dated(lastResort(error), dates)
         }
+    }
+
+    /// A new request context.
+    @inline(never)
+    static func context(_ channel: any Channel, _ logger: Logger) -> GatewayRequestContext {
+        GatewayRequestContext(source: .init(channel: channel, logger: logger))
+    }
+
+    /// The response for an error the gateway's responder did not render itself (it renders its own).
+    @inline(never)
+    static func lastResort(_ error: any Error) -> Response {
+        GatewayErrorMapping.map(error).response()
+    }
+
+    /// The response with its `Date` header.
+    @inline(never)
+    static func dated(_ response: consuming Response, _ dates: HTTPDateHeader) -> Response {
+        var response = response
         response.headers[.date] = dates.current()
         return response
     }
 }
 
-/// Hummingbird's `HTTP1Channel` with a bounded receive buffer on every client connection.
+/// Hummingbird's `HTTP1Channel` with a small, bounded receive buffer on every client connection.
 ///
-/// NIO keeps a connection's last receive buffer for its next read, for as long as the connection is open, and its
-/// default allocator grows that buffer sixteenfold after one full read: a request over 2 KB (a system prompt, a
+/// NIO keeps a connection's first receive buffer for its next reads, for as long as the connection is open, and its
+/// default allocator grows the next buffer sixteenfold after one full read: a request over 2 KB (a system prompt, a
 /// conversation) left the connection holding a 32 KB buffer, through the whole of a slow stream (measured: 2,000
-/// streams with a 6 KB prompt, 14 KB of receive buffers per stream in a jemalloc heap profile). The first read
-/// still gets 2 KB (most requests fit), larger requests are read in 8 KB reads, and no connection keeps more.
+/// streams with a 6 KB prompt, 14 KB of receive buffers per stream in a jemalloc heap profile). With
+/// ``ClientReceiveAllocator`` every connection keeps 1 KB, and larger requests are read in 8 KB reads.
 struct GatewayHTTP1Channel: ServerChildChannel {
     /// The channel that parses HTTP/1.1 and runs the connection.
     let http1: HTTP1Channel
 
     /// The receive buffer sizes for client connections.
-    static let receiveBuffer = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 8192)
+    static let receiveBuffer = ClientReceiveAllocator()
 
     /// Sets the receive buffer allocator, then Hummingbird's pipeline.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {

@@ -13,36 +13,53 @@ extension ChatCompletionsHandler {
         var dropped: [String]
     }
 
-    func stream(
-        _ chat: ChatRequest, original: ByteBuffer?, model: ModelDefinition, features: RequestFeatures, strategy: RoutingStrategyKind?,
-        context: GatewayRequestContext, ticket: RequestTicket, caching: CachePlan?, headers extraHeaders: HTTPFields
-    ) async throws -> Response {
-        let registry = self.registry
+    /// Routes a streaming call: opens the stream on a deployment (failing over until one produces its first event),
+    /// then answers with the relay as the response body.
+    ///
+    /// A stream waits here until its upstream's first event (a model's time to first token), so this frame holds
+    /// only what crosses that wait; the response is built in ``relayResponse(_:routed:requestID:started:)``.
+    @inline(never)
+    func stream(_ call: ChatCall, context: GatewayRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let routed: RoutingEngine.Routed<OpenedStream>
         do {
             routed = try await engine.route(
-                requestID: context.requestID, model: model, features: features, strategy: strategy
+                requestID: context.requestID, model: call.model, features: call.features, strategy: call.strategy
             ) { deployment, _ in
-                try await open(chat, original: original, on: deployment, registry: registry)
+                try await self.open(call, on: deployment)
             }
         } catch {
-            await ticket.failed(error)
+            await call.ticket.failed(error)
             throw error
         }
+        return relayResponse(call, routed: routed, requestID: context.requestID, started: started)
+    }
+
+    /// The response to a stream that has opened: routing headers, and the relay as its body.
+    @inline(never)
+    func relayResponse(
+        _ call: ChatCall, routed: RoutingEngine.Routed<OpenedStream>, requestID: String, started: ContinuousClock.Instant
+    ) -> Response {
         var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
-        headers.append(contentsOf: extraHeaders)
+        headers.append(contentsOf: call.headers)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let relay = StreamRelay(
-            handler: self, chat: chat, model: model, features: features, first: routed,
+            handler: self, chat: call.chat, model: call.model, features: call.features, first: routed,
             encoder: ChunkEncoder(
-                fallbackID: "chatcmpl-" + context.requestID, fallbackModel: routed.deployment.upstreamModel,
-                includeUsage: chat.includeUsageInStream),
-            requestID: context.requestID, ticket: ticket, caching: caching,
+                fallbackID: "chatcmpl-" + requestID, fallbackModel: routed.deployment.upstreamModel,
+                includeUsage: call.chat.includeUsageInStream),
+            requestID: requestID, ticket: call.ticket, caching: call.caching,
             timeToFirstToken: (ContinuousClock.now - started).milliseconds)
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })
+    }
+
+    /// Opens a call's stream on one deployment. The client's body is forwarded as written unless the stream is
+    /// cached or may be resumed elsewhere: relayed chunks are not assembled, and those need them decoded.
+    func open(_ call: ChatCall, on deployment: Deployment) async throws -> OpenedStream {
+        let forwardable = call.caching == nil && !call.model.routing.resumeStreams
+        return try await open(call.chat, original: forwardable ? call.original : nil, on: deployment, registry: registry)
     }
 
     /// Opens a stream on one deployment and waits for its first event, so that a failure before it can still fail

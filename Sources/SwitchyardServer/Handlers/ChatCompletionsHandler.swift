@@ -54,7 +54,32 @@ final class ChatCompletionsHandler: Sendable {
         self.feedback = feedback
     }
 
+    /// Answers one request, in three phases that are separate functions: ``accept(_:context:)`` (decode, validate,
+    /// select, admit, probe the cache), then ``stream(_:context:)`` or ``complete(_:context:)``.
+    ///
+    /// The split is for memory: a stream waits for its upstream's first event (a model's time to first token,
+    /// seconds) under every frame above it. As one function, this frame was 36,240 bytes, held for the whole wait;
+    /// now it holds the phase's result.
     func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        switch try await accept(request, context: context) {
+        case .answered(let response):
+            return response
+        case .call(let call):
+            if call.chat.stream { return try await stream(call, context: context) }
+            return try await complete(call, context: context)
+        }
+    }
+
+    /// What ``accept(_:context:)`` decided: the answer (from the cache), or the call to make upstream.
+    enum Acceptance: Sendable {
+        case answered(Response)
+        case call(ChatCall)
+    }
+
+    /// Decodes and validates the request, assigns its experiment arm, selects a learned router's model, admits it
+    /// (budgets, limits, downgrades) and probes the cache.
+    @inline(never)
+    func accept(_ request: Request, context: GatewayRequestContext) async throws -> Acceptance {
         // The client's bytes are kept for the pass-through path: forwarded with only `model` rewritten when the
         // deployment speaks the same dialect. Everything below changes `decoded.model` and nothing else.
         let (parsed, original) = try await bodyDecoder.decodeKeepingBody(ChatRequest.self, from: request)
@@ -108,54 +133,71 @@ final class ChatCompletionsHandler: Sendable {
             let lookup = probe.lookup
             if let cached = lookup.response {
                 ticket.cache(lookup.telemetryResult)
-                return await answerFromCache(
-                    cached, lookup: lookup, chat: chat, model: model, ticket: ticket, headers: extraHeaders,
-                    requestID: context.requestID)
+                return .answered(
+                    await answerFromCache(
+                        cached, lookup: lookup, chat: chat, model: model, ticket: ticket, headers: extraHeaders,
+                        requestID: context.requestID))
             }
             ticket.cache(.miss)
             extraHeaders[.switchyardCache] = lookup.headerValue
             caching = CachePlan(cache: cache, tenant: tenant, control: control, query: probe.query)
         }
-        if chat.stream {
-            // Relayed chunks are not assembled, so streams that are cached or may be resumed elsewhere decode.
-            let forwardable = caching == nil && !model.routing.resumeStreams
-            return try await stream(
-                chat, original: forwardable ? original : nil, model: model, features: features, strategy: strategy, context: context, ticket: ticket,
-                caching: caching, headers: extraHeaders)
-        }
+        return .call(
+            ChatCall(
+                chat: chat, original: original, model: model, features: features, strategy: strategy, ticket: ticket,
+                caching: caching, headers: extraHeaders))
+    }
+
+    /// Routes a non-streaming call over the model's deployments and answers it in one piece. Like
+    /// ``stream(_:context:)``, the frame that waits for the upstream holds only what crosses the wait.
+    @inline(never)
+    func complete(_ call: ChatCall, context: GatewayRequestContext) async throws -> Response {
         let routed: RoutingEngine.Routed<Answered>
         do {
             routed = try await engine.route(
-                requestID: context.requestID, model: model, features: features, strategy: strategy
+                requestID: context.requestID, model: call.model, features: call.features, strategy: call.strategy
             ) { deployment, _ in
-                try await GenAISpans.attempt(chat, on: deployment, streaming: false) { span in
-                    let prepared = try prepare(chat, for: deployment)
-                    let answer = try await registry.provider(for: deployment.provider).complete(
-                        prepared.request, original: prepared.dropped.isEmpty ? original : nil, deployment: deployment)
-                    GenAISpans.record(answer, on: span)
-                    return Answered(answer: answer, dropped: prepared.dropped)
-                }
+                try await self.answer(call, on: deployment)
             }
         } catch {
-            await ticket.failed(error)
+            await call.ticket.failed(error)
             throw error
         }
         engine.decisions.record(routed.decision)
-        await ticket.succeeded(
+        await call.ticket.succeeded(
             deployment: routed.deployment, usage: routed.value.answer.usage, decision: routed.decision)
+        return try completeResponse(call, routed: routed, requestID: context.requestID)
+    }
+
+    /// One deployment's answer to a non-streaming call.
+    func answer(_ call: ChatCall, on deployment: Deployment) async throws -> Answered {
+        try await GenAISpans.attempt(call.chat, on: deployment, streaming: false) { span in
+            let prepared = try prepare(call.chat, for: deployment)
+            let answer = try await registry.provider(for: deployment.provider).complete(
+                prepared.request, original: prepared.dropped.isEmpty ? call.original : nil, deployment: deployment)
+            GenAISpans.record(answer, on: span)
+            return Answered(answer: answer, dropped: prepared.dropped)
+        }
+    }
+
+    /// The response to a routed non-streaming call: routing headers and the answer, stored in the cache on a miss.
+    @inline(never)
+    func completeResponse(_ call: ChatCall, routed: RoutingEngine.Routed<Answered>, requestID: String) throws
+        -> Response
+    {
         var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
-        headers.append(contentsOf: extraHeaders)
+        headers.append(contentsOf: call.headers)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers.append(HTTPField(name: .contentType, value: "application/json"))
         let body: ByteBuffer
         switch routed.value.answer {
         case .decoded(let response):
-            let answer = completed(response, requestID: context.requestID)
-            caching?.store(answer, for: chat)
+            let answer = completed(response, requestID: requestID)
+            call.caching?.store(answer, for: call.chat)
             body = try JSONEncoder().encodeAsByteBuffer(answer, allocator: ByteBufferAllocator())
         case .forwarded(let forwarded):
-            if let caching, let answer = try? JSONDecoder().decode(ChatResponse.self, from: forwarded.body) {
-                caching.store(answer, for: chat)
+            if let caching = call.caching, let answer = try? JSONDecoder().decode(ChatResponse.self, from: forwarded.body) {
+                caching.store(answer, for: call.chat)
             }
             body = forwarded.body
         }

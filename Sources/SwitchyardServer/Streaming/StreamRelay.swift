@@ -19,11 +19,12 @@ import SwitchyardRouting
 /// before, measured with jemalloc's heap profiler; bench/results/gateway-2026-11-25-s4-mem.md).
 final class StreamRelay: Sendable {
     let handler: ChatCompletionsHandler
-    /// The request, kept only where the relay needs it again: to resume the answer elsewhere, or to store it in the
-    /// response cache. Its prompt is most of a request's size (a 6 KB system prompt was 6 KB per open stream).
-    let chat: ChatRequest?
-    let model: ModelDefinition
-    let features: RequestFeatures
+    /// The request, its model and features, kept only where the relay needs them again: to resume the answer
+    /// elsewhere, or to store it in the response cache. Its prompt is most of a request's size (a 6 KB system prompt
+    /// was 6 KB per open stream), and even without one the three are about 700 bytes an open stream would hold.
+    let kept: Kept?
+    /// The model's name, for the log line of a break.
+    let modelName: String
     let first: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
     let encoder: ChunkEncoder
     let requestID: String
@@ -32,15 +33,28 @@ final class StreamRelay: Sendable {
     /// Milliseconds from routing start to the first upstream event.
     let timeToFirstToken: Double
 
+    /// What resuming a stream or caching its answer needs of the request.
+    final class Kept: Sendable {
+        let chat: ChatRequest
+        let model: ModelDefinition
+        let features: RequestFeatures
+
+        init(chat: ChatRequest, model: ModelDefinition, features: RequestFeatures) {
+            self.chat = chat
+            self.model = model
+            self.features = features
+        }
+    }
+
     init(
         handler: ChatCompletionsHandler, chat: ChatRequest, model: ModelDefinition, features: RequestFeatures,
         first: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>, encoder: ChunkEncoder, requestID: String,
         ticket: RequestTicket, caching: CachePlan?, timeToFirstToken: Double
     ) {
         self.handler = handler
-        self.chat = model.routing.resumeStreams || caching != nil ? chat : nil
-        self.model = model
-        self.features = features
+        self.kept =
+            model.routing.resumeStreams || caching != nil ? Kept(chat: chat, model: model, features: features) : nil
+        self.modelName = model.name
         self.first = first
         self.encoder = encoder
         self.requestID = requestID
@@ -172,7 +186,7 @@ final class StreamRelay: Sendable {
         await ticket.succeeded(
             deployment: outcome.deployment, usage: outcome.assembler.usage, decision: outcome.decision,
             timeToFirstToken: timeToFirstToken, status: status, errorCode: errorCode)
-        if status == 200, outcome.interruption == nil, outcome.assembler.isComplete, let caching, let chat {
+        if status == 200, outcome.interruption == nil, outcome.assembler.isComplete, let caching, let chat = kept?.chat {
             caching.store(
                 outcome.assembler.response(
                     fallbackID: "chatcmpl-" + requestID, fallbackModel: outcome.deployment.upstreamModel),
@@ -297,9 +311,9 @@ final class StreamRelay: Sendable {
     private func recover(
         from error: GatewayError, partial: String, failed: inout Set<String>, outcome: Outcome
     ) async -> PendingIterator? {
-        failed.insert(outcome.recordBreak(error, model: model.name, requestID: requestID, logger: handler.logger))
-        if model.routing.resumeStreams, !partial.isEmpty,
-            let continuation = try? await resume(after: partial, excluding: failed)
+        failed.insert(outcome.recordBreak(error, model: modelName, requestID: requestID, logger: handler.logger))
+        if let kept, kept.model.routing.resumeStreams, !partial.isEmpty,
+            let continuation = try? await resume(kept, after: partial, excluding: failed)
         {
             return outcome.recordResume(continuation)
         }
@@ -309,13 +323,11 @@ final class StreamRelay: Sendable {
 
     /// Routes the continuation: the conversation plus the partial answer as an assistant prefix, on a deployment
     /// that continues prefixes and has not failed for this request.
-    private func resume(after partial: String, excluding failed: Set<String>) async throws
+    private func resume(_ kept: Kept, after partial: String, excluding failed: Set<String>) async throws
         -> RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>
     {
-        // `chat` is kept whenever the model resumes streams, the only case that calls this.
-        guard var continuation = chat else {
-            throw GatewayError(.upstreamStreamInterrupted, "The stream cannot be resumed.")
-        }
+        let model = kept.model
+        var continuation = kept.chat
         var prefix = ChatMessage.text(.assistant, partial)
         prefix.prefix = true
         continuation.messages.append(prefix)
@@ -328,7 +340,7 @@ final class StreamRelay: Sendable {
         let registry = handler.registry
         let request = continuation
         return try await handler.engine.route(
-            requestID: requestID, model: model, features: features, excluding: excluded, allowFallbacks: false
+            requestID: requestID, model: model, features: kept.features, excluding: excluded, allowFallbacks: false
         ) { deployment, _ in
             try await handler.open(request, on: deployment, registry: registry)
         }

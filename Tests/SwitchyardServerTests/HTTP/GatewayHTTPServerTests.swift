@@ -33,6 +33,17 @@ import Testing
                 #expect(date.hasSuffix(" GMT") && date.count == 29)
                 #expect(response.headers[.xRequestID]?.isEmpty == false)
             }
+            // A streamed response: its head is written on its own, before the body is relayed.
+            let stream = GatewayHarness.chatBody(model: "gpt", stream: true)
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: stream)
+            { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/event-stream")
+                #expect(response.headers[.date]?.hasSuffix(" GMT") == true)
+                #expect(response.headers[.xRequestID]?.isEmpty == false)
+                #expect(response.headers[.switchyardProvider]?.isEmpty == false)
+                #expect(String(buffer: response.body).hasSuffix("data: [DONE]\n\n"))
+            }
             // Errors too: they are rendered by the gateway's responder, not by Hummingbird's.
             try await client.execute(uri: "/v1/nowhere", method: .get) { response in
                 #expect(response.status == .notFound)
@@ -43,13 +54,16 @@ import Testing
         }
     }
 
-    /// A request far larger than one receive buffer (2 KB first, at most 8 KB after) takes many reads, one per
-    /// event-loop tick; it must arrive whole, and the same connection must then read a small request again.
-    @Test func requestsLargerThanTheReceiveBufferArriveWhole() async throws {
+    /// Requests larger than the first receive buffer (1 KB, then 8 KB while reads fill it): one that takes two
+    /// reads, and one that takes many, one per event-loop tick. Each must arrive whole, and the same connection must
+    /// then read a small request again.
+    @Test(arguments: [70, 9_000])
+    func requestsLargerThanTheReceiveBufferArriveWhole(_ sentences: Int) async throws {
         try await GatewayHarness.withGateway(.live, maxBodyBytes: 1 << 20) { client, upstream in
-            let long = String(repeating: "All work and no play. ", count: 9_000)  // 198,000 bytes
+            let long = String(repeating: "All work and no play. ", count: sentences)  // 1,540 or 198,000 bytes
             let object: [String: Any] = ["model": "gpt", "messages": [["role": "user", "content": long]]]
             let large = ByteBuffer(data: try JSONSerialization.data(withJSONObject: object))
+            #expect(large.readableBytes > ClientReceiveAllocator.small)
             try await client.execute(uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: large)
             { response in
                 #expect(response.status == .ok)
