@@ -65,23 +65,47 @@ public struct HTTPModelProvider: ModelProvider {
 
     /// Forwards the client's body and relays the upstream's chunks as written when the adapter allows it;
     /// otherwise encodes the request and decodes every chunk.
+    ///
+    /// A stream waits for its upstream's response head (a model's time to first token) under this frame, so the
+    /// request and its decoder are prepared before the wait, in ``prepareStream(_:original:deployment:)``: the
+    /// request is not part of the frame that waits (3,264 bytes as one function).
     public func stream(_ request: ChatRequest, original: ByteBuffer?, deployment: Deployment) async throws
         -> ChatEventStream
     {
+        let prepared = try prepareStream(request, original: original, deployment: deployment)
+        let response = try await send(prepared.outgoing, deployment: deployment)
+        guard response.isSuccess else { throw try await failure(response, deployment: deployment) }
+        return Self.events(of: response, framing: adapter.streamFraming, decoder: prepared.decoder)
+    }
+
+    /// A stream's outgoing request (the client's body when it can be forwarded, else encoded) and its decoder.
+    @inline(never)
+    private func prepareStream(_ request: ChatRequest, original: ByteBuffer?, deployment: Deployment) throws
+        -> (outgoing: UpstreamRequest, decoder: any ChatStreamDecoder)
+    {
         var request = request
         request.stream = true
-        let forwarding = original.flatMap { passThrough?.forwardingRequest(request, original: $0, for: deployment) }
-        let outgoing = try forwarding ?? adapter.encode(request, for: deployment)
-        let response = try await send(outgoing, deployment: deployment)
-        guard response.isSuccess else {
-            let body = try await response.collect()
-            throw adapter.decodeError(head: response.head, body: body, for: deployment)
+        if let original, let passThrough,
+            let forwarding = passThrough.forwardingRequest(request, original: original, for: deployment)
+        {
+            return (forwarding, passThrough.makeForwardingStreamDecoder(for: request, deployment: deployment))
         }
-        let framing = adapter.streamFraming
-        let decoder =
-            forwarding != nil
-            ? passThrough!.makeForwardingStreamDecoder(for: request, deployment: deployment) : adapter.makeStreamDecoder(for: deployment)
-        return ChatEventStream(ready: {
+        return (try adapter.encode(request, for: deployment), adapter.makeStreamDecoder(for: deployment))
+    }
+
+    /// The error an unsuccessful answer's body describes.
+    @inline(never)
+    private func failure(_ response: UpstreamResponse, deployment: Deployment) async throws -> any Error {
+        let body = try await response.collect()
+        return adapter.decodeError(head: response.head, body: body, for: deployment)
+    }
+
+    /// The events of a successful answer, decoded as they arrive.
+    @inline(never)
+    private static func events(
+        of response: UpstreamResponse, framing: StreamFraming, decoder: any ChatStreamDecoder
+    ) -> ChatEventStream {
+        ChatEventStream(ready: {
             let state = UpstreamEventReader(response: response, framing: framing, decoder: decoder)
             return (next: { try await state.next() }, isReady: { state.hasDecodedEvents })
         })

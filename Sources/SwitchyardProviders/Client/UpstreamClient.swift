@@ -119,29 +119,65 @@ public final class UpstreamClient: Sendable {
     public func send(
         _ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String, http2PriorKnowledge: Bool = false
     ) async throws -> UpstreamResponse {
-        let started = ContinuousClock.now
         if http2PriorKnowledge || configuration.plainHTTPTransport == .pooled, let endpoint = endpoint(for: request.url),
             endpoint.scheme == "http"
         {
-            var request = request
-            if let context = ServiceContext.current {
-                var headers = HTTPHeaders()
-                InstrumentationSystem.instrument.inject(context, into: &headers, using: HTTPHeadersInjector())
-                for header in headers { request.headers.append((header.name, header.value)) }
-            }
-            do {
-                let answer =
-                    http2PriorKnowledge
-                    ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
-                    : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
-                return UpstreamResponse(
-                    head: UpstreamResponseHead(status: Int(answer.head.status.code), headers: answer.head.headers),
-                    body: answer.body, deadline: started + timeouts.total, provider: provider,
-                    maxBytes: configuration.maxResponseBytes)
-            } catch {
-                throw Self.map(error, provider: provider)
-            }
+            return try await sendPooled(
+                request, endpoint: endpoint, timeouts: timeouts, provider: provider,
+                http2PriorKnowledge: http2PriorKnowledge)
         }
+        return try await sendThroughAsyncHTTPClient(request, timeouts: timeouts, provider: provider)
+    }
+
+    /// Sends over the gateway's own pools (HTTP/1.1 keep-alive, or HTTP/2 with prior knowledge). Its own function,
+    /// with the work around the exchange in synchronous helpers: a stream waits for its upstream's first byte
+    /// under this frame (it was part of one 2,528-byte frame with the AsyncHTTPClient path).
+    @inline(never)
+    private func sendPooled(
+        _ request: UpstreamRequest, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts, provider: String,
+        http2PriorKnowledge: Bool
+    ) async throws -> UpstreamResponse {
+        let started = ContinuousClock.now
+        let request = Self.traced(request)
+        do {
+            let answer =
+                http2PriorKnowledge
+                ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+            return response(answer, deadline: started + timeouts.total, provider: provider)
+        } catch {
+            throw Self.map(error, provider: provider)
+        }
+    }
+
+    /// The request with the current trace context's headers (W3C `traceparent`, and whatever else the bootstrapped
+    /// instrument propagates).
+    @inline(never)
+    private static func traced(_ request: UpstreamRequest) -> UpstreamRequest {
+        guard let context = ServiceContext.current else { return request }
+        var request = request
+        var headers = HTTPHeaders()
+        InstrumentationSystem.instrument.inject(context, into: &headers, using: HTTPHeadersInjector())
+        for header in headers { request.headers.append((header.name, header.value)) }
+        return request
+    }
+
+    /// A pooled exchange's answer as an upstream response.
+    @inline(never)
+    private func response(
+        _ answer: HTTP1ExchangeHandler.Answer, deadline: ContinuousClock.Instant, provider: String
+    ) -> UpstreamResponse {
+        UpstreamResponse(
+            head: UpstreamResponseHead(status: Int(answer.head.status.code), headers: answer.head.headers),
+            body: answer.body, deadline: deadline, provider: provider, maxBytes: configuration.maxResponseBytes)
+    }
+
+    /// Sends through AsyncHTTPClient: TLS upstreams, and plain HTTP when so configured.
+    @inline(never)
+    private func sendThroughAsyncHTTPClient(
+        _ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String
+    ) async throws -> UpstreamResponse {
+        let started = ContinuousClock.now
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }

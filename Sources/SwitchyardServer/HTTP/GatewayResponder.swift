@@ -25,32 +25,54 @@ public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
         return try await ChildTask.run { try await Self.answer(request, context: context, inner: inner, logger: logger) }
     }
 
-    /// The request id, the inner responder, errors rendered, and the access line.
+    /// The request id, the inner responder, errors rendered, and the access line. What runs before and after the
+    /// inner responder is in synchronous helpers: a stream waits for its first token under this frame.
     private static func answer(_ request: Request, context: GatewayRequestContext, inner: Inner, logger: Logger)
         async throws -> Response
     {
-        var context = context
-        context.requestID = RequestID.from(request.headers[.xRequestID])
+        let context = identified(context, request: request)
         let started = ContinuousClock.now
-        var response: Response
+        let response: Response
         do {
             response = try await inner.respond(to: request, context: context)
-        } catch let error as GovernanceError {
-            response = error.response()
         } catch {
-            let gatewayError = GatewayErrorMapping.map(error)
-            if gatewayError.code == .internalError {
-                logger.error(
-                    "unhandled error", metadata: ["request_id": "\(context.requestID)", "error": "\(type(of: error))"])
-            }
-            response = gatewayError.response()
+            response = rendered(error, requestID: context.requestID, logger: logger)
         }
-        response.headers[.xRequestID] = context.requestID
+        return finished(response, request: request, requestID: context.requestID, started: started, logger: logger)
+    }
+
+    /// The context with the request's id (the client's `x-request-id` when it is usable, else a new one).
+    @inline(never)
+    private static func identified(_ context: GatewayRequestContext, request: Request) -> GatewayRequestContext {
+        var context = context
+        context.requestID = RequestID.from(request.headers[.xRequestID])
+        return context
+    }
+
+    /// An error as an OpenAI-style JSON response; internal errors are logged (by type, never by message).
+    @inline(never)
+    private static func rendered(_ error: any Error, requestID: String, logger: Logger) -> Response {
+        if let error = error as? GovernanceError { return error.response() }
+        let gatewayError = GatewayErrorMapping.map(error)
+        if gatewayError.code == .internalError {
+            logger.error("unhandled error", metadata: ["request_id": "\(requestID)", "error": "\(type(of: error))"])
+        }
+        return gatewayError.response()
+    }
+
+    /// The response with its request id, and the access line.
+    @inline(never)
+    private static func finished(
+        _ response: consuming Response, request: Request, requestID: String, started: ContinuousClock.Instant,
+        logger: Logger
+    ) -> Response {
+        var response = response
+        response.headers[.xRequestID] = requestID
         let elapsed = ContinuousClock.now - started
         logger.debug(
             "request",
             metadata: [
-                "request_id": "\(context.requestID)", "method": "\(request.method.rawValue)",
+                "request_id": "\(requestID)", "method": "\(request.method.rawValue)",
                 "path": "\(request.uri.path)", "status": "\(response.status.code)",
                 "duration_ms": "\(elapsed.milliseconds)",
             ])

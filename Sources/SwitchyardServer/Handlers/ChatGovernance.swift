@@ -22,6 +22,17 @@ struct ChatGovernance: Sendable {
     func admit(
         _ chat: ChatRequest, model: ModelDefinition, identity: Identity, learned: RouterSelection? = nil
     ) async throws -> Admission {
+        let (identity, request) = try admissionRequest(chat, model: model, identity: identity, learned: learned)
+        return try await runtime.governor.admit(identity, request)
+    }
+
+    /// The identity as admission sees it (a router's reachable models allowed) and what it admits: the estimate
+    /// on the most expensive eligible deployment. Synchronous, so none of it is in the frame that waits for the
+    /// governor (7,856 bytes as one function).
+    @inline(never)
+    func admissionRequest(
+        _ chat: ChatRequest, model: ModelDefinition, identity: Identity, learned: RouterSelection?
+    ) throws -> (Identity, AdmissionRequest) {
         let pricing = runtime.pricing
         var identity = identity
         var eligible = model.deployments
@@ -48,6 +59,6 @@ struct ChatGovernance: Sendable {
         }
         let request = AdmissionRequest(
             chat: chat, deployment: representative, pricing: pricing, defaultCompletionTokens: defaultCompletionTokens)
-        return try await runtime.governor.admit(identity, request)
+        return (identity, request)
     }
 }

@@ -63,6 +63,7 @@ final class RequestTicket: Sendable {
     var tenant: String? { state.withLock { $0.tenant } }
 
     /// Settles a served request.
+    @inline(never)  // not part of the frames of the callers that wait for an upstream
     func succeeded(
         deployment: Deployment?, usage: Usage?, decision: RoutingDecision? = nil, timeToFirstToken: Double? = nil,
         status: Int = 200, errorCode: String? = nil
@@ -73,6 +74,7 @@ final class RequestTicket: Sendable {
     }
 
     /// Settles a request answered by the cache: nothing spent; the cached answer's price is recorded as saved.
+    @inline(never)  // not part of the frames of the callers that wait for an upstream
     func cached(savedFrom deployment: Deployment?, usage: Usage?) async {
         let saved = deployment.flatMap { deployment in usage.map { (deployment: deployment, usage: $0) } }
         await complete(
@@ -81,6 +83,7 @@ final class RequestTicket: Sendable {
     }
 
     /// Settles a refused or failed request: the reservation is released and the error recorded.
+    @inline(never)  // not part of the frames of the callers that wait for an upstream
     func failed(_ error: any Error, deployment: Deployment? = nil, decision: RoutingDecision? = nil) async {
         let (status, code): (Int, String)
         if let refusal = error as? GovernanceError {
