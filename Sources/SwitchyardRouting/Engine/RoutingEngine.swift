@@ -88,7 +88,7 @@ public struct RoutingEngine: Sendable {
         var decision = RoutingDecision(
             requestID: requestID, model: model.name, strategy: chosen.rawValue, reason: "", candidates: [], pick: nil,
             attempts: [], timestamp: Date().timeIntervalSince1970)
-        decision.router = features.router
+        decision.routerBox = features.routerBox  // the same box, not a copy of the explanation
         return (chosen, decision)
     }
 

@@ -19,7 +19,12 @@ public struct RequestFeatures: Sendable {
     /// Providers (configured names) this request must not use: a router's `exclude_providers`, a key's exclusions.
     public var excludedProviders: Set<String> = []
     /// The learned router's explanation when a router chose the model; the engine copies it into the decision.
-    public var router: RouterExplanation?
+    public var router: RouterExplanation? {
+        get { routerBox?.explanation }
+        set { routerBox = newValue.map(RouterExplanationBox.init) }
+    }
+    /// ``router``, out of line (``RouterExplanationBox``): features are copied into every frame that routes.
+    var routerBox: RouterExplanationBox?
     /// A key for the first ~1,024 tokens of a long prompt (see ``PromptCacheAffinity``); `nil` for short prompts.
     public var promptPrefixKey: Int?
 

@@ -85,7 +85,12 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
     /// Unix time of the decision, seconds.
     public var timestamp: Double
     /// The learned router's explanation, when a router chose the model.
-    public var router: RouterExplanation?
+    public var router: RouterExplanation? {
+        get { routerBox?.explanation }
+        set { routerBox = newValue.map(RouterExplanationBox.init) }
+    }
+    /// ``router``, out of line (``RouterExplanationBox``).
+    var routerBox: RouterExplanationBox?
 
     /// Creates a decision.
     public init(
@@ -105,5 +110,33 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case model, strategy, reason, candidates, pick, attempts, timestamp, router
         case requestID = "request_id"
+    }
+
+    /// Decodes a decision (`router` and `pick` may be absent).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        requestID = try container.decode(String.self, forKey: .requestID)
+        model = try container.decode(String.self, forKey: .model)
+        strategy = try container.decode(String.self, forKey: .strategy)
+        reason = try container.decode(String.self, forKey: .reason)
+        candidates = try container.decode([Candidate].self, forKey: .candidates)
+        pick = try container.decodeIfPresent(String.self, forKey: .pick)
+        attempts = try container.decode([Attempt].self, forKey: .attempts)
+        timestamp = try container.decode(Double.self, forKey: .timestamp)
+        router = try container.decodeIfPresent(RouterExplanation.self, forKey: .router)
+    }
+
+    /// Encodes the decision; `router` and `pick` are left out when absent.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requestID, forKey: .requestID)
+        try container.encode(model, forKey: .model)
+        try container.encode(strategy, forKey: .strategy)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(candidates, forKey: .candidates)
+        try container.encodeIfPresent(pick, forKey: .pick)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encodeIfPresent(router, forKey: .router)
     }
 }
