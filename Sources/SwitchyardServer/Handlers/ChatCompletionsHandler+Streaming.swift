@@ -46,12 +46,11 @@ extension ChatCompletionsHandler {
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let relay = StreamRelay(
-            handler: self, chat: call.chat, model: call.model, features: call.features, first: routed,
+            handler: self, call: call, first: routed,
             encoder: ChunkEncoder(
                 fallbackID: "chatcmpl-" + requestID, fallbackModel: routed.deployment.upstreamModel,
                 includeUsage: call.chat.includeUsageInStream),
-            requestID: requestID, ticket: call.ticket, caching: call.caching,
-            timeToFirstToken: (ContinuousClock.now - started).milliseconds)
+            requestID: requestID, timeToFirstToken: (ContinuousClock.now - started).milliseconds)
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })
     }
 

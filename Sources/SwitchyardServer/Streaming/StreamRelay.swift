@@ -46,20 +46,23 @@ final class StreamRelay: Sendable {
         }
     }
 
+    /// A relay for a call's stream, opened on `first`. The call itself is not kept: its body holds the client's
+    /// bytes, which the relay never needs.
     init(
-        handler: ChatCompletionsHandler, chat: ChatRequest, model: ModelDefinition, features: RequestFeatures,
+        handler: ChatCompletionsHandler, call: ChatCall,
         first: RoutingEngine.Routed<ChatCompletionsHandler.OpenedStream>, encoder: ChunkEncoder, requestID: String,
-        ticket: RequestTicket, caching: CachePlan?, timeToFirstToken: Double
+        timeToFirstToken: Double
     ) {
         self.handler = handler
         self.kept =
-            model.routing.resumeStreams || caching != nil ? Kept(chat: chat, model: model, features: features) : nil
-        self.modelName = model.name
+            call.model.routing.resumeStreams || call.caching != nil
+            ? Kept(chat: call.chat, model: call.model, features: call.features) : nil
+        self.modelName = call.model.name
         self.first = first
         self.encoder = encoder
         self.requestID = requestID
-        self.ticket = ticket
-        self.caching = caching
+        self.ticket = call.ticket
+        self.caching = call.caching
         self.timeToFirstToken = timeToFirstToken
     }
 
