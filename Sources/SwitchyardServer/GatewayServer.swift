@@ -40,7 +40,8 @@ public enum GatewayServer {
         let responder = GatewayResponder(inner: router.buildResponder(), logger: logger)
         return Application(
             responder: responder,
-            server: GatewayHTTPServer.builder(responder: responder, logger: logger),
+            server: GatewayHTTPServer.builder(
+                responder: responder, logger: logger, maxBodyBytes: configuration.server.maxBodyBytes),
             configuration: .init(
                 address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil,
                 // Bursts of new connections (a fleet reconnecting, thousands of streams opening at once) must queue,

@@ -3,10 +3,12 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import Synchronization
 
-/// The HTTP/1.1 server the gateway's application runs: Hummingbird's `HTTP1Channel` (parsing, keep-alive, the
-/// connection's life), with the gateway's responder called directly for each request.
+/// The HTTP/1.1 server the gateway's application runs: NIO's HTTP/1.1 codec and ``GatewayConnectionHandler``, which
+/// answers each request with the gateway's responder in a task of its own.
 ///
 /// Hummingbird's `Application` calls its responder inside a per-request logger (a copy of the logger with a fresh
 /// `hb.request.id` in its metadata dictionary) set as the task-local logger. The gateway has its own request id and
@@ -14,20 +16,32 @@ import Synchronization
 /// (callgrind), and its frames were part of what the connection's task keeps while a stream is open.
 /// This builder ignores the responder `Application` passes it, so the live server and `HummingbirdTesting`'s live
 /// tests both run this path.
+///
+/// `SWITCHYARD_HTTP1=hummingbird` serves connections with Hummingbird's own `HTTP1Channel` instead (a task per
+/// connection and a `NIOAsyncChannel`), for comparison in benchmarks.
 enum GatewayHTTPServer {
     /// A server builder that answers every request with `responder`, adding the `Date` header.
-    static func builder<Responder: HTTPResponder>(responder: Responder, logger: Logger) -> HTTPServerBuilder
-    where Responder.Context == GatewayRequestContext {
+    static func builder<Responder: HTTPResponder>(
+        responder: Responder, logger: Logger, maxBodyBytes: Int,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> HTTPServerBuilder where Responder.Context == GatewayRequestContext {
         let dates = HTTPDateHeader()
+        if environment["SWITCHYARD_HTTP1"] == "hummingbird" {
+            return HTTPServerBuilder { _ in
+                ReceiveBufferBounded(http1: HTTP1Channel(responder: { request, writer, channel in
+                    let response = await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
+                    if response.body.contentLength == nil {
+                        try await writeStreamed(consume response, to: writer)
+                    } else {
+                        try await writer.write(response: response.head, body: response.body)
+                    }
+                }))
+            }
+        }
         return HTTPServerBuilder { _ in
-            GatewayHTTP1Channel(http1: HTTP1Channel(responder: { request, writer, channel in
-                let response = await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
-                if response.body.contentLength == nil {
-                    try await writeStreamed(consume response, to: writer)
-                } else {
-                    try await writer.write(response: response.head, body: response.body)
-                }
-            }))
+            GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes) { request, channel in
+                await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
+            }
         }
     }
 
@@ -82,7 +96,8 @@ enum GatewayHTTPServer {
     }
 }
 
-/// Hummingbird's `HTTP1Channel` with a small, bounded receive buffer on every client connection.
+/// A client connection's pipeline: a small, bounded receive buffer, NIO's HTTP/1.1 codec (with its handling of
+/// malformed requests: 400, then close), and ``GatewayConnectionHandler``.
 ///
 /// NIO keeps a connection's first receive buffer for its next reads, for as long as the connection is open, and its
 /// default allocator grows the next buffer sixteenfold after one full read: a request over 2 KB (a system prompt, a
@@ -90,15 +105,47 @@ enum GatewayHTTPServer {
 /// streams with a 6 KB prompt, 14 KB of receive buffers per stream in a jemalloc heap profile). With
 /// ``ClientReceiveAllocator`` every connection keeps 1 KB, and larger requests are read in 8 KB reads.
 struct GatewayHTTP1Channel: ServerChildChannel {
-    /// The channel that parses HTTP/1.1 and runs the connection.
-    let http1: HTTP1Channel
+    /// The connection, as Hummingbird's server holds it.
+    struct Connection: ServerChildChannelValue {
+        let channel: any Channel
+    }
+
+    /// The largest request body kept (`server.max_body_bytes`); a larger one is answered 413.
+    let maxBodyBytes: Int
+    /// Answers one request.
+    let serve: GatewayConnectionHandler.Serve
 
     /// The receive buffer sizes for client connections.
     static let receiveBuffer = ClientReceiveAllocator()
 
+    /// Sets the receive buffer allocator, then the pipeline.
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection> {
+        channel.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffer).flatMap {
+            channel.setOption(ChannelOptions.maxMessagesPerRead, value: 1)
+        }.flatMapThrowing {
+            let operations = channel.pipeline.syncOperations
+            try operations.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
+            try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try operations.addHandler(GatewayConnectionHandler(maxBodyBytes: maxBodyBytes, serve: serve))
+            return Connection(channel: channel)
+        }
+    }
+
+    /// Returns at once: the connection's handler serves it, with a task per request and none in between.
+    func handle(value: Connection, logger: Logger) async {}
+}
+
+/// Hummingbird's `HTTP1Channel` with the gateway's bounded receive buffer (``ClientReceiveAllocator``): the
+/// comparison server of `SWITCHYARD_HTTP1=hummingbird`.
+struct ReceiveBufferBounded: ServerChildChannel {
+    /// The channel that parses HTTP/1.1 and runs the connection.
+    let http1: HTTP1Channel
+
     /// Sets the receive buffer allocator, then Hummingbird's pipeline.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
-        channel.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffer).flatMap {
+        channel.setOption(ChannelOptions.recvAllocator, value: GatewayHTTP1Channel.receiveBuffer).flatMap {
             channel.setOption(ChannelOptions.maxMessagesPerRead, value: 1)
         }.flatMap {
             http1.setup(channel: channel, logger: logger)

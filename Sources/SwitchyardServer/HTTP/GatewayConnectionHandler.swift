@@ -1,0 +1,226 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOHTTPTypes
+
+/// Serves one HTTP/1.1 client connection: reads each request whole, answers it in a task of its own, and writes the
+/// response straight to the channel.
+///
+/// Hummingbird's `HTTP1Channel` bridges the connection into Swift concurrency with a `NIOAsyncChannel`: an async
+/// sequence of request parts that the connection's task iterates, and an async writer for the response. Both are
+/// general: back-pressure state machines, a suspension per part, and a task per connection that lives as long as the
+/// connection, holding the memory of its deepest frames. A gateway's requests are small JSON bodies (the limit is
+/// `server.max_body_bytes`), so this handler collects each one on the event loop and starts one task per request;
+/// the task answers and writes, and ends with the response. An idle keep-alive connection holds no task at all.
+///
+/// - Requests are answered one at a time, in order. A pipelined request's parts wait in ``queued`` and reads stop
+///   until the response before it is written.
+/// - A body larger than `maxBodyBytes` is kept to `maxBodyBytes + 1` bytes, so the handler rejects it with 413 as
+///   before (`RequestBodyDecoder`), without holding the rest.
+/// - A response of known length is written head, body and end in one flush; a streamed one is flushed piece by
+///   piece, and its writer waits while the channel is not writable (back-pressure from a slow client to the
+///   upstream, see ``GatewayResponseBodyWriter``).
+/// - `Connection: close` and graceful shutdown (`ChannelShouldQuiesceEvent`) close the connection after the response
+///   in progress, or at once when there is none.
+final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// Answers one request (on any executor); the response is written by the handler.
+    typealias Serve = @Sendable (Request, any Channel) async -> Response
+
+    private let serve: Serve
+    private let maxBodyBytes: Int
+    private var context: ChannelHandlerContext?
+
+    /// The request being read: its head and the body so far.
+    private var head: HTTPRequest?
+    private var body: ByteBuffer?
+    /// Whether a request is being answered (from its end until its response's end).
+    private var answering = false
+    /// Parts of pipelined requests that arrived while one was being answered.
+    private var queued: CircularBuffer<HTTPRequestPart> = []
+    /// Whether reads are held (a pipelined request is queued), and whether one was asked for meanwhile.
+    private var readsHeld = false
+    private var readPending = false
+    /// Close after the response in progress (the client's `Connection: close`, or shutdown).
+    private var closeAfterResponse = false
+    /// The writer waiting for the channel to become writable again.
+    private var writability: EventLoopPromise<Void>?
+    /// Increases with every response; a writer of an earlier response is told apart by it.
+    private var generation: UInt64 = 0
+
+    /// Creates the handler for one connection.
+    init(maxBodyBytes: Int, serve: @escaping Serve) {
+        self.maxBodyBytes = maxBodyBytes
+        self.serve = serve
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        failWritability()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failWritability()
+        queued.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let writability {
+            self.writability = nil
+            writability.succeed()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            if answering || head != nil {
+                closeAfterResponse = true
+            } else {
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// A malformed request (NIO's error handler has answered it 400 already) or a failed socket: the connection
+    /// cannot go on.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if answering || !queued.isEmpty {
+            queued.append(part)
+            readsHeld = true
+            return
+        }
+        receive(part, context: context)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readsHeld {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// One part of the request being read; its end starts the answer.
+    private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .head(let head):
+            self.head = head
+            body = nil
+        case .body(var piece):
+            guard head != nil else { return }
+            if body == nil {
+                body = piece
+            } else if body!.readableBytes <= maxBodyBytes {
+                body!.writeBuffer(&piece)
+            }
+            // Beyond the limit only the first byte over is kept: the answer is 413 whatever the rest is.
+            if body!.readableBytes > maxBodyBytes + 1 { body!.moveWriterIndex(to: body!.readerIndex + maxBodyBytes + 1) }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let request = Request(head: head, body: RequestBody(buffer: body.take() ?? ByteBuffer()))
+            if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
+            answer(request, context: context)
+        }
+    }
+
+    /// Starts the task that answers `request` and writes its response.
+    private func answer(_ request: Request, context: ChannelHandlerContext) {
+        answering = true
+        generation &+= 1
+        let writer = GatewayResponseBodyWriter(
+            handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
+        let (serve, channel) = (self.serve, context.channel)
+        Task {
+            let response = await serve(request, channel)
+            await writer.send(response)
+        }
+    }
+
+    // MARK: Writing, called by the response's writer on the event loop
+
+    /// Writes the response's head.
+    func writeHead(_ head: HTTPResponse, generation: UInt64) throws {
+        guard let context, generation == self.generation, answering, context.channel.isActive else {
+            throw ChannelError.ioOnClosedChannel
+        }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    /// Writes a piece of the body; flushes it when `flush` (a streamed body). Returns a future to wait on while the
+    /// channel is not writable, or `nil`.
+    func writeBody(_ piece: ByteBuffer, flush: Bool, generation: UInt64) throws -> EventLoopFuture<Void>? {
+        guard let context, generation == self.generation, answering, context.channel.isActive else {
+            throw ChannelError.ioOnClosedChannel
+        }
+        context.write(wrapOutboundOut(.body(piece)), promise: nil)
+        guard flush else { return nil }
+        context.flush()
+        guard !context.channel.isWritable else { return nil }
+        let promise = writability ?? context.eventLoop.makePromise(of: Void.self)
+        writability = promise
+        return promise.futureResult
+    }
+
+    /// Ends the response (or abandons it after a failure, closing the connection), then goes on with the next
+    /// request.
+    func finish(_ trailers: HTTPFields?, failed: Bool, generation: UInt64) {
+        guard let context, generation == self.generation, answering else { return }
+        answering = false
+        if failed {
+            context.close(promise: nil)
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+        if closeAfterResponse {
+            context.close(promise: nil)
+            return
+        }
+        resumeQueued(context: context)
+    }
+
+    /// Reads the queued parts of the next requests, until one is being answered; then lets reads go on.
+    private func resumeQueued(context: ChannelHandlerContext) {
+        while !answering, let part = queued.popFirst() {
+            receive(part, context: context)
+        }
+        guard !answering, queued.isEmpty, readsHeld else { return }
+        readsHeld = false
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func failWritability() {
+        if let writability {
+            self.writability = nil
+            writability.fail(ChannelError.ioOnClosedChannel)
+        }
+    }
+}
+
+extension Optional {
+    /// The value, leaving `nil` behind.
+    fileprivate mutating func take() -> Wrapped? {
+        defer { self = nil }
+        return self
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+@testable import SwitchyardServer
+import Testing
+
+/// The gateway's HTTP/1.1 connection handler over real sockets, with a plain responder: order of pipelined
+/// requests, `Connection: close`, malformed requests, oversized bodies, and back-pressure from a client that does
+/// not read.
+@Suite struct GatewayConnectionHandlerTests {
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await withServer { request, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: request.uri.path)))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            var requests = ""
+            for name in ["first", "second", "third"] { requests += "GET /\(name) HTTP/1.1\r\nhost: x\r\n\r\n" }
+            try await client.send(requests)
+            let text = try await client.read(until: { $0.components(separatedBy: "HTTP/1.1 200").count == 4 })
+            let bodies = text.components(separatedBy: "\r\n\r\n").dropFirst().map { String($0.prefix(while: { $0 != "H" })) }
+            #expect(bodies == ["/first", "/second", "/third"])
+            #expect(client.isOpen)
+            try await client.close()
+        }
+    }
+
+    @Test func connectionCloseClosesAfterTheResponse() async throws {
+        try await withServer { _, _ in
+            Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "bye")))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            try await client.closed()
+            let text = client.received
+            #expect(text.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(text.hasSuffix("\r\n\r\nbye"))
+        }
+    }
+
+    @Test func aMalformedRequestIsABadRequestAndTheConnectionCloses() async throws {
+        try await withServer { _, _ in Response(status: .ok) } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("NOT HTTP AT ALL\r\n\r\n")
+            try await client.closed()
+            #expect(client.received.hasPrefix("HTTP/1.1 400"))
+        }
+    }
+
+    /// The handler keeps at most one byte over the limit, so the responder sees a body it rejects as too large.
+    @Test func aBodyOverTheLimitIsKeptToOneByteOver() async throws {
+        let seen = NIOLockedValueBox<Int?>(nil)
+        try await withServer(maxBodyBytes: 1000) { request, _ in
+            var request = request
+            let body = try? await request.collectBody(upTo: 1 << 20)
+            seen.withLockedValue { $0 = body?.readableBytes }
+            return Response(status: .ok)
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            let body = String(repeating: "x", count: 50_000)
+            try await client.send("POST / HTTP/1.1\r\nhost: x\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)")
+            _ = try await client.read(until: { $0.contains("HTTP/1.1 200") })
+            #expect(seen.withLockedValue { $0 } == 1001)
+            try await client.close()
+        }
+    }
+
+    /// A streamed body is written only as fast as the client reads: while it reads nothing, the responder's
+    /// writer waits once the socket's buffers and NIO's are full, far short of the whole body; once it reads, the
+    /// whole body arrives.
+    @Test func aClientThatDoesNotReadHoldsTheWriterBack() async throws {
+        let piece = ByteBuffer(repeating: UInt8(ascii: "a"), count: 64 * 1024)
+        let pieces = 1_000  // 64 MB
+        let written = NIOLockedValueBox(0)
+        try await withServer { _, _ in
+            Response(status: .ok, body: ResponseBody { writer in
+                for _ in 0..<pieces {
+                    try await writer.write(piece)
+                    written.withLockedValue { $0 += 1 }
+                }
+                try await writer.finish(nil)
+            })
+        } _: { port in
+            let client = try await RawClient.connect(port: port, reading: false)
+            try await client.send("GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            var last = -1
+            var count = 0
+            while count != last {  // until the writer stops
+                last = count
+                try await Task.sleep(for: .milliseconds(300))
+                count = written.withLockedValue { $0 }
+            }
+            #expect(count > 0)
+            #expect(count < pieces / 2, "the writer waits for the client instead of buffering the body")
+            let bodyBytes = pieces * piece.readableBytes
+            try await client.startReading()
+            try await client.wait(timeout: .seconds(60)) { client.receivedBytes >= bodyBytes }
+            #expect(written.withLockedValue { $0 } == pieces)
+            try await client.close()
+        }
+    }
+
+    /// Runs a server with the gateway's connection pipeline and `serve`, then `body` with its port.
+    private func withServer(
+        maxBodyBytes: Int = 1 << 20, _ serve: @escaping GatewayConnectionHandler.Serve,
+        _ body: (Int) async throws -> Void
+    ) async throws {
+        let channel = GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, serve: serve)
+        let logger = Logger(label: "test")
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel.setup(channel: $0, logger: logger).map { _ in } }
+            .bind(host: "127.0.0.1", port: 0).get()
+        do {
+            try await body(try #require(server.localAddress?.port))
+        } catch {
+            try? await server.close()
+            throw error
+        }
+        try await server.close()
+    }
+}
+
+/// A client over a raw socket: sends bytes as given and keeps every byte it receives.
+private final class RawClient: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    /// The first megabyte received, the count of all bytes, and whether the connection is open.
+    private let state = NIOLockedValueBox<(bytes: [UInt8], count: Int, open: Bool)>(([], 0, true))
+    private var channel: (any Channel)?
+
+    static func connect(port: Int, reading: Bool = true) async throws -> RawClient {
+        let client = RawClient()
+        client.channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(ChannelOptions.autoRead, value: reading)
+            .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 64 * 1024)
+            .channelInitializer { $0.pipeline.addHandler(client) }
+            .connect(host: "127.0.0.1", port: port).get()
+        return client
+    }
+
+    var received: String { String(decoding: state.withLockedValue { $0.bytes }, as: UTF8.self) }
+    var receivedBytes: Int { state.withLockedValue { $0.count } }
+    var isOpen: Bool { state.withLockedValue { $0.open } }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        state.withLockedValue { state in
+            state.count += buffer.readableBytes
+            if state.bytes.count < 1 << 20 { state.bytes.append(contentsOf: buffer.readableBytesView) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state.withLockedValue { $0.open = false }
+    }
+
+    func send(_ text: String) async throws {
+        try await channel!.writeAndFlush(ByteBuffer(string: text)).get()
+    }
+
+    func startReading() async throws {
+        try await channel!.setOption(ChannelOptions.autoRead, value: true).get()
+    }
+
+    /// Waits until `done` holds for the text received so far.
+    func read(until done: @escaping (String) -> Bool) async throws -> String {
+        try await wait { done(self.received) }
+        return received
+    }
+
+    /// Waits until `done` holds.
+    func wait(timeout: Duration = .seconds(10), until done: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if done() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("timed out; received \(receivedBytes) bytes")
+    }
+
+    /// Waits until the server closes the connection.
+    func closed() async throws {
+        try await channel!.closeFuture.get()
+    }
+
+    func close() async throws {
+        try? await channel!.close()
+    }
+}
