@@ -142,6 +142,11 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     /// Starts the task that answers `request` and writes its response.
+    ///
+    /// A streamed body is relayed by a task of its own, and the answering task ends: a task's allocator keeps the
+    /// memory its deepest frames needed (decoding, governance, routing, opening the upstream: tens of kilobytes)
+    /// until the task ends, and a relay lasts as long as the model writes. A response of known length is written by
+    /// the answering task itself.
     private func answer(_ request: Request, context: ChannelHandlerContext) {
         answering = true
         generation &+= 1
@@ -150,7 +155,11 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         let (serve, channel) = (self.serve, context.channel)
         Task {
             let response = await serve(request, channel)
-            await writer.send(response)
+            if response.body.contentLength == nil {
+                Task { await writer.send(response) }
+            } else {
+                await writer.send(response)
+            }
         }
     }
 

@@ -29,7 +29,11 @@ enum GatewayHTTPServer {
         if environment["SWITCHYARD_HTTP1"] == "hummingbird" {
             return HTTPServerBuilder { _ in
                 ReceiveBufferBounded(http1: HTTP1Channel(responder: { request, writer, channel in
-                    let response = await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
+                    // A child task, so the memory of handling the request is freed before a stream is relayed in
+                    // the connection's task.
+                    let response = await ChildTask.run {
+                        await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
+                    }
                     if response.body.contentLength == nil {
                         try await writeStreamed(consume response, to: writer)
                     } else {
@@ -63,7 +67,6 @@ enum GatewayHTTPServer {
     /// Its own function, never inlined, and its work in synchronous helpers: the connection's task keeps the memory
     /// its deepest frames needed for as long as the connection lasts (a stream's relay reuses it), so this frame,
     /// which is part of that depth while the request is handled, holds only the context it passes on and the result.
-    /// The gateway's responder runs the request's handling in a child task (``ChildTask``).
     @inline(never)
     static func answer<Responder: HTTPResponder>(
         _ request: Request, channel: any Channel, responder: Responder, logger: Logger, dates: HTTPDateHeader

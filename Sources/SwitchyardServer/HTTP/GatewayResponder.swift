@@ -17,12 +17,10 @@ public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
 
     /// Answers a request; errors become JSON error responses.
     ///
-    /// Everything runs in a child task (``ChildTask``), so the memory handling the request needed is freed before a
-    /// streamed body is relayed; this frame, which lives in the connection's task meanwhile, stays as small as it
-    /// can be.
+    /// The server runs each request in a task of its own, and relays a streamed body in another
+    /// (``GatewayResponseBodyWriter``), so the memory that handling the request needed is freed before the relay.
     public func respond(to request: Request, context: GatewayRequestContext) async throws -> Response {
-        let (inner, logger) = (self.inner, self.logger)
-        return try await ChildTask.run { try await Self.answer(request, context: context, inner: inner, logger: logger) }
+        try await Self.answer(request, context: context, inner: inner, logger: logger)
     }
 
     /// The request id, the inner responder, errors rendered, and the access line. What runs before and after the
