@@ -41,6 +41,11 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     private var promise: EventLoopPromise<Answer>?
     /// Where body parts go (`streaming`).
     private var source: BodySource?
+    /// The most of the body kept when the caller reads it whole (``UpstreamRequest/wholeBodyLimit``): then the
+    /// promise waits for the end, and the body is collected here (`streaming`, with no source).
+    private var collectLimit: Int?
+    private var collectedHead: HTTPResponseHead?
+    private var collected: ByteBuffer?
     private var context: ChannelHandlerContext?
     /// Increases with every exchange; signals from a consumer or timer of another exchange are ignored.
     private var generation: UInt64 = 0
@@ -95,6 +100,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         }
         generation &+= 1
         self.idleLimit = idleLimit
+        collectLimit = request.wholeBodyLimit
         state = .awaitingHead
         self.promise = promise
         arm(in: headLimit, kind: .firstByte, context: context)
@@ -120,10 +126,14 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         return lower == "host" || lower == "content-length"
     }
 
-    /// The waiting task was cancelled before the head: fail it and drop the connection.
+    /// The waiting task was cancelled before its answer (the head, or the whole body when it is read whole): fail
+    /// it and drop the connection.
     func cancel(_ future: EventLoopFuture<Answer>) {
-        guard case .awaitingHead = state, let promise, promise.futureResult === future else { return }
-        fail(UpstreamTransportError.cancelled)
+        guard let promise, promise.futureResult === future else { return }
+        switch state {
+        case .awaitingHead, .streaming: fail(UpstreamTransportError.cancelled)
+        case .idle, .closed: return
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -134,6 +144,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             if head.status.code < 200 && head.status != .switchingProtocols { return }
             disarm(context: context)
             keepAlive = head.isKeepAlive
+            if collectLimit != nil {
+                // Read whole: no body sequence, and the caller is answered at the end.
+                state = .streaming
+                collectedHead = head
+                lastActivity = .now()
+                return
+            }
             let delegate = BodyDelegate(handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
             let body = UpstreamBody.Pooled.makeSequence(
                 elementType: ByteBuffer.self, failureType: (any Error).self,
@@ -144,17 +161,40 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             self.promise = nil
             lastActivity = .now()
             promise.succeed(Answer(head: head, body: UpstreamBody(pooled: body.sequence)))
-        case .body(let buffer):
-            guard case .streaming = state, let source else { return }
-            if case .stopProducing = source.yield(buffer) { readPaused = true }
+        case .body(var buffer):
+            guard case .streaming = state else { return }
+            if let source {
+                if case .stopProducing = source.yield(buffer) { readPaused = true }
+                return
+            }
+            guard let limit = collectLimit else { return }
+            if collected == nil { collected = buffer } else { collected!.writeBuffer(&buffer) }
+            if collected!.readableBytes > limit { answerCollected(context: context, complete: false) }
         case .end:
-            guard case .streaming = state, let source else { return }
+            guard case .streaming = state else { return }
+            guard let source else { return answerCollected(context: context, complete: true) }
             self.source = nil
             // Free the connection before the consumer can see the end: a caller on another thread that sends its
             // next request as soon as this body ends then finds the connection idle instead of opening another.
             finishExchange(context: context)
             source.finish()
         }
+    }
+
+    /// Answers the caller with the collected body: at its end (the connection goes back to the pool), or as soon as
+    /// it is over the limit (kept to one byte over, so the caller reports it too large; the connection goes).
+    private func answerCollected(context: ChannelHandlerContext, complete: Bool) {
+        guard let promise, let head = collectedHead else { return }
+        let body = collected ?? ByteBuffer()
+        (self.promise, collectedHead, collected) = (nil, nil, nil)
+        if complete {
+            finishExchange(context: context)
+        } else {
+            state = .closed
+            disarm(context: context)
+            context.close(promise: nil)
+        }
+        promise.succeed(Answer(head: head, body: UpstreamBody(collected: body)))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -201,7 +241,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     /// Ends the current exchange with an error (the caller's promise or the body sequence) and closes.
     private func fail(_ error: UpstreamTransportError) {
         let (promise, source) = (self.promise, self.source)
-        (self.promise, self.source) = (nil, nil)
+        (self.promise, self.source, collectedHead, collected) = (nil, nil, nil, nil)
         state = .closed
         if let context { disarm(context: context) }
         promise?.fail(error)

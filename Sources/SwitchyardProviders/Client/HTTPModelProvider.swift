@@ -30,7 +30,8 @@ public struct HTTPModelProvider: ModelProvider {
     public func complete(_ request: ChatRequest, deployment: Deployment) async throws -> ChatResponse {
         var request = request
         request.stream = false
-        let outgoing = try adapter.encode(request, for: deployment)
+        var outgoing = try adapter.encode(request, for: deployment)
+        outgoing.wholeBodyLimit = client.configuration.maxResponseBytes
         let response = try await send(outgoing, deployment: deployment)
         let body = try await response.collect()
         guard response.isSuccess else {
@@ -45,8 +46,9 @@ public struct HTTPModelProvider: ModelProvider {
         -> CompletionAnswer
     {
         guard let original, !request.stream, let passThrough,
-            let outgoing = passThrough.forwardingRequest(request, original: original, for: deployment)
+            var outgoing = passThrough.forwardingRequest(request, original: original, for: deployment)
         else { return .decoded(try await complete(request, deployment: deployment)) }
+        outgoing.wholeBodyLimit = client.configuration.maxResponseBytes
         let response = try await send(outgoing, deployment: deployment)
         let body = try await response.collect()
         guard response.isSuccess else {

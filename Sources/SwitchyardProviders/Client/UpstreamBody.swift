@@ -15,32 +15,47 @@ public struct UpstreamBody: AsyncSequence, Sendable {
 
     private let client: HTTPClientResponse.Body?
     private let pooled: Pooled?
+    private let collected: ByteBuffer?
 
     /// A body read through AsyncHTTPClient.
     init(client: HTTPClientResponse.Body) {
         self.client = client
         pooled = nil
+        collected = nil
     }
 
     /// A body read through the pooled HTTP/1.1 transport.
     init(pooled: Pooled) {
         client = nil
         self.pooled = pooled
+        collected = nil
+    }
+
+    /// A body the pooled transport read whole (``UpstreamRequest/wholeBodyLimit``).
+    init(collected: ByteBuffer) {
+        client = nil
+        pooled = nil
+        self.collected = collected
     }
 
     /// Starts reading.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(client: client?.makeAsyncIterator(), pooled: pooled?.makeAsyncIterator())
+        AsyncIterator(client: client?.makeAsyncIterator(), pooled: pooled?.makeAsyncIterator(), collected: collected)
     }
 
     /// Reads the body's pieces in order.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var client: HTTPClientResponse.Body.AsyncIterator?
         var pooled: Pooled.AsyncIterator?
+        var collected: ByteBuffer?
 
         /// The next piece, or `nil` at the end.
         public mutating func next() async throws -> ByteBuffer? {
             if pooled != nil { return try await pooled!.next() }
+            if let piece = collected {
+                collected = nil
+                return piece
+            }
             return try await client?.next()
         }
     }
@@ -49,6 +64,10 @@ public struct UpstreamBody: AsyncSequence, Sendable {
     ///
     /// - Throws: `NIOTooManyBytesError` when the body is larger than `maxBytes`, or a transport error.
     public func collect(upTo maxBytes: Int) async throws -> ByteBuffer {
+        if let collected = self.collected {
+            guard collected.readableBytes <= maxBytes else { throw NIOTooManyBytesError(maxBytes: maxBytes) }
+            return collected
+        }
         var collected: ByteBuffer?
         for try await piece in self {
             let total = (collected?.readableBytes ?? 0) + piece.readableBytes
