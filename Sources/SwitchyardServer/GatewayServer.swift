@@ -38,15 +38,19 @@ public enum GatewayServer {
             configuration: configuration, registry: registry, logger: logger, readiness: readiness, clock: clock,
             services: services)
         let responder = GatewayResponder(inner: router.buildResponder(), logger: logger)
+        let connections = ConnectionTracker()
         return Application(
             responder: responder,
             server: GatewayHTTPServer.builder(
-                responder: responder, logger: logger, maxBodyBytes: configuration.server.maxBodyBytes),
+                responder: responder, logger: logger, maxBodyBytes: configuration.server.maxBodyBytes,
+                connections: connections),
             configuration: .init(
                 address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil,
                 // Bursts of new connections (a fleet reconnecting, thousands of streams opening at once) must queue,
                 // not be reset: 256, the default, overflowed at 1,000 new streams/s in the slow-streams benchmark.
                 backlog: 4096),
+            // Shut down after the server: waits for the connections still answering (see ConnectionDrain).
+            services: [ConnectionDrain(connections: connections)],
             onServerRunning: { channel in
                 readiness.markReady()
                 await onServerRunning(channel)

@@ -2,7 +2,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// Serves one HTTP/1.1 client connection: reads each request whole, answers it in a task of its own, and writes the
 /// response straight to the channel.
@@ -18,15 +19,17 @@ import NIOHTTPTypes
 ///   until the response before it is written.
 /// - A body larger than `maxBodyBytes` is kept to `maxBodyBytes + 1` bytes, so the handler rejects it with 413 as
 ///   before (`RequestBodyDecoder`), without holding the rest.
-/// - A response of known length is written head, body and end in one flush; a streamed one is flushed piece by
-///   piece, and its writer waits while the channel is not writable (back-pressure from a slow client to the
-///   upstream, see ``GatewayResponseBodyWriter``).
-/// - `Connection: close` and graceful shutdown (`ChannelShouldQuiesceEvent`) close the connection after the response
-///   in progress, or at once when there is none.
+/// - Responses are written as bytes (``HTTP1ResponseEncoder``). One of known length goes out as one buffer and one
+///   flush; a streamed one (chunked) is flushed piece by piece, and its writer waits while the channel is not
+///   writable (back-pressure from a slow client to the upstream, see ``GatewayResponseBodyWriter``).
+/// - A request that cannot be parsed is answered 400, and the connection closes.
+/// - `Connection: close` (or an HTTP/1.0 request without keep-alive) and graceful shutdown
+///   (`ChannelShouldQuiesceEvent`) close the connection after the response in progress, or at once when there is
+///   none.
 final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     /// Answers one request (on any executor); the response is written by the handler.
     typealias Serve = @Sendable (Request, any Channel) async -> Response
@@ -40,8 +43,13 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     private var body: ByteBuffer?
     /// Whether a request is being answered (from its end until its response's end).
     private var answering = false
+    /// The method of the request being answered (an answer to `HEAD` has no body), and its response's framing.
+    private var method = HTTPRequest.Method.get
+    private var framing = HTTP1ResponseEncoder.Framing.none
+    /// Whether the response's head has been written.
+    private var headWritten = false
     /// Parts of pipelined requests that arrived while one was being answered.
-    private var queued: CircularBuffer<HTTPRequestPart> = []
+    private var queued: CircularBuffer<HTTPServerRequestPart> = []
     /// Whether reads are held (a pipelined request is queued), and whether one was asked for meanwhile.
     private var readsHeld = false
     private var readPending = false
@@ -93,9 +101,21 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// A malformed request (NIO's error handler has answered it 400 already) or a failed socket: the connection
-    /// cannot go on.
+    /// A malformed request (answered 400 unless a response is under way) or a failed socket: the connection cannot
+    /// go on.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError { badRequest(context: context) } else { context.close(promise: nil) }
+    }
+
+    /// Answers 400 unless a response has started, and closes.
+    private func badRequest(context: ChannelHandlerContext) {
+        if !(answering && headWritten) {
+            var buffer = context.channel.allocator.buffer(capacity: 96)
+            buffer.writeStaticString(HTTP1ResponseEncoder.badRequest)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        }
+        answering = false
+        queued.removeAll()
         context.close(promise: nil)
     }
 
@@ -118,10 +138,14 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     /// One part of the request being read; its end starts the answer.
-    private func receive(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
-            self.head = head
+            guard let request = try? HTTPRequest(head, secure: false, splitCookie: false) else {
+                return badRequest(context: context)
+            }
+            self.head = request
+            if !head.isKeepAlive { closeAfterResponse = true }
             body = nil
         case .body(var piece):
             guard head != nil else { return }
@@ -136,7 +160,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             guard let head else { return }
             self.head = nil
             let request = Request(head: head, body: RequestBody(buffer: body.take() ?? ByteBuffer()))
-            if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
+            method = head.method
             answer(request, context: context)
         }
     }
@@ -149,6 +173,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     /// the answering task itself.
     private func answer(_ request: Request, context: ChannelHandlerContext) {
         answering = true
+        headWritten = false
         generation &+= 1
         let writer = GatewayResponseBodyWriter(
             handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
@@ -165,21 +190,34 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
 
     // MARK: Writing, called by the response's writer on the event loop
 
-    /// Writes the response's head.
-    func writeHead(_ head: HTTPResponse, generation: UInt64) throws {
+    /// Writes the head when it is given (it comes with the body's first piece, so that a response of known length is
+    /// one buffer), then `piece`, in the response's framing; flushes when `flush` (a streamed body). Returns a
+    /// future to wait on while the channel is not writable, or `nil`.
+    func write(head: HTTPResponse?, piece: ByteBuffer, flush: Bool, generation: UInt64) throws
+        -> EventLoopFuture<Void>?
+    {
         guard let context, generation == self.generation, answering, context.channel.isActive else {
             throw ChannelError.ioOnClosedChannel
         }
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-    }
-
-    /// Writes a piece of the body; flushes it when `flush` (a streamed body). Returns a future to wait on while the
-    /// channel is not writable, or `nil`.
-    func writeBody(_ piece: ByteBuffer, flush: Bool, generation: UInt64) throws -> EventLoopFuture<Void>? {
-        guard let context, generation == self.generation, answering, context.channel.isActive else {
-            throw ChannelError.ioOnClosedChannel
+        var buffer = context.channel.allocator.buffer(capacity: 512 + piece.readableBytes)
+        if let head { encode(head, into: &buffer) }
+        switch framing {
+        case .none:
+            break
+        case .length:
+            if piece.readableBytes <= 16 * 1024 {
+                buffer.writeImmutableBuffer(piece)
+            } else {
+                if buffer.readableBytes > 0 { context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil) }
+                buffer = piece
+            }
+        case .chunked:
+            guard piece.readableBytes > 0 else { break }  // an empty chunk would end the body
+            HTTP1ResponseEncoder.writeChunkHead(size: piece.readableBytes, into: &buffer)
+            buffer.writeImmutableBuffer(piece)
+            buffer.writeStaticString(HTTP1ResponseEncoder.chunkEnd)
         }
-        context.write(wrapOutboundOut(.body(piece)), promise: nil)
+        if buffer.readableBytes > 0 { context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil) }
         guard flush else { return nil }
         context.flush()
         guard !context.channel.isWritable else { return nil }
@@ -188,21 +226,35 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         return promise.futureResult
     }
 
-    /// Ends the response (or abandons it after a failure, closing the connection), then goes on with the next
-    /// request.
-    func finish(_ trailers: HTTPFields?, failed: Bool, generation: UInt64) {
+    /// Ends the response, with its head if none was written yet (or abandons it after a failure, closing the
+    /// connection), then goes on with the next request.
+    func finish(head: HTTPResponse?, trailers: HTTPFields?, failed: Bool, generation: UInt64) {
         guard let context, generation == self.generation, answering else { return }
         answering = false
         if failed {
             context.close(promise: nil)
             return
         }
-        context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: head == nil ? 16 : 512)
+        if let head { encode(head, into: &buffer) }
+        if framing == .chunked { HTTP1ResponseEncoder.writeLastChunk(trailers: trailers, into: &buffer) }
+        if buffer.readableBytes > 0 {
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        } else {
+            context.flush()
+        }
         if closeAfterResponse {
             context.close(promise: nil)
             return
         }
         resumeQueued(context: context)
+    }
+
+    /// Encodes the response's head and sets its framing.
+    private func encode(_ head: HTTPResponse, into buffer: inout ByteBuffer) {
+        framing = HTTP1ResponseEncoder.framing(of: head, requestMethod: method)
+        HTTP1ResponseEncoder.writeHead(head, framing: framing, into: &buffer)
+        headWritten = true
     }
 
     /// Reads the queued parts of the next requests, until one is being answered; then lets reads go on.

@@ -22,7 +22,7 @@ import Synchronization
 enum GatewayHTTPServer {
     /// A server builder that answers every request with `responder`, adding the `Date` header.
     static func builder<Responder: HTTPResponder>(
-        responder: Responder, logger: Logger, maxBodyBytes: Int,
+        responder: Responder, logger: Logger, maxBodyBytes: Int, connections: ConnectionTracker,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> HTTPServerBuilder where Responder.Context == GatewayRequestContext {
         let dates = HTTPDateHeader()
@@ -43,7 +43,7 @@ enum GatewayHTTPServer {
             }
         }
         return HTTPServerBuilder { _ in
-            GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes) { request, channel in
+            GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, connections: connections) { request, channel in
                 await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
             }
         }
@@ -99,8 +99,8 @@ enum GatewayHTTPServer {
     }
 }
 
-/// A client connection's pipeline: a small, bounded receive buffer, NIO's HTTP/1.1 codec (with its handling of
-/// malformed requests: 400, then close), and ``GatewayConnectionHandler``.
+/// A client connection's pipeline: a small, bounded receive buffer, NIO's HTTP/1.1 request parser, and
+/// ``GatewayConnectionHandler``, which writes the responses itself.
 ///
 /// NIO keeps a connection's first receive buffer for its next reads, for as long as the connection is open, and its
 /// default allocator grows the next buffer sixteenfold after one full read: a request over 2 KB (a system prompt, a
@@ -115,6 +115,8 @@ struct GatewayHTTP1Channel: ServerChildChannel {
 
     /// The largest request body kept (`server.max_body_bytes`); a larger one is answered 413.
     let maxBodyBytes: Int
+    /// Counts the connections, for graceful shutdown (``ConnectionDrain``).
+    let connections: ConnectionTracker
     /// Answers one request.
     let serve: GatewayConnectionHandler.Serve
 
@@ -127,16 +129,15 @@ struct GatewayHTTP1Channel: ServerChildChannel {
             channel.setOption(ChannelOptions.maxMessagesPerRead, value: 1)
         }.flatMapThrowing {
             let operations = channel.pipeline.syncOperations
-            try operations.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
-            try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
             try operations.addHandler(GatewayConnectionHandler(maxBodyBytes: maxBodyBytes, serve: serve))
+            connections.track(channel)
             return Connection(channel: channel)
         }
     }
 
-    /// Returns at once: the connection's handler serves it, with a task per request and none in between.
+    /// Returns at once: the connection's handler serves it, with a task per request and none in between. A graceful
+    /// shutdown waits for the connections in ``ConnectionDrain``.
     func handle(value: Connection, logger: Logger) async {}
 }
 

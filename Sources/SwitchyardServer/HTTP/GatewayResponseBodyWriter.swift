@@ -35,47 +35,31 @@ struct GatewayResponseBodyWriter: ResponseBodyWriter, Sendable {
         do {
             try await body.write(writer)
         } catch {
-            await onLoop { $0.finish(nil, failed: true, generation: generation) }
+            await onLoop { $0.finish(head: nil, trailers: nil, failed: true, generation: generation) }
         }
     }
 
+    /// Writes a piece of the body, with the head before the first; waits while the channel is not writable.
     mutating func write(_ buffer: ByteBuffer) async throws {
         let wait: EventLoopFuture<Void>?
         if handler.eventLoop.inEventLoop {
-            wait = try Self.put(buffer, head: head, streamed: streamed, generation: generation, on: handler.value)
+            wait = try handler.value.write(head: head, piece: buffer, flush: streamed, generation: generation)
         } else {
             let (head, streamed, generation, handler) = (self.head, self.streamed, self.generation, self.handler)
             wait = try await handler.eventLoop.submit {
-                try Self.put(buffer, head: head, streamed: streamed, generation: generation, on: handler.value)
+                try handler.value.write(head: head, piece: buffer, flush: streamed, generation: generation)
             }.get()
         }
         head = nil
         if let wait { try await wait.get() }
     }
 
-    /// Writes the head if it is still due, then the piece.
-    private static func put(
-        _ buffer: ByteBuffer, head: HTTPResponse?, streamed: Bool, generation: UInt64, on handler: GatewayConnectionHandler
-    ) throws -> EventLoopFuture<Void>? {
-        if let head { try handler.writeHead(head, generation: generation) }
-        return try handler.writeBody(buffer, flush: streamed, generation: generation)
-    }
-
+    /// Ends the body (with the head, if no piece was written).
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
         let (head, generation) = (self.head, self.generation)
-        try await onLoop { handler in
-            if let head { try handler.writeHead(head, generation: generation) }
-            handler.finish(trailingHeaders, failed: false, generation: generation)
+        await onLoop { handler in
+            handler.finish(head: head, trailers: trailingHeaders, failed: false, generation: generation)
         }
-    }
-
-    /// Runs `body` with the handler on its event loop.
-    private func onLoop<Value: Sendable>(_ body: @escaping @Sendable (GatewayConnectionHandler) throws -> Value)
-        async throws -> Value
-    {
-        let handler = self.handler
-        if handler.eventLoop.inEventLoop { return try body(handler.value) }
-        return try await handler.eventLoop.submit { try body(handler.value) }.get()
     }
 
     /// Runs `body`, which cannot fail, with the handler on its event loop.

@@ -41,6 +41,36 @@ import Testing
         }
     }
 
+    @Test func anHTTP10RequestWithoutKeepAliveIsAnsweredThenClosed() async throws {
+        try await withServer { _, _ in
+            Response(status: .ok, headers: [.contentLength: "2"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET / HTTP/1.0\r\n\r\n")
+            try await client.closed()
+            #expect(client.received.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(client.received.hasSuffix("\r\n\r\nok"))
+        }
+    }
+
+    @Test func aStreamedBodyIsChunked() async throws {
+        try await withServer { _, _ in
+            Response(status: .ok, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "data: 1\n\n"))
+                try await writer.write(ByteBuffer())  // nothing: no chunk, and not the end
+                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                try await writer.finish(nil)
+            })
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            let text = try await client.read(until: { $0.hasSuffix("0\r\n\r\n") })
+            #expect(text.contains("Transfer-Encoding: chunked\r\n"))
+            #expect(text.hasSuffix("\r\n\r\n9\r\ndata: 1\n\n\r\ne\r\ndata: [DONE]\n\n\r\n0\r\n\r\n"))
+            try await client.close()
+        }
+    }
+
     @Test func aMalformedRequestIsABadRequestAndTheConnectionCloses() async throws {
         try await withServer { _, _ in Response(status: .ok) } _: { port in
             let client = try await RawClient.connect(port: port)
@@ -86,6 +116,7 @@ import Testing
         } _: { port in
             let client = try await RawClient.connect(port: port, reading: false)
             try await client.send("GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            try await client.wait { written.withLockedValue { $0 } > 0 }
             var last = -1
             var count = 0
             while count != last {  // until the writer stops
@@ -103,16 +134,48 @@ import Testing
         }
     }
 
+    /// Graceful shutdown: told to quiesce, a connection answering a request closes after its response, and the
+    /// tracker's drain returns only then.
+    @Test func aDrainWaitsForTheResponseInProgress() async throws {
+        let connections = ConnectionTracker()
+        let children = NIOLockedValueBox<[any Channel]>([])
+        let release = AsyncStream.makeStream(of: Void.self)
+        try await withServer(connections: connections, children: children) { _, _ in
+            for await _ in release.stream { break }
+            return Response(status: .ok, headers: [.contentLength: "4"], body: .init(byteBuffer: ByteBuffer(string: "done")))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            try await client.wait { connections.open == 1 }
+            for child in children.withLockedValue({ $0 }) {
+                child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            }
+            let drained = Task {
+                await connections.drained()
+                return client.received
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(connections.open == 1, "the connection answering a request stays open")
+            release.continuation.yield()
+            let received = await drained.value
+            #expect(received.hasSuffix("\r\n\r\ndone"), "the drain ends after the response was written")
+            #expect(connections.open == 0)
+        }
+    }
+
     /// Runs a server with the gateway's connection pipeline and `serve`, then `body` with its port.
     private func withServer(
-        maxBodyBytes: Int = 1 << 20, _ serve: @escaping GatewayConnectionHandler.Serve,
-        _ body: (Int) async throws -> Void
+        maxBodyBytes: Int = 1 << 20, connections: ConnectionTracker = ConnectionTracker(),
+        children: NIOLockedValueBox<[any Channel]>? = nil, _ serve: @escaping GatewayConnectionHandler.Serve, _ body: (Int) async throws -> Void
     ) async throws {
-        let channel = GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, serve: serve)
+        let channel = GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, connections: connections, serve: serve)
         let logger = Logger(label: "test")
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { channel.setup(channel: $0, logger: logger).map { _ in } }
+            .childChannelInitializer { child in
+                children?.withLockedValue { $0.append(child) }
+                return channel.setup(channel: child, logger: logger).map { _ in }
+            }
             .bind(host: "127.0.0.1", port: 0).get()
         do {
             try await body(try #require(server.localAddress?.port))

@@ -1,0 +1,79 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// Writes HTTP/1.1 responses as bytes: the head from `HTTPTypes`, and the body's framing.
+///
+/// Written for ``GatewayConnectionHandler`` in place of NIO's `HTTPResponseEncoder` behind the `HTTPTypes` codec:
+/// those convert the head to NIO's header list and back into bytes, about 45,000 instructions per response under
+/// callgrind; this writes each field once.
+///
+/// The body's framing follows RFC 9112 §6: the response's own `Content-Length` when it has one, else chunked
+/// transfer coding; none for a response that has no body (1xx, 204, 304, or an answer to `HEAD`).
+struct HTTP1ResponseEncoder {
+    /// How the body is delimited.
+    enum Framing: Equatable {
+        /// No body may follow.
+        case none
+        /// `Content-Length`: the body is written as it is.
+        case length
+        /// Chunked transfer coding.
+        case chunked
+    }
+
+    /// The framing a response gets.
+    static func framing(of response: HTTPResponse, requestMethod: HTTPRequest.Method) -> Framing {
+        let code = response.status.code
+        if requestMethod == .head || (100..<200).contains(code) || code == 204 || code == 304 { return .none }
+        return response.headerFields[.contentLength] != nil ? .length : .chunked
+    }
+
+    /// Writes the status line, the fields (with `Transfer-Encoding: chunked` added for chunked framing) and the
+    /// blank line.
+    static func writeHead(_ response: HTTPResponse, framing: Framing, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("HTTP/1.1 ")
+        let code = response.status.code
+        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code / 100))
+        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code / 10 % 10))
+        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code % 10))
+        buffer.writeInteger(UInt8(ascii: " "))
+        // A status made from its code alone has no phrase: write the standard one (as NIO's encoder does).
+        let phrase = response.status.reasonPhrase
+        buffer.writeString(phrase.isEmpty ? HTTPResponseStatus(statusCode: code).reasonPhrase : phrase)
+        buffer.writeStaticString("\r\n")
+        for field in response.headerFields {
+            if framing == .chunked, field.name == .transferEncoding { continue }
+            buffer.writeString(field.name.rawName)
+            buffer.writeStaticString(": ")
+            buffer.writeString(field.value)
+            buffer.writeStaticString("\r\n")
+        }
+        if framing == .chunked { buffer.writeStaticString("Transfer-Encoding: chunked\r\n") }
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Writes the size line of a chunk of `size` bytes (`size` > 0); the chunk follows, then ``chunkEnd``.
+    static func writeChunkHead(size: Int, into buffer: inout ByteBuffer) {
+        let digits = Array(String(size, radix: 16).utf8)
+        buffer.writeBytes(digits)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// The line break after a chunk's bytes.
+    static let chunkEnd: StaticString = "\r\n"
+
+    /// Writes the last chunk, the trailer fields if any, and the blank line.
+    static func writeLastChunk(trailers: HTTPFields?, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("0\r\n")
+        for field in trailers ?? [:] {
+            buffer.writeString(field.name.rawName)
+            buffer.writeStaticString(": ")
+            buffer.writeString(field.value)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// The answer to a request that could not be parsed; the connection closes after it.
+    static let badRequest: StaticString = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+}
