@@ -47,11 +47,13 @@ public final class BudgetTracker: Sendable {
     struct Counter {
         var settled: Double = 0
         var inFlight: Double = 0
+        /// Spend settled since the store last took it (``drainDeltas(now:)``). Kept in the counter rather than in a
+        /// table of its own: settling looks each key up once.
+        var unsaved: Double = 0
     }
 
     struct State {
         var counters: [CounterKey: Counter] = [:]
-        var deltas: [CounterKey: Double] = [:]
         var alerted: Set<CounterKey> = []
     }
 
@@ -125,9 +127,8 @@ public final class BudgetTracker: Sendable {
             for scope in reservation.scopes {
                 for period in [periods.daily, periods.monthly, periods.total] {
                     let key = CounterKey(scope: scope, period: period)
-                    state.counters[key, default: Counter()].inFlight -= reservation.estimate
-                    state.counters[key, default: Counter()].settled += actualCost
-                    if actualCost != 0 { state.deltas[key, default: 0] += actualCost }
+                    // One lookup per key: each hashes the scope's id and the period.
+                    Self.settle(&state.counters[key, default: Counter()], estimate: reservation.estimate, cost: actualCost)
                 }
             }
             var alerts: [BudgetAlert] = []
@@ -150,6 +151,13 @@ public final class BudgetTracker: Sendable {
         }
     }
 
+    /// Swaps a counter's in-flight estimate for the real cost.
+    private static func settle(_ counter: inout Counter, estimate: Double, cost: Double) {
+        counter.inFlight -= estimate
+        counter.settled += cost
+        counter.unsaved += cost
+    }
+
     /// Settled spend of one scope in the window containing `now`.
     public func spent(_ scope: BudgetScope, window: BudgetWindow, now: Date = Date()) -> Double {
         let period = BudgetPeriods(at: now).period(for: window)
@@ -160,10 +168,17 @@ public final class BudgetTracker: Sendable {
     public func drainDeltas(now: Date = Date()) -> [BudgetCounter] {
         let current = BudgetPeriods(at: now).all
         return state.withLock { state in
-            let deltas = state.deltas.map { key, spent in
-                BudgetCounter(scope: key.scope.kind.rawValue, scopeID: key.scope.id, period: key.period, spent: spent)
+            var deltas: [BudgetCounter] = []
+            for (key, counter) in state.counters where counter.unsaved != 0 {
+                deltas.append(
+                    BudgetCounter(
+                        scope: key.scope.kind.rawValue, scopeID: key.scope.id, period: key.period,
+                        spent: counter.unsaved))
             }
-            state.deltas.removeAll(keepingCapacity: true)
+            for delta in deltas {
+                guard let kind = BudgetScope.Kind(rawValue: delta.scope) else { continue }
+                state.counters[CounterKey(scope: BudgetScope(kind, delta.scopeID), period: delta.period)]?.unsaved = 0
+            }
             state.counters = state.counters.filter { current.contains($0.key.period) || $0.value.inFlight > 1e-12 }
             state.alerted = state.alerted.filter { current.contains($0.period) }
             return deltas
@@ -175,8 +190,8 @@ public final class BudgetTracker: Sendable {
         state.withLock { state in
             for delta in deltas {
                 guard let kind = BudgetScope.Kind(rawValue: delta.scope) else { continue }
-                state.deltas[CounterKey(scope: BudgetScope(kind, delta.scopeID), period: delta.period), default: 0] +=
-                    delta.spent
+                state.counters[CounterKey(scope: BudgetScope(kind, delta.scopeID), period: delta.period), default: Counter()]
+                    .unsaved += delta.spent
             }
         }
     }
