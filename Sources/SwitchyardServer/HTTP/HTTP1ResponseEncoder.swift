@@ -25,7 +25,9 @@ struct HTTP1ResponseEncoder {
     static func framing(of response: HTTPResponse, requestMethod: HTTPRequest.Method) -> Framing {
         let code = response.status.code
         if requestMethod == .head || (100..<200).contains(code) || code == 204 || code == 304 { return .none }
-        return response.headerFields[.contentLength] != nil ? .length : .chunked
+        // Not `headerFields[.contentLength]`: the subscript joins every value of the name (5,000 instructions for a
+        // dozen fields under callgrind).
+        return response.headerFields.contains { $0.name == .contentLength } ? .length : .chunked
     }
 
     /// Writes the status line, the fields (with `Transfer-Encoding: chunked` added for chunked framing) and the
