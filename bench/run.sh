@@ -55,7 +55,8 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --threads N             wrk threads (default $THREADS; 1 when the concurrency is 1)
   --modes "LIST"          json and/or stream (default "$MODES")
   --targets "LIST"        direct, switchyard, switchyard-ahc (plain-HTTP upstreams through AsyncHTTPClient),
-                          litellm (default "$TARGETS")
+                          switchyard-hb (client connections served by Hummingbird's HTTP1Channel instead of the
+                          gateway's own connection handler), litellm (default "$TARGETS")
   --litellm-workers "L"   LiteLLM worker counts to try (default "$LITELLM_WORKERS")
   --no-litellm            same as --targets "direct switchyard"
   --skip-build            use the existing .build-release binary
@@ -269,7 +270,7 @@ if [[ $BUILD -eq 1 ]]; then
 else
     SOURCE_DESC="prebuilt binary (--skip-build), $SOURCE_DESC"
 fi
-if has "$TARGETS" switchyard || has "$TARGETS" switchyard-ahc || ((SLOW_STREAMS > 0 || CALLGRIND == 1)); then
+if has "$TARGETS" switchyard || has "$TARGETS" switchyard-ahc || has "$TARGETS" switchyard-hb || ((SLOW_STREAMS > 0 || CALLGRIND == 1)); then
     [[ -x "$SY_BIN" ]] || die "no release binary at $SY_BIN (drop --skip-build)"
 fi
 
@@ -420,7 +421,8 @@ start_switchyard() { # start_switchyard CONFIG PORT LOGNAME [prefix command...];
 # at its peak.
 measure_switchyard() {
     local target=$1 config=$2 hwm
-    start_switchyard "$config" "$SY_PORT" "$target"
+    shift 2
+    start_switchyard "$config" "$SY_PORT" "$target" "$@"
     if wait_http "http://127.0.0.1:$SY_PORT/readyz" 30 "$SY_PID"; then
         log "$target (pid $SY_PID) on 127.0.0.1:$SY_PORT, log level $SY_LOG_LEVEL"
         sleep 1
@@ -448,6 +450,11 @@ if has "$TARGETS" switchyard-ahc; then
     cp "$SY_CONFIG" "$WORK/switchyard-ahc.yaml"
     sed -i 's/^server:$/server:\n  plain_http_upstreams: async-http-client/' "$WORK/switchyard-ahc.yaml"
     measure_switchyard switchyard-ahc "$WORK/switchyard-ahc.yaml"
+fi
+# The same gateway with its client connections served by Hummingbird's HTTP1Channel (a task and a NIOAsyncChannel per
+# connection), as before session 9: what the gateway's own connection handler is worth, in the same run.
+if has "$TARGETS" switchyard-hb; then
+    measure_switchyard switchyard-hb "$SY_CONFIG" env SWITCHYARD_HTTP1=hummingbird
 fi
 
 # (c) LiteLLM

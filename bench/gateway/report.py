@@ -12,7 +12,8 @@ import os
 import sys
 
 LABELS = {"direct": "direct (nginx)", "switchyard": "Switchyard",
-          "switchyard-ahc": "Switchyard, upstream via AsyncHTTPClient"}
+          "switchyard-ahc": "Switchyard, upstream via AsyncHTTPClient",
+          "switchyard-hb": "Switchyard, connections via Hummingbird's HTTP1Channel"}
 MODES = {"json": "non-streaming", "stream": "streaming (SSE, 20 chunks + usage)"}
 
 
