@@ -34,10 +34,11 @@ public enum GatewayServer {
         clock: any MonotonicClock = SystemMonotonicClock(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let router = try makeRouter(
+        let (router, chat) = try makeRoutes(
             configuration: configuration, registry: registry, logger: logger, readiness: readiness, clock: clock,
             services: services)
-        let responder = GatewayResponder(inner: router.buildResponder(), logger: logger)
+        let responder = GatewayResponder(
+            inner: ChatRouteResponder(router: router.buildResponder(), route: chat), logger: logger)
         let connections = ConnectionTracker()
         return Application(
             responder: responder,
@@ -63,6 +64,18 @@ public enum GatewayServer {
         configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger, readiness: Readiness,
         clock: any MonotonicClock = SystemMonotonicClock(), services: GatewayServices = GatewayServices()
     ) throws -> Router<GatewayRequestContext> {
+        try makeRoutes(
+            configuration: configuration, registry: registry, logger: logger, readiness: readiness, clock: clock,
+            services: services
+        ).router
+    }
+
+    /// The router, and the chat completions route with the same middleware for ``ChatRouteResponder`` (none with
+    /// tracing on: the router's tracing middleware then serves it too).
+    static func makeRoutes(
+        configuration: GatewayConfiguration, registry: ProviderRegistry, logger: Logger, readiness: Readiness,
+        clock: any MonotonicClock, services: GatewayServices
+    ) throws -> (router: Router<GatewayRequestContext>, chat: ChatRoute?) {
         let catalog = ModelCatalog(models: configuration.models)
         let engine = makeEngine(configuration: configuration, catalog: catalog, clock: clock)
         let decoder = RequestBodyDecoder(maxBodyBytes: configuration.server.maxBodyBytes)
@@ -81,11 +94,14 @@ public enum GatewayServer {
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
         let router = Router(context: GatewayRequestContext.self)
         if services.tracing { router.add(middleware: TracingMiddleware()) }
-        router.add(middleware: ErrorMappingMiddleware())
+        let errors = ErrorMappingMiddleware()
+        router.add(middleware: errors)
+        var authentication: APIKeyAuthenticationMiddleware<GatewayRequestContext>?
         if let governance = services.governance {
-            router.add(
-                middleware: APIKeyAuthenticationMiddleware(
-                    authenticator: governance.authenticator, required: services.requireKeys))
+            let middleware = APIKeyAuthenticationMiddleware<GatewayRequestContext>(
+                authenticator: governance.authenticator, required: services.requireKeys)
+            authentication = middleware
+            router.add(middleware: middleware)
             AdminRoutes.register(on: router, service: governance.admin, authenticator: governance.authenticator)
         }
         ObservabilityRoutes(
@@ -117,7 +133,8 @@ public enum GatewayServer {
                 status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: .init(string: ready ? #"{"status":"ready"}"# : #"{"status":"starting"}"#)))
         }
-        return router
+        let chatRoute = services.tracing ? nil : ChatRoute(errors: errors, authentication: authentication, chat: chat)
+        return (router, chatRoute)
     }
 
     static func makeEngine(configuration: GatewayConfiguration, catalog: ModelCatalog, clock: any MonotonicClock)

@@ -92,7 +92,7 @@ struct PooledWholeBodyTests {
         for _ in 0..<2_000 where server.snapshot.requests.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
         try await Task.sleep(for: .milliseconds(50))  // the head and the first chunk are read
         task.cancel()
-        for _ in 0..<2_000 where server.snapshot.connectionsClosed < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<8_000 where server.snapshot.connectionsClosed < 1 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(server.snapshot.connectionsClosed == 1, "the cancelled exchange's connection is closed, not reused")
         await #expect(throws: (any Error).self) { _ = try await task.value }
         #expect(try await send(server) == PooledTransportTests.json)
