@@ -64,9 +64,8 @@ enum GatewayHTTPServer {
 
     /// The response to one request, with its `Date` header.
     ///
-    /// Its own function, never inlined, and its work in synchronous helpers: the connection's task keeps the memory
-    /// its deepest frames needed for as long as the connection lasts (a stream's relay reuses it), so this frame,
-    /// which is part of that depth while the request is handled, holds only the context it passes on and the result.
+    /// Its own function, never inlined, and its work in synchronous helpers: a stream waits for its first token under
+    /// this frame, so it holds only the context it passes on and the result.
     @inline(never)
     static func answer<Responder: HTTPResponder>(
         _ request: Request, channel: any Channel, responder: Responder, logger: Logger, dates: HTTPDateHeader

@@ -11,8 +11,8 @@ import SwitchyardRouting
 /// error event. Usage of everything streamed is kept either way, and settled with governance exactly once, also when
 /// the client goes away; a stream that completed is assembled and stored in the response cache.
 ///
-/// Memory: the relay's async frames live in the connection's task for as long as the stream is open, and a task keeps
-/// the slabs its frames grew into until it ends, so with thousands of slow streams open their size is most of the
+/// Memory: the relay's async frames live in the relay's task (``GatewayConnectionHandler`` relays each stream in a
+/// task of its own) for as long as the stream is open, and a task keeps the slabs its frames grew into until it ends, so with thousands of slow streams open their size is most of the
 /// gateway's memory. The relay is a class (frames hold one reference, not copies of the handler, request and route),
 /// and everything that runs only once (settling, storing, recovering from a broken upstream) is in functions that are
 /// never inlined, so their locals are not part of the frame that waits for the next chunk (9.9 + 6.3 KB per stream
@@ -163,18 +163,10 @@ final class StreamRelay: Sendable {
             try await relay(&writer, outcome: outcome)
         } catch {
             // The client went away (or the writer failed): what was streamed is still billed.
-            await settleInChildTask(outcome, status: 499, errorCode: "client_closed_request")
+            await settle(outcome, status: 499, errorCode: "client_closed_request")
             throw error
         }
-        await settleInChildTask(outcome, status: 200, errorCode: outcome.interruptionCode)
-    }
-
-    /// Settles in a child task (``ChildTask``): settling's frames would otherwise stay in the connection's task for
-    /// as long as a keep-alive client keeps the connection. Never inlined, so the task group is not part of the
-    /// frame `run` keeps while the stream is open.
-    @inline(never)
-    private func settleInChildTask(_ outcome: Outcome, status: Int, errorCode: String?) async {
-        await ChildTask.run { await self.settle(outcome, status: status, errorCode: errorCode) }
+        await settle(outcome, status: 200, errorCode: outcome.interruptionCode)
     }
 
     /// A new outcome on the first route (built here so the route's copies are not part of `run`'s frame).
