@@ -16,6 +16,20 @@ import Testing
         #expect(viaBearer.allowedModels == ["gpt-4o"])
     }
 
+    @Test func theCredentialIsTheBearerTokenInAnyCaseWithSpacesTrimmed() {
+        let cases: [(String?, String?, String?)] = [
+            ("Bearer sk-sy-a", nil, "sk-sy-a"), ("  bearer   sk-sy-b", nil, "sk-sy-b"), ("BEARER sk-sy-c", nil, "sk-sy-c"),
+            ("bEaReR sk-sy-d", "ignored", "sk-sy-d"), ("Basic abc", nil, "Basic abc"), ("  Bearerx", nil, "Bearerx"),
+            ("Bearer ", nil, "Bearer "), ("Bearer é", nil, "é"), ("Bëarer x", nil, "Bëarer x"), ("", "sk-sy-e", "sk-sy-e"),
+            (nil, "sk-sy-f", "sk-sy-f"), (nil, "", nil), (nil, nil, nil),
+        ]
+        for (authorization, apiKey, expected) in cases {
+            #expect(
+                Authenticator.credential(authorization: authorization, apiKey: apiKey).map(String.init) == expected,
+                "\(String(describing: authorization)) / \(String(describing: apiKey))")
+        }
+    }
+
     @Test func eachFailureHasItsOwnCodeAndLeaksNothing() {
         let fixture = KeyFixture()
         let disabled = fixture.addKey(id: "key_off", enabled: false)

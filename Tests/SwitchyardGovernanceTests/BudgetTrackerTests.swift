@@ -80,4 +80,45 @@ import Testing
         tracker.restore(deltas)
         #expect(tracker.drainDeltas(now: now).count == 3)
     }
+
+    @Test func aNewDayStartsAFreshDailyCounterAndTheDrainForgetsThePastOne() throws {
+        let tracker = BudgetTracker()
+        let tomorrow = now.addingTimeInterval(86_400)
+        let first = try tracker.reserve([], scopes: [key], estimate: 1, now: now)
+        _ = tracker.settle(first, actualCost: 1, limits: [], now: now)
+        // Settled at midnight, still counted in the day it was reserved in.
+        let second = try tracker.reserve([], scopes: [key], estimate: 2, now: now)
+        _ = tracker.settle(second, actualCost: 2, limits: [], now: tomorrow)
+        let third = try tracker.reserve([], scopes: [key], estimate: 4, now: tomorrow)
+        _ = tracker.settle(third, actualCost: 4, limits: [], now: tomorrow)
+        #expect(tracker.spent(key, window: .daily, now: now) == 3)
+        #expect(tracker.spent(key, window: .daily, now: tomorrow) == 4)
+        #expect(tracker.spent(key, window: .total, now: tomorrow) == 7)
+        let deltas = tracker.drainDeltas(now: tomorrow)
+        let byPeriod = Dictionary(uniqueKeysWithValues: deltas.map { ($0.period, $0.spent) })
+        let today = BudgetPeriods(at: now)
+        let next = BudgetPeriods(at: tomorrow)
+        #expect(byPeriod[today.daily] == 3)
+        #expect(byPeriod[next.daily] == 4)
+        #expect(byPeriod["total"] == 7)
+        // Yesterday's counter is gone after the drain; today's and the total stay.
+        #expect(tracker.spent(key, window: .daily, now: now) == 0)
+        #expect(tracker.spent(key, window: .daily, now: tomorrow) == 4)
+        #expect(tracker.spent(key, window: .total, now: tomorrow) == 7)
+    }
+
+    @Test func limitsOfSeveralScopesAreCheckedAgainstTheirOwnSpend() throws {
+        let tracker = BudgetTracker()
+        let team = BudgetScope(.team, "team_x")
+        let teamLimit = BudgetTracker.Limit(
+            scope: team, limits: BudgetLimits(daily: 1.5), tenantID: "ten_x")
+        let first = try tracker.reserve([teamLimit], scopes: [key, team], estimate: 1, now: now)
+        _ = tracker.settle(first, actualCost: 1, limits: [teamLimit], now: now)
+        // The key has no limit of its own; the team's 1.5 is what stops the next dollar.
+        #expect(throws: GovernanceError.self) { try tracker.reserve([teamLimit], scopes: [key, team], estimate: 1, now: now) }
+        #expect(tracker.spent(key, window: .monthly, now: now) == 1)
+        #expect(tracker.spent(team, window: .monthly, now: now) == 1)
+        #expect(BudgetPeriods.of(now) == BudgetPeriods(at: now))
+        #expect(BudgetPeriods.of(now.addingTimeInterval(86_400)) == BudgetPeriods(at: now.addingTimeInterval(86_400)))
+    }
 }

@@ -28,6 +28,8 @@ public struct JSONFieldScanner {
         guard index < range.upperBound, bytes[index] == UInt8(ascii: "{") else { return nil }
         index += 1
         var members: [Member] = []
+        // Room for a typical object's members at once: growing from empty reallocated three times per body.
+        members.reserveCapacity(16)
         index = skipSpace(index, range.upperBound)
         if index < range.upperBound, bytes[index] == UInt8(ascii: "}") {
             return skipSpace(index + 1, range.upperBound) == range.upperBound ? members : nil

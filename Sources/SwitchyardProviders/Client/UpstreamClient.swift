@@ -276,6 +276,13 @@ extension UpstreamClient {
             return GatewayError(
                 .upstreamMalformedResponse, "Provider '\(provider)' sent a response that is not HTTP/1.1.",
                 upstream: failure, underlying: error)
+        case .invalidRequestHeader(let name):
+            // The configuration's doing (a provider's headers, key or URL), not the client's or the upstream's.
+            return GatewayError(
+                .invalidConfiguration,
+                "The request to provider '\(provider)' has a '\(name)' that cannot be sent: check the provider's "
+                    + "configuration (headers, API key, base URL).",
+                underlying: error)
         }
     }
 }

@@ -4,15 +4,15 @@
 /// instructions instead of a URL object per request.
 struct UpstreamEndpoint: Sendable, Equatable {
     /// `http` or `https`, lowercased.
-    var scheme: String
+    let scheme: String
     /// The host name or address (an IPv6 literal without its brackets).
-    var host: String
+    let host: String
     /// The port, explicit or the scheme's default.
-    var port: Int
+    let port: Int
     /// The path and query, `/` when the URL has none.
-    var target: String
+    let target: String
     /// Whether the URL named the port (then the `Host` header carries it).
-    var explicitPort: Bool
+    let explicitPort: Bool
 
     /// Parses an absolute `http` or `https` URL; `nil` for anything else (userinfo included).
     init?(url: String) {
@@ -59,11 +59,10 @@ struct UpstreamEndpoint: Sendable, Equatable {
         self.scheme = scheme
         self.host = String(host)
         self.target = target
+        let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : String(host)
+        hostHeader = explicitPort ? "\(name):\(port)" : name
     }
 
-    /// The `Host` header's value.
-    var hostHeader: String {
-        let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
-        return explicitPort ? "\(name):\(port)" : name
-    }
+    /// The `Host` header's value (made once: endpoints are parsed once per URL and kept).
+    let hostHeader: String
 }

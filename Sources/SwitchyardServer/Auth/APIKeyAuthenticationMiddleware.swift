@@ -57,8 +57,7 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
         if exemptPaths.contains(request.uri.path) || request.uri.path.hasPrefix("/admin/") {
             return .pass(context)
         }
-        let authorization = request.headers[.authorization]
-        let apiKey = request.headers[.xAPIKey]
+        let (authorization, apiKey) = Self.credentials(in: request.headers)
         var context = context
         if !required {
             let credential = Authenticator.credential(authorization: authorization, apiKey: apiKey)
@@ -73,6 +72,24 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
         } catch {
             return .refuse(error.response())
         }
+    }
+}
+
+extension APIKeyAuthenticationMiddleware {
+    /// The `Authorization` and `x-api-key` values, in one pass over the fields; repeated fields are joined with
+    /// `, ` as the `HTTPFields` subscript does (which searches, collects and joins per name: 4,400 instructions
+    /// per request for the two under callgrind).
+    static func credentials(in fields: HTTPFields) -> (authorization: String?, apiKey: String?) {
+        var authorization: String?
+        var apiKey: String?
+        for field in fields {
+            if field.name == .authorization {
+                authorization = authorization.map { $0 + ", " + field.value } ?? field.value
+            } else if field.name == .xAPIKey {
+                apiKey = apiKey.map { $0 + ", " + field.value } ?? field.value
+            }
+        }
+        return (authorization, apiKey)
     }
 }
 

@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import SwitchyardCore
 
 /// Writes HTTP/1.1 responses as bytes: the head from `HTTPTypes`, and the body's framing.
 ///
@@ -93,34 +94,4 @@ struct HTTP1ResponseEncoder {
 
     /// The answer to a request that could not be parsed; the connection closes after it.
     static let badRequest: StaticString = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-}
-
-/// Copies bytes into memory counted beforehand (``HTTP1ResponseEncoder/writeHead(_:framing:into:)``).
-private struct ByteAppender {
-    let bytes: UnsafeMutableRawBufferPointer
-    private(set) var count = 0
-
-    init(bytes: UnsafeMutableRawBufferPointer) {
-        self.bytes = bytes
-    }
-
-    mutating func append(_ byte: UInt8) {
-        bytes[count] = byte
-        count += 1
-    }
-
-    mutating func append(_ text: StaticString) {
-        let source = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-        UnsafeMutableRawBufferPointer(rebasing: bytes[count...]).copyMemory(from: source)
-        count += source.count
-    }
-
-    mutating func append(_ text: String) {
-        var text = text
-        let written = text.withUTF8 { source in
-            UnsafeMutableRawBufferPointer(rebasing: bytes[count...]).copyMemory(from: UnsafeRawBufferPointer(source))
-            return source.count
-        }
-        count += written
-    }
 }

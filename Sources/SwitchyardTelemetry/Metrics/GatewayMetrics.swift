@@ -1,4 +1,5 @@
 public import Prometheus
+import Synchronization
 import SwitchyardCore
 
 /// The gateway's metrics, named after the OpenTelemetry GenAI semantic conventions where one exists, exposed in
@@ -175,40 +176,79 @@ public final class GatewayMetrics: Sendable {
                 code: record.errorCode ?? "")]
         series.requests.increment()
         series.duration.record(.nanoseconds(Int64(record.durationSeconds * 1e9)))
-        if let ttft = record.timeToFirstTokenSeconds {
-            timeToFirstToken[[record.model, record.provider]].record(.nanoseconds(Int64(ttft * 1e9)))
-            if let output = record.usage?.completionTokens, output > 1, record.durationSeconds > ttft {
-                let perToken = (record.durationSeconds - ttft) / Double(output - 1)
-                timePerOutputToken[[record.model, record.provider]].record(.nanoseconds(Int64(perToken * 1e9)))
-            }
-        }
-        if let usage = record.usage {
-            for (type, count) in [
-                ("input", usage.promptTokens), ("output", usage.completionTokens),
-                ("cached_input", usage.cachedPromptTokens), ("reasoning", usage.reasoningTokens),
-            ] where count > 0 {
-                tokens[[record.model, type]].increment(by: Int64(count))
-                if type == "input" || type == "output" {
-                    tokenUsage[[record.model, record.provider, type]].record(Double(count))
+        let tenant = record.tenant ?? ""
+        series.derived.withLock { derived in
+            if let ttft = record.timeToFirstTokenSeconds {
+                let first = derived.timeToFirstToken ?? timeToFirstToken[[record.model, record.provider]]
+                derived.timeToFirstToken = first
+                first.record(.nanoseconds(Int64(ttft * 1e9)))
+                if let output = record.usage?.completionTokens, output > 1, record.durationSeconds > ttft {
+                    let perToken = (record.durationSeconds - ttft) / Double(output - 1)
+                    let each = derived.timePerOutputToken ?? timePerOutputToken[[record.model, record.provider]]
+                    derived.timePerOutputToken = each
+                    each.record(.nanoseconds(Int64(perToken * 1e9)))
                 }
             }
-        }
-        let tenant = record.tenant ?? ""
-        if record.costUSD > 0 {
-            cost[[record.model, tenant]].increment(by: record.costUSD)
+            if let usage = record.usage {
+                if usage.promptTokens > 0 {
+                    let counter = derived.tokens.0 ?? tokens[[record.model, "input"]]
+                    derived.tokens.0 = counter
+                    counter.increment(by: Int64(usage.promptTokens))
+                    let histogram = derived.usage.0 ?? tokenUsage[[record.model, record.provider, "input"]]
+                    derived.usage.0 = histogram
+                    histogram.record(Double(usage.promptTokens))
+                }
+                if usage.completionTokens > 0 {
+                    let counter = derived.tokens.1 ?? tokens[[record.model, "output"]]
+                    derived.tokens.1 = counter
+                    counter.increment(by: Int64(usage.completionTokens))
+                    let histogram = derived.usage.1 ?? tokenUsage[[record.model, record.provider, "output"]]
+                    derived.usage.1 = histogram
+                    histogram.record(Double(usage.completionTokens))
+                }
+                if usage.cachedPromptTokens > 0 {
+                    let counter = derived.tokens.2 ?? tokens[[record.model, "cached_input"]]
+                    derived.tokens.2 = counter
+                    counter.increment(by: Int64(usage.cachedPromptTokens))
+                }
+                if usage.reasoningTokens > 0 {
+                    let counter = derived.tokens.3 ?? tokens[[record.model, "reasoning"]]
+                    derived.tokens.3 = counter
+                    counter.increment(by: Int64(usage.reasoningTokens))
+                }
+            }
+            if record.costUSD > 0 {
+                let counter: Counter
+                if let memo = derived.cost, memo.tenant == tenant {
+                    counter = memo.counter
+                } else {
+                    counter = cost[[record.model, tenant]]
+                    derived.cost = (tenant, counter)
+                }
+                counter.increment(by: record.costUSD)
+            }
+            for attempt in record.attempts {
+                let counter: Counter
+                if let memo = derived.attempt, memo.deployment == attempt.deployment, memo.kind == attempt.kind,
+                    memo.outcome == attempt.outcome
+                {
+                    counter = memo.counter
+                } else {
+                    counter = attempts[[attempt.deployment, attempt.kind, attempt.outcome]]
+                    derived.attempt = (attempt.deployment, attempt.kind, attempt.outcome, counter)
+                }
+                counter.increment()
+                if attempt.kind == "retry" {
+                    retries[[record.model]].increment()
+                } else if attempt.kind == "fallback" {
+                    fallbacks[[record.model]].increment()
+                }
+            }
         }
         if let cache = record.cache {
             cacheLookups[[cache.rawValue]].increment()
             if record.savedUSD > 0 {
                 cacheSaved[[tenant]].increment(by: record.savedUSD)
-            }
-        }
-        for attempt in record.attempts {
-            attempts[[attempt.deployment, attempt.kind, attempt.outcome]].increment()
-            if attempt.kind == "retry" {
-                retries[[record.model]].increment()
-            } else if attempt.kind == "fallback" {
-                fallbacks[[record.model]].increment()
             }
         }
     }

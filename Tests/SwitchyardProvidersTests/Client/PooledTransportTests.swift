@@ -116,6 +116,54 @@ struct PooledTransportTests {
         try await server.stop()
     }
 
+    @Test("a body larger than the inline limit is written after the head and arrives whole")
+    func largeRequestBody() async throws {
+        let server = try await ScriptedHTTPServer { _ in [.send(Self.ok())] }
+        let body = "{\"p\":\"" + String(repeating: "x", count: 200_000) + "\"}"
+        #expect(try await send(server, body: body).1 == Self.json)
+        #expect(try await send(server, body: "{}").1 == Self.json)
+        let record = server.snapshot
+        #expect(record.requests.map(\.body) == [body, "{}"])
+        #expect(record.connectionsAccepted == 1)
+        try await server.stop()
+    }
+
+    @Test("a header that cannot be sent fails at once as invalid_configuration; nothing is sent and the connection stays")
+    func invalidHeaderIsRefused() async throws {
+        let server = try await ScriptedHTTPServer { _ in [.send(Self.ok())] }
+        #expect(try await send(server).1 == Self.json)
+        var bad = request(server)
+        bad.headers.append(("x-org", "acme\r\nx-injected: 1"))
+        let error = await #expect(throws: GatewayError.self) {
+            _ = try await client.send(bad, timeouts: .init(firstByte: .seconds(60)), provider: "fake")
+        }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.message.contains("x-org") == true)
+        #expect(try await send(server).1 == Self.json)
+        let record = server.snapshot
+        #expect(record.requests.count == 2)
+        #expect(!record.requests.contains { $0.head.contains("injected") })
+        #expect(record.connectionsAccepted == 1)
+        try await server.stop()
+    }
+
+    @Test("an answer to HEAD has no body, whatever its content-length says, and the connection is reused")
+    func headHasNoBody() async throws {
+        let server = try await ScriptedHTTPServer { seen in
+            seen.head.hasPrefix("HEAD")
+                ? [.send("HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n")] : [.send(Self.ok())]
+        }
+        var head = request(server)
+        head.method = "HEAD"
+        head.body = ByteBuffer()
+        let response = try await client.send(head, timeouts: .init(), provider: "fake")
+        #expect(response.head.status == 200)
+        #expect(try await response.collect().readableBytes == 0)
+        #expect(try await send(server).1 == Self.json)
+        #expect(server.snapshot.connectionsAccepted == 1)
+        try await server.stop()
+    }
+
     @Test("nothing listening: upstream_unreachable")
     func connectionRefused() async throws {
         let server = try await ScriptedHTTPServer { _ in [] }
