@@ -8,14 +8,19 @@ extension ChatRequest {
         var characters = 0
         var images = 0
         for message in messages {
-            if let content = message.content {
-                for part in content.parts {
+            switch message.content {
+            case .text(let text):
+                characters += text.utf8.count
+            case .parts(let parts):
+                for part in parts {
                     switch part {
                     case .text(let text): characters += text.utf8.count
                     case .imageURL: images += 1
                     case .inputAudio(let audio): characters += audio.data.utf8.count / 8
                     }
                 }
+            case nil:
+                break
             }
             characters += message.toolCalls?.reduce(0) { $0 + $1.function.arguments.utf8.count } ?? 0
         }

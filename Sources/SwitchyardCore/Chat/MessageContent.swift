@@ -43,13 +43,15 @@ public enum MessageContent: Sendable, Hashable, Codable {
         }
     }
 
-    /// Whether any part is an image.
+    /// Whether any part is an image. (Not through ``parts``, which allocates an array for plain text.)
     public var hasImage: Bool {
-        parts.contains { if case .imageURL = $0 { return true } else { return false } }
+        guard case .parts(let parts) = self else { return false }
+        return parts.contains { if case .imageURL = $0 { return true } else { return false } }
     }
 
     /// Whether any part is audio.
     public var hasAudio: Bool {
-        parts.contains { if case .inputAudio = $0 { return true } else { return false } }
+        guard case .parts(let parts) = self else { return false }
+        return parts.contains { if case .inputAudio = $0 { return true } else { return false } }
     }
 }

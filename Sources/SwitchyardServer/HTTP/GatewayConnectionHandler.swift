@@ -31,8 +31,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
-    /// Answers one request (on any executor); the response is written by the handler.
-    typealias Serve = @Sendable (Request, any Channel) async -> Response
+    /// Answers one request (on any executor), given its body as read whole; the response is written by the handler.
+    typealias Serve = @Sendable (Request, ByteBuffer, any Channel) async -> Response
 
     private let serve: Serve
     private let maxBodyBytes: Int
@@ -160,9 +160,10 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         case .end:
             guard let head else { return }
             self.head = nil
-            let request = Request(head: head, body: RequestBody(buffer: body.take() ?? ByteBuffer()))
+            let whole = body.take() ?? ByteBuffer()
+            let request = Request(head: head, body: RequestBody(buffer: whole))
             method = head.method
-            answer(request, context: context)
+            answer(request, body: whole, context: context)
         }
     }
 
@@ -172,7 +173,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     /// memory its deepest frames needed (decoding, governance, routing, opening the upstream: tens of kilobytes)
     /// until the task ends, and a relay lasts as long as the model writes. A response of known length is written by
     /// the answering task itself.
-    private func answer(_ request: Request, context: ChannelHandlerContext) {
+    private func answer(_ request: Request, body: ByteBuffer, context: ChannelHandlerContext) {
         answering = true
         headWritten = false
         generation &+= 1
@@ -180,7 +181,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
         let (serve, channel) = (self.serve, context.channel)
         Task {
-            let response = await serve(request, channel)
+            let response = await serve(request, body, channel)
             if response.body.contentLength == nil {
                 Task { await writer.send(response) }
             } else {

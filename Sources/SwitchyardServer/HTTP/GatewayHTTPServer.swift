@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -32,7 +33,8 @@ enum GatewayHTTPServer {
                     // A child task, so the memory of handling the request is freed before a stream is relayed in
                     // the connection's task.
                     let response = await ChildTask.run {
-                        await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
+                        await answer(
+                            request, body: nil, channel: channel, responder: responder, logger: logger, dates: dates)
                     }
                     if response.body.contentLength == nil {
                         try await writeStreamed(consume response, to: writer)
@@ -43,8 +45,8 @@ enum GatewayHTTPServer {
             }
         }
         return HTTPServerBuilder { _ in
-            GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, connections: connections) { request, channel in
-                await answer(request, channel: channel, responder: responder, logger: logger, dates: dates)
+            GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, connections: connections) { request, body, channel in
+                await answer(request, body: body, channel: channel, responder: responder, logger: logger, dates: dates)
             }
         }
     }
@@ -68,10 +70,11 @@ enum GatewayHTTPServer {
     /// this frame, so it holds only the context it passes on and the result.
     @inline(never)
     static func answer<Responder: HTTPResponder>(
-        _ request: Request, channel: any Channel, responder: Responder, logger: Logger, dates: HTTPDateHeader
+        _ request: Request, body: ByteBuffer?, channel: any Channel, responder: Responder, logger: Logger,
+        dates: HTTPDateHeader
     ) async -> Response where Responder.Context == GatewayRequestContext {
         do {
-            return dated(try await responder.respond(to: request, context: context(channel, logger)), dates)
+            return dated(try await responder.respond(to: request, context: context(channel, logger, body)), dates)
         } catch {
             return dated(lastResort(error), dates)
         }
@@ -79,8 +82,10 @@ enum GatewayHTTPServer {
 
     /// A new request context.
     @inline(never)
-    static func context(_ channel: any Channel, _ logger: Logger) -> GatewayRequestContext {
-        GatewayRequestContext(source: .init(channel: channel, logger: logger))
+    static func context(_ channel: any Channel, _ logger: Logger, _ body: ByteBuffer?) -> GatewayRequestContext {
+        var context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
+        context.wholeBody = body
+        return context
     }
 
     /// The response for an error the gateway's responder did not render itself (it renders its own).
@@ -93,7 +98,12 @@ enum GatewayHTTPServer {
     @inline(never)
     static func dated(_ response: consuming Response, _ dates: HTTPDateHeader) -> Response {
         var response = response
-        response.headers[.date] = dates.current()
+        // Appended when absent (the usual case): the subscript's setter searches, removes and rebuilds.
+        if response.headers.contains(where: { $0.name == .date }) {
+            response.headers[.date] = dates.current()
+        } else {
+            response.headers.append(HTTPField(name: .date, value: dates.current()))
+        }
         return response
     }
 }

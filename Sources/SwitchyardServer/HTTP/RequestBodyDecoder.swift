@@ -16,9 +16,16 @@ struct RequestBodyDecoder: Sendable {
     }
 
     /// Decodes the body and returns it too, for routes that may forward it as it is.
-    func decodeKeepingBody<T: Decodable>(_ type: T.Type, from request: Request) async throws
-        -> (value: T, body: ByteBuffer)
+    ///
+    /// `wholeBody` is the body when the connection already read it whole (``GatewayRequestContext/wholeBody``),
+    /// kept to one byte over the limit by the connection; else the request's body sequence is collected.
+    func decodeKeepingBody<T: Decodable>(_ type: T.Type, from request: Request, wholeBody: ByteBuffer? = nil)
+        async throws -> (value: T, body: ByteBuffer)
     {
+        if let wholeBody {
+            guard wholeBody.readableBytes <= maxBodyBytes else { throw tooLarge }
+            return (try decode(type, from: wholeBody), wholeBody)
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw tooLarge
         }

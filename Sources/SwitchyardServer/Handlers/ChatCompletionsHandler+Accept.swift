@@ -57,7 +57,8 @@ extension ChatCompletionsHandler {
     func decode(_ request: Request, context: GatewayRequestContext) async throws -> Intake {
         // The client's bytes are kept for the pass-through path: forwarded with only `model` rewritten when the
         // deployment speaks the same dialect. Everything below changes `chat.model` and nothing else.
-        let (parsed, original) = try await bodyDecoder.decodeKeepingBody(ChatRequest.self, from: request)
+        let (parsed, original) = try await bodyDecoder.decodeKeepingBody(
+            ChatRequest.self, from: request, wholeBody: context.wholeBody)
         var decoded = parsed
         try ChatRequestValidator.validate(decoded)
         let arm = feedback?.assign(&decoded, request: request, context: context)  // A/B arm: before router selection

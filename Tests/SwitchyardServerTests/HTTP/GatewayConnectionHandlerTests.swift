@@ -13,7 +13,7 @@ import Testing
 /// not read.
 @Suite struct GatewayConnectionHandlerTests {
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
-        try await withServer { request, _ in
+        try await withServer { request, _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: request.uri.path)))
         } _: { port in
             let client = try await RawClient.connect(port: port)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func connectionCloseClosesAfterTheResponse() async throws {
-        try await withServer { _, _ in
+        try await withServer { _, _, _ in
             Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "bye")))
         } _: { port in
             let client = try await RawClient.connect(port: port)
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func anHTTP10RequestWithoutKeepAliveIsAnsweredThenClosed() async throws {
-        try await withServer { _, _ in
+        try await withServer { _, _, _ in
             Response(status: .ok, headers: [.contentLength: "2"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
         } _: { port in
             let client = try await RawClient.connect(port: port)
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func aStreamedBodyIsChunked() async throws {
-        try await withServer { _, _ in
+        try await withServer { _, _, _ in
             Response(status: .ok, body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "data: 1\n\n"))
                 try await writer.write(ByteBuffer())  // nothing: no chunk, and not the end
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func aMalformedRequestIsABadRequestAndTheConnectionCloses() async throws {
-        try await withServer { _, _ in Response(status: .ok) } _: { port in
+        try await withServer { _, _, _ in Response(status: .ok) } _: { port in
             let client = try await RawClient.connect(port: port)
             try await client.send("NOT HTTP AT ALL\r\n\r\n")
             try await client.closed()
@@ -82,18 +82,21 @@ import Testing
 
     /// The handler keeps at most one byte over the limit, so the responder sees a body it rejects as too large.
     @Test func aBodyOverTheLimitIsKeptToOneByteOver() async throws {
-        let seen = NIOLockedValueBox<Int?>(nil)
-        try await withServer(maxBodyBytes: 1000) { request, _ in
+        let seen = NIOLockedValueBox<(Int?, Int)?>(nil)
+        try await withServer(maxBodyBytes: 1000) { request, whole, _ in
             var request = request
             let body = try? await request.collectBody(upTo: 1 << 20)
-            seen.withLockedValue { $0 = body?.readableBytes }
+            // The body handed over whole is the same bytes as the request's body sequence.
+            seen.withLockedValue { $0 = (body?.readableBytes, whole.readableBytes) }
             return Response(status: .ok)
         } _: { port in
             let client = try await RawClient.connect(port: port)
             let body = String(repeating: "x", count: 50_000)
             try await client.send("POST / HTTP/1.1\r\nhost: x\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)")
             _ = try await client.read(until: { $0.contains("HTTP/1.1 200") })
-            #expect(seen.withLockedValue { $0 } == 1001)
+            let (collected, whole) = try #require(seen.withLockedValue { $0 })
+            #expect(collected == 1001)
+            #expect(whole == 1001)
             try await client.close()
         }
     }
@@ -105,7 +108,7 @@ import Testing
         let piece = ByteBuffer(repeating: UInt8(ascii: "a"), count: 64 * 1024)
         let pieces = 1_000  // 64 MB
         let written = NIOLockedValueBox(0)
-        try await withServer { _, _ in
+        try await withServer { _, _, _ in
             Response(status: .ok, body: ResponseBody { writer in
                 for _ in 0..<pieces {
                     try await writer.write(piece)
@@ -142,7 +145,7 @@ import Testing
         let answering = NIOLockedValueBox(false)
         let answered = NIOLockedValueBox(false)
         let release = AsyncStream.makeStream(of: Void.self)
-        try await withServer(connections: connections, children: children) { _, _ in
+        try await withServer(connections: connections, children: children) { _, _, _ in
             answering.withLockedValue { $0 = true }
             for await _ in release.stream { break }
             answered.withLockedValue { $0 = true }
