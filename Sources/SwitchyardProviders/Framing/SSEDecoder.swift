@@ -43,14 +43,15 @@ public struct SSEDecoder: Sendable {
     /// Flushes a final event that was not followed by a blank line.
     public mutating func finish() -> [StreamFrame] {
         var frames: [StreamFrame] = []
-        if buffer.readableBytes > 0, let rest = buffer.readString(length: buffer.readableBytes) {
+        if buffer.readableBytes > 0, let rest = buffer.readSlice(length: buffer.readableBytes) {
             if let frame = process(line: rest) { frames.append(frame) }
         }
-        if let frame = process(line: "") { frames.append(frame) }
+        if let frame = process(line: ByteBuffer()) { frames.append(frame) }
         return frames
     }
 
-    private mutating func nextLine() -> String? {
+    /// The next whole line's bytes (a slice of the buffer, no copy), without its terminator.
+    private mutating func nextLine() -> ByteBuffer? {
         let view = buffer.readableBytesView
         guard !view.isEmpty else { return nil }
         if sawCR, view.first == UInt8(ascii: "\n") {
@@ -70,7 +71,7 @@ public struct SSEDecoder: Sendable {
             return newline
         }
         guard let length = found else { return nil }
-        let line = buffer.readString(length: length) ?? ""
+        let line = buffer.readSlice(length: length) ?? ByteBuffer()
         let terminator = buffer.readInteger(as: UInt8.self)
         if terminator == UInt8(ascii: "\r") {
             if buffer.readableBytesView.first == UInt8(ascii: "\n") {
@@ -83,33 +84,35 @@ public struct SSEDecoder: Sendable {
         return line
     }
 
-    private mutating func process(line: String) -> StreamFrame? {
-        if line.isEmpty {
+    /// One line: a field, a comment, or the blank line that ends an event.
+    ///
+    /// Over the line's bytes: the `String` version (a string per line, then a character-by-character search for the
+    /// colon, then a copy of the value) cost about 10,000 instructions per event under callgrind.
+    private mutating func process(line: ByteBuffer) -> StreamFrame? {
+        if line.readableBytes == 0 {
             guard !dataLines.isEmpty else {
                 event = nil
                 return nil
             }
-            let frame = StreamFrame(event: event, data: dataLines.joined(separator: "\n"))
+            let data = dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n")
+            let frame = StreamFrame(event: event, data: data)
             event = nil
             dataLines.removeAll(keepingCapacity: true)
             return frame
         }
-        if line.hasPrefix(":") { return nil }
-        let field: Substring
-        var value: Substring
-        if let colon = line.firstIndex(of: ":") {
-            field = line[..<colon]
-            value = line[line.index(after: colon)...]
-            if value.hasPrefix(" ") { value = value.dropFirst() }
-        } else {
-            field = Substring(line)
-            value = ""
+        return line.withUnsafeReadableBytes { bytes -> StreamFrame? in
+            if bytes[0] == UInt8(ascii: ":") { return nil }
+            let colon = memchr(bytes.baseAddress!, 0x3A, bytes.count).map { UnsafeRawPointer($0) - bytes.baseAddress! }
+            let field = UnsafeRawBufferPointer(rebasing: bytes[..<(colon ?? bytes.count)])
+            var valueStart = colon.map { $0 + 1 } ?? bytes.count
+            if valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+            let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart...])
+            if field.elementsEqual("data".utf8) {
+                dataLines.append(String(decoding: value, as: UTF8.self))
+            } else if field.elementsEqual("event".utf8) {
+                event = String(decoding: value, as: UTF8.self)
+            }
+            return nil
         }
-        switch field {
-        case "data": dataLines.append(String(value))
-        case "event": event = String(value)
-        default: break
-        }
-        return nil
     }
 }

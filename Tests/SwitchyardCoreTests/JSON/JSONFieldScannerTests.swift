@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-import SwitchyardCore
+@testable import SwitchyardCore
 import Testing
 
 @Suite struct JSONFieldScannerTests {
@@ -34,6 +34,41 @@ import Testing
     ])
     func rejectsWhatIsNotOneObject(_ text: String) {
         #expect(members(text) == nil)
+    }
+
+    /// Strings are read eight bytes at a time between special bytes: a quote, an escape or a control character at
+    /// every offset of a word must still be seen, and multi-byte UTF-8 passed over.
+    @Test func stringsEndAtTheirClosingQuoteWhereverItFalls() throws {
+        for length in 0..<40 {
+            for special in ["\\\"", "\\\\", "\\n", "\\u00e9", "é", "🙂", "}", "]"] {
+                for position in [0, length / 2, length] where position <= length {
+                    var text = String(repeating: "a", count: length)
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: position))
+                    let json = "{\"s\":\"\(text)\",\"n\":1}"
+                    let found = try #require(members(json), "\(json)")
+                    #expect(found.map(\.0) == ["s", "n"], "\(json)")
+                    #expect(found[0].1 == "\"\(text)\"", "\(json)")
+                    #expect(found[1].1 == "1")
+                }
+            }
+            // A raw control character or a missing closing quote is refused at any offset.
+            let control = "{\"s\":\"" + String(repeating: "b", count: length) + "\u{9}x\"}"
+            #expect(members(control) == nil, "tab at \(length)")
+            #expect(members("{\"s\":\"" + String(repeating: "c", count: length) + "}") == nil)
+        }
+        // The lowest flagged byte of a word is always a special one, wherever it is and whatever precedes it.
+        for byte in UInt8(0)...UInt8(255) {
+            for position in 0..<8 {
+                let plain: UInt64 = 0x6161_6161_6161_6161
+                let word = plain & ~(UInt64(0xFF) << (position * 8)) | UInt64(byte) << (position * 8)
+                let found = JSONFieldScanner.endOrEscapeBytes(word)
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
+                    #expect(found.trailingZeroBitCount / 8 == position, "byte \(byte) at \(position)")
+                } else {
+                    #expect(found == 0, "byte \(byte) at \(position)")
+                }
+            }
+        }
     }
 
     @Test func nestingDeeperThan64LevelsIsLeftToTheDecoder() {
