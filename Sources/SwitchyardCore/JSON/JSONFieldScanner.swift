@@ -23,61 +23,76 @@ public struct JSONFieldScanner {
     /// The members of the object that spans `range` (the whole buffer when `nil`), in order; `nil` when those bytes
     /// are not one object.
     public func members(of range: Range<Int>? = nil) -> [Member]? {
-        let range = range ?? 0..<bytes.count
-        var index = skipSpace(range.lowerBound, range.upperBound)
-        guard index < range.upperBound, bytes[index] == UInt8(ascii: "{") else { return nil }
-        index += 1
         var members: [Member] = []
         // Room for a typical object's members at once: growing from empty reallocated three times per body.
         members.reserveCapacity(16)
+        return forEachMember(of: range) { members.append($0) } ? members : nil
+    }
+
+    /// Calls `body` with each member of the object that spans `range` (the whole buffer when `nil`), in order;
+    /// `false` when those bytes are not one object (`body` may have seen some members by then). No array is made:
+    /// a reader after a few fields keeps what it needs as it goes.
+    @discardableResult
+    public func forEachMember(of range: Range<Int>? = nil, _ body: (Member) -> Void) -> Bool {
+        let range = range ?? 0..<bytes.count
+        var index = skipSpace(range.lowerBound, range.upperBound)
+        guard index < range.upperBound, bytes[index] == UInt8(ascii: "{") else { return false }
+        index += 1
         index = skipSpace(index, range.upperBound)
         if index < range.upperBound, bytes[index] == UInt8(ascii: "}") {
-            return skipSpace(index + 1, range.upperBound) == range.upperBound ? members : nil
+            return skipSpace(index + 1, range.upperBound) == range.upperBound
         }
         while index < range.upperBound {
             guard bytes[index] == UInt8(ascii: "\""), let keyEnd = endOfString(index, range.upperBound) else {
-                return nil
+                return false
             }
             let key = (index + 1)..<(keyEnd - 1)
             index = skipSpace(keyEnd, range.upperBound)
-            guard index < range.upperBound, bytes[index] == UInt8(ascii: ":") else { return nil }
+            guard index < range.upperBound, bytes[index] == UInt8(ascii: ":") else { return false }
             index = skipSpace(index + 1, range.upperBound)
-            guard let valueEnd = endOfValue(index, range.upperBound) else { return nil }
-            members.append(Member(key: key, value: index..<valueEnd))
+            guard let valueEnd = endOfValue(index, range.upperBound) else { return false }
+            body(Member(key: key, value: index..<valueEnd))
             index = skipSpace(valueEnd, range.upperBound)
-            guard index < range.upperBound else { return nil }
+            guard index < range.upperBound else { return false }
             if bytes[index] == UInt8(ascii: ",") {
                 index = skipSpace(index + 1, range.upperBound)
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "}") else { return nil }
-            return skipSpace(index + 1, range.upperBound) == range.upperBound ? members : nil
+            guard bytes[index] == UInt8(ascii: "}") else { return false }
+            return skipSpace(index + 1, range.upperBound) == range.upperBound
         }
-        return nil
+        return false
     }
 
     /// The byte ranges of the elements of the array that spans `range`; `nil` when those bytes are not one array.
     public func elements(of range: Range<Int>) -> [Range<Int>]? {
-        var index = skipSpace(range.lowerBound, range.upperBound)
-        guard index < range.upperBound, bytes[index] == UInt8(ascii: "[") else { return nil }
         var elements: [Range<Int>] = []
+        return forEachElement(of: range) { elements.append($0) } ? elements : nil
+    }
+
+    /// Calls `body` with the byte range of each element of the array that spans `range`, in order; `false` when
+    /// those bytes are not one array.
+    @discardableResult
+    public func forEachElement(of range: Range<Int>, _ body: (Range<Int>) -> Void) -> Bool {
+        var index = skipSpace(range.lowerBound, range.upperBound)
+        guard index < range.upperBound, bytes[index] == UInt8(ascii: "[") else { return false }
         index = skipSpace(index + 1, range.upperBound)
         if index < range.upperBound, bytes[index] == UInt8(ascii: "]") {
-            return skipSpace(index + 1, range.upperBound) == range.upperBound ? elements : nil
+            return skipSpace(index + 1, range.upperBound) == range.upperBound
         }
         while index < range.upperBound {
-            guard let end = endOfValue(index, range.upperBound) else { return nil }
-            elements.append(index..<end)
+            guard let end = endOfValue(index, range.upperBound) else { return false }
+            body(index..<end)
             index = skipSpace(end, range.upperBound)
-            guard index < range.upperBound else { return nil }
+            guard index < range.upperBound else { return false }
             if bytes[index] == UInt8(ascii: ",") {
                 index = skipSpace(index + 1, range.upperBound)
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "]") else { return nil }
-            return skipSpace(index + 1, range.upperBound) == range.upperBound ? elements : nil
+            guard bytes[index] == UInt8(ascii: "]") else { return false }
+            return skipSpace(index + 1, range.upperBound) == range.upperBound
         }
-        return nil
+        return false
     }
 
     /// Whether the key of `member` is exactly `name` (escaped keys never match).

@@ -29,13 +29,26 @@ public struct ForwardedCompletion: Sendable {
     public init?(openAIBody body: ByteBuffer) {
         let read: (String, String, Usage?)?? = body.withUnsafeReadableBytes { bytes in
             let scanner = JSONFieldScanner(bytes)
-            guard let members = scanner.members(),
-                let idMember = scanner.member("id", in: members),
-                let id = scanner.plainString(at: idMember.value), !id.isEmpty,
-                let choices = scanner.member("choices", in: members), bytes[choices.value.lowerBound] == UInt8(ascii: "[")
+            var idMember: JSONFieldScanner.Member?
+            var modelMember: JSONFieldScanner.Member?
+            var choices: JSONFieldScanner.Member?
+            var usageMember: JSONFieldScanner.Member?
+            let isObject = scanner.forEachMember { member in
+                if idMember == nil, scanner.key(member, is: "id") {
+                    idMember = member
+                } else if modelMember == nil, scanner.key(member, is: "model") {
+                    modelMember = member
+                } else if choices == nil, scanner.key(member, is: "choices") {
+                    choices = member
+                } else if usageMember == nil, scanner.key(member, is: "usage") {
+                    usageMember = member
+                }
+            }
+            guard isObject, let idMember, let id = scanner.plainString(at: idMember.value), !id.isEmpty,
+                let choices, bytes[choices.value.lowerBound] == UInt8(ascii: "[")
             else { return nil }
-            let model = scanner.member("model", in: members).flatMap { scanner.plainString(at: $0.value) } ?? ""
-            guard let usageMember = scanner.member("usage", in: members), !scanner.isNull(usageMember.value) else {
+            let model = modelMember.flatMap { scanner.plainString(at: $0.value) } ?? ""
+            guard let usageMember, !scanner.isNull(usageMember.value) else {
                 return (id, model, nil)
             }
             guard let usage = Usage(scanning: usageMember.value, with: scanner) else { return .some(nil) }
@@ -49,26 +62,41 @@ public struct ForwardedCompletion: Sendable {
 extension Usage {
     /// Reads an OpenAI `usage` object from the bytes at `range`; `nil` when a count is not a plain integer.
     public init?(scanning range: Range<Int>, with scanner: JSONFieldScanner) {
-        guard let members = scanner.members(of: range) else { return nil }
-        func count(_ name: StaticString, in members: [JSONFieldScanner.Member]) -> Int?? {
-            guard let member = scanner.member(name, in: members), !scanner.isNull(member.value) else { return .some(0) }
-            return scanner.integer(at: member.value).map { .some($0) } ?? .none
-        }
-        func nested(_ object: StaticString, _ name: StaticString) -> Int?? {
-            guard let member = scanner.member(object, in: members), !scanner.isNull(member.value) else {
-                return .some(0)
+        var prompt, completion, cacheCreation, promptDetails, completionDetails: JSONFieldScanner.Member?
+        let isObject = scanner.forEachMember(of: range) { member in
+            if prompt == nil, scanner.key(member, is: "prompt_tokens") {
+                prompt = member
+            } else if completion == nil, scanner.key(member, is: "completion_tokens") {
+                completion = member
+            } else if cacheCreation == nil, scanner.key(member, is: "cache_creation_input_tokens") {
+                cacheCreation = member
+            } else if promptDetails == nil, scanner.key(member, is: "prompt_tokens_details") {
+                promptDetails = member
+            } else if completionDetails == nil, scanner.key(member, is: "completion_tokens_details") {
+                completionDetails = member
             }
-            guard let inner = scanner.members(of: member.value) else { return .none }
-            return count(name, in: inner)
         }
-        guard let prompt = count("prompt_tokens", in: members) ?? nil,
-            let completion = count("completion_tokens", in: members) ?? nil,
-            let cacheCreation = count("cache_creation_input_tokens", in: members) ?? nil,
-            let cached = nested("prompt_tokens_details", "cached_tokens") ?? nil,
-            let reasoning = nested("completion_tokens_details", "reasoning_tokens") ?? nil
+        guard isObject else { return nil }
+        /// A count: 0 when absent or null, `nil` (not a usage) when it is not a plain integer.
+        func count(_ member: JSONFieldScanner.Member?) -> Int? {
+            guard let member, !scanner.isNull(member.value) else { return 0 }
+            return scanner.integer(at: member.value)
+        }
+        /// A count inside a details object.
+        func nested(_ object: JSONFieldScanner.Member?, _ name: StaticString) -> Int? {
+            guard let object, !scanner.isNull(object.value) else { return 0 }
+            var inner: JSONFieldScanner.Member?
+            guard scanner.forEachMember(of: object.value, { if inner == nil, scanner.key($0, is: name) { inner = $0 } })
+            else { return nil }
+            return count(inner)
+        }
+        guard let promptTokens = count(prompt), let completionTokens = count(completion),
+            let cacheCreationTokens = count(cacheCreation),
+            let cached = nested(promptDetails, "cached_tokens"),
+            let reasoning = nested(completionDetails, "reasoning_tokens")
         else { return nil }
         self.init(
-            promptTokens: prompt, completionTokens: completion, cachedPromptTokens: cached,
-            cacheCreationTokens: cacheCreation, reasoningTokens: reasoning)
+            promptTokens: promptTokens, completionTokens: completionTokens, cachedPromptTokens: cached,
+            cacheCreationTokens: cacheCreationTokens, reasoningTokens: reasoning)
     }
 }

@@ -27,21 +27,37 @@ extension ForwardedChunk {
         let read: (Usage?, Bool, Bool)?? = data.withUTF8 { utf8 in
             let bytes = UnsafeRawBufferPointer(utf8)
             let scanner = JSONFieldScanner(bytes)
-            guard let members = scanner.members() else { return nil }
-            if let error = scanner.member("error", in: members), !scanner.isNull(error.value) { return nil }
-            var finishes = false
-            var empty = true
-            if let choices = scanner.member("choices", in: members), !scanner.isNull(choices.value) {
-                guard let elements = scanner.elements(of: choices.value) else { return nil }
-                empty = elements.isEmpty
-                for element in elements {
-                    guard let fields = scanner.members(of: element) else { return nil }
-                    if let reason = scanner.member("finish_reason", in: fields), !scanner.isNull(reason.value) {
-                        finishes = true
-                    }
+            // One pass over the members, keeping the three it reads (no member arrays: a chunk is read per token).
+            var error: JSONFieldScanner.Member?
+            var choices: JSONFieldScanner.Member?
+            var usageMember: JSONFieldScanner.Member?
+            let isObject = scanner.forEachMember { member in
+                if error == nil, scanner.key(member, is: "error") {
+                    error = member
+                } else if choices == nil, scanner.key(member, is: "choices") {
+                    choices = member
+                } else if usageMember == nil, scanner.key(member, is: "usage") {
+                    usageMember = member
                 }
             }
-            guard let usageMember = scanner.member("usage", in: members), !scanner.isNull(usageMember.value) else {
+            guard isObject else { return nil }
+            if let error, !scanner.isNull(error.value) { return nil }
+            var finishes = false
+            var empty = true
+            if let choices, !scanner.isNull(choices.value) {
+                var valid = true
+                let isArray = scanner.forEachElement(of: choices.value) { element in
+                    empty = false
+                    var reason: JSONFieldScanner.Member?
+                    let isChoice = scanner.forEachMember(of: element) { field in
+                        if reason == nil, scanner.key(field, is: "finish_reason") { reason = field }
+                    }
+                    if !isChoice { valid = false }
+                    if let reason, !scanner.isNull(reason.value) { finishes = true }
+                }
+                guard isArray, valid else { return nil }
+            }
+            guard let usageMember, !scanner.isNull(usageMember.value) else {
                 return (nil, finishes, empty)
             }
             guard let usage = Usage(scanning: usageMember.value, with: scanner) else { return .some(nil) }

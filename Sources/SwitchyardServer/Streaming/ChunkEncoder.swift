@@ -22,6 +22,9 @@ struct ChunkEncoder: Sendable {
         self.includeUsage = includeUsage
     }
 
+    /// Where forwarded chunks' buffers come from.
+    private static let allocator = ByteBufferAllocator()
+
     /// The SSE bytes for one event, or `nil` when the event produces no chunk yet.
     mutating func encode(_ event: ChatStreamEvent) -> ByteBuffer? {
         switch event {
@@ -46,11 +49,17 @@ struct ChunkEncoder: Sendable {
         case .finish(let choice, let reason):
             return frame(choice: choice, delta: Delta(), finishReason: reason.rawValue)
         case .forwarded(let chunk):
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(chunk.data.utf8.count + 8)
-            buffer.writeString("data: ")
-            buffer.writeString(chunk.data)
-            buffer.writeString("\n\n")
+            // One allocation and one copy (three `ByteBuffer` writes into a buffer grown from empty cost about
+            // 1,000 instructions per chunk).
+            let length = 6 + chunk.data.utf8.count + 2
+            var buffer = Self.allocator.buffer(capacity: length)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { memory in
+                var out = ByteAppender(bytes: memory)
+                out.append("data: ")
+                out.append(chunk.data)
+                out.append("\n\n")
+                return out.count
+            }
             return buffer
         }
     }
