@@ -53,19 +53,33 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
     static func rewriting(_ body: ByteBuffer, model: String, askingForStreamUsage: Bool) -> ByteBuffer? {
         let found: (open: Int, model: Range<Int>)? = body.withUnsafeReadableBytes { bytes in
             let scanner = JSONFieldScanner(bytes)
-            guard let members = scanner.members(),
-                let member = scanner.member("model", in: members),
+            var modelMember: JSONFieldScanner.Member?
+            var hasStreamOptions = false
+            let isObject = scanner.forEachMember { member in
+                if modelMember == nil, scanner.key(member, is: "model") {
+                    modelMember = member
+                } else if scanner.key(member, is: "stream_options") {
+                    hasStreamOptions = true
+                }
+            }
+            guard isObject, let member = modelMember,
                 scanner.plainString(at: member.value) != nil,
-                !askingForStreamUsage || scanner.member("stream_options", in: members) == nil,
+                !askingForStreamUsage || !hasStreamOptions,
                 let open = bytes.firstIndex(of: UInt8(ascii: "{"))
             else { return nil }
             return (open, member.value)
         }
         guard let (open, range) = found else { return nil }
+        // A model name rarely needs escaping: then it is written as it is, between quotes.
+        let plain = model.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
         var escaped = ""
-        escaped.reserveCapacity(model.utf8.count + 2)
-        escaped.append("\"")
-        for scalar in model.unicodeScalars {
+        if plain {
+            escaped = "\"" + model + "\""
+        } else {
+            escaped.reserveCapacity(model.utf8.count + 2)
+            escaped.append("\"")
+        }
+        for scalar in model.unicodeScalars where !plain {
             switch scalar {
             case "\"": escaped.append("\\\"")
             case "\\": escaped.append("\\\\")
@@ -75,7 +89,7 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
             default: escaped.unicodeScalars.append(scalar)
             }
         }
-        escaped.append("\"")
+        if !plain { escaped.append("\"") }
         var result = ByteBufferAllocator().buffer(capacity: body.readableBytes + escaped.utf8.count)
         let start = body.readerIndex
         if askingForStreamUsage {
