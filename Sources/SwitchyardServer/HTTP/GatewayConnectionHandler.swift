@@ -142,7 +142,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
-            guard let request = try? HTTPRequest(head, secure: false, splitCookie: false) else {
+            guard let request = HTTPRequest.gatewayRequest(from: head) else {
                 return badRequest(context: context)
             }
             self.head = request
