@@ -132,10 +132,10 @@ final class HTTP1ConnectionPool: Sendable {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Responses are parsed by NIO's decoder; requests are written as bytes below it
+                    // Responses are parsed by UpstreamResponseDecoder; requests are written as bytes below it
                     // (HTTP1RequestEncoder), so the pipeline has no request encoder.
-                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+                    let decoder = UpstreamResponseDecoder()
+                    try channel.pipeline.syncOperations.addHandler(decoder)
                     let handler = HTTP1ExchangeHandler(responseDecoder: decoder)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let connection = Connection(channel: channel, handler: handler, key: key)

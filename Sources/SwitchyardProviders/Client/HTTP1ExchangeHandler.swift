@@ -65,24 +65,21 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     /// stream on a connection that was already open: an upstream going away drops its new streams unanswered).
     private let retryableBeforeHead: Bool
 
-    /// On a plain HTTP/1.1 connection: the response decoder, which is told each request's method (a `HEAD` answer
-    /// has no body) because requests are written as bytes below it (``HTTP1RequestEncoder``), not through it.
-    private let responseDecoder: HTTPResponseDecoder?
+    /// On a plain HTTP/1.1 connection: the response decoder, which is told of each request (whether it is a `HEAD`,
+    /// whose answer has no body) because requests are written as bytes below it (``HTTP1RequestEncoder``).
+    private let responseDecoder: UpstreamResponseDecoder?
     /// The decoder's context: a write from it goes straight to the socket.
     private var rawOutput: ChannelHandlerContext?
 
     /// Creates a handler for a keep-alive connection (`reusable`) or for one HTTP/2 stream. With `responseDecoder`
-    /// (a plain HTTP/1.1 connection whose pipeline is that decoder's `ByteToMessageHandler` then this handler), requests
+    /// (a plain HTTP/1.1 connection whose pipeline is that decoder then this handler), requests
     /// are written as bytes; without, as request parts through the pipeline's codec.
-    init(reusable: Bool = true, retryableBeforeHead: Bool = false, responseDecoder: HTTPResponseDecoder? = nil) {
+    init(reusable: Bool = true, retryableBeforeHead: Bool = false, responseDecoder: UpstreamResponseDecoder? = nil) {
         self.reusable = reusable
         self.retryableBeforeHead = retryableBeforeHead
         self.responseDecoder = responseDecoder
     }
 
-    /// Request heads the response decoder is told of, by method (only the method matters to it).
-    private static let observedPOST = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
-    private static let observedGET = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
 
     /// Whether a close before the response head may be retried on another connection.
     private var reused: Bool { served > 0 || retryableBeforeHead }
@@ -96,8 +93,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         if responseDecoder != nil {
-            rawOutput = try? context.pipeline.syncOperations.context(
-                handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
+            rawOutput = try? context.pipeline.syncOperations.context(handlerType: UpstreamResponseDecoder.self)
         }
     }
 
@@ -142,7 +138,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
 
     /// Writes the request as bytes below the response decoder, after telling the decoder its method.
     private func writeBytes(
-        _ request: UpstreamRequest, endpoint: UpstreamEndpoint, decoder: HTTPResponseDecoder,
+        _ request: UpstreamRequest, endpoint: UpstreamEndpoint, decoder: UpstreamResponseDecoder,
         output: ChannelHandlerContext
     ) {
         let encoded: (bytes: ByteBuffer, bodyIncluded: Bool)
@@ -159,13 +155,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             promise?.fail(error)
             return
         }
-        let observed =
-            switch request.method {
-            case "POST": Self.observedPOST
-            case "GET": Self.observedGET
-            default: HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: "/")
-            }
-        decoder.write(data: .head(observed))
+        decoder.expectResponse(toHEAD: request.method == "HEAD")
         if encoded.bodyIncluded {
             output.writeAndFlush(NIOAny(encoded.bytes), promise: nil)
         } else {
@@ -191,7 +181,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             // 1xx answers (100 Continue, 103 Early Hints) precede the real head.
             if head.status.code < 200 && head.status != .switchingProtocols { return }
             disarm(context: context)
-            keepAlive = head.isKeepAlive
+            keepAlive = responseDecoder?.keepAlive ?? head.isKeepAlive
             if collectLimit != nil {
                 // Read whole: no body sequence, and the caller is answered at the end.
                 state = .streaming

@@ -1,0 +1,374 @@
+import NIOCore
+import NIOHTTP1
+
+/// Parses HTTP/1.1 responses from an upstream into NIO's response parts, for ``HTTP1ExchangeHandler`` on the pooled
+/// transport's plain connections.
+///
+/// In place of NIO's `HTTPResponseDecoder` (llhttp behind `ByteToMessageHandler`, a callback per header name, value
+/// and body piece): about 15,000 instructions per response under callgrind for what is, from a model API, a status
+/// line, a few fields and a body (`bench/results/gateway-2026-12-03-session10.md`). The framing follows RFC 9112
+/// §6.3: no body for an answer to `HEAD`, for 1xx, 204 and 304; chunked when the last transfer coding is `chunked`;
+/// else until the connection closes when there is a `Transfer-Encoding` (with a `Content-Length` too, it is refused);
+/// else `Content-Length` (one field, digits only); else until the connection closes. Field values lose their surrounding spaces and tabs (RFC 9110 §5.5; NIO's
+/// decoder keeps trailing ones). Interim 1xx answers (but 101) are dropped, as NIO's decoder drops them.
+/// Lines may end in CRLF or a bare LF. A head over 80 KB, a field folded over lines (obs-fold), a name that is not a
+/// token, a bad status line, length or chunk size fail with an `HTTPParserError`; so do bytes when no response is
+/// expected; a connection closed in the middle of a response fails with `HTTPParserError.invalidEOFState`.
+///
+/// Body pieces are slices of the bytes read (no copy). The exchange writes requests below this handler and tells it,
+/// before each, whether a response is to a `HEAD` (``expectResponse(toHEAD:)``).
+final class UpstreamResponseDecoder: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = HTTPClientResponsePart
+
+    /// The most bytes a response head may take.
+    static let headLimit = 80 * 1024
+
+    private enum State {
+        /// No request outstanding: bytes now are an error.
+        case idle
+        /// Reading the status line and fields.
+        case head
+        /// A body of `remaining` more bytes.
+        case length(remaining: Int)
+        /// The size line of the next chunk.
+        case chunkSize
+        /// `remaining` more bytes of the current chunk.
+        case chunkData(remaining: Int)
+        /// The line break after a chunk's bytes.
+        case chunkEnd
+        /// Trailer fields after the last chunk, up to the blank line.
+        case trailers
+        /// A body that ends when the connection closes.
+        case untilClose
+    }
+
+    private var state = State.idle
+    private var buffer = ByteBuffer()
+    private var expectingHEAD = false
+    /// Responses expected and not yet begun (pipelining is not used; more than one is a caller's error).
+    private var expected = 0
+
+    /// Whether the connection may carry another exchange after the last response head: HTTP/1.1 unless a
+    /// `Connection` field says `close`, HTTP/1.0 only when one says `keep-alive`. Read it instead of
+    /// `HTTPResponseHead.isKeepAlive`, which scans the fields again for a head built outside NIO's decoder
+    /// (8,400 instructions per response under callgrind).
+    private(set) var keepAlive = true
+
+    /// Tells the decoder a request was written; `toHEAD` when it was a `HEAD` (its answer has no body).
+    func expectResponse(toHEAD: Bool) {
+        expected += 1
+        expectingHEAD = toHEAD
+        if case .idle = state { state = .head }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        if buffer.readableBytes == 0 {
+            buffer = bytes
+        } else {
+            buffer.writeBuffer(&bytes)
+        }
+        do {
+            try parse(context: context)
+        } catch {
+            buffer = ByteBuffer()
+            state = .idle
+            context.fireErrorCaught(error)
+            return
+        }
+        if buffer.readableBytes == 0 {
+            buffer = ByteBuffer()
+        } else if buffer.readerIndex > 4096 {
+            buffer.discardReadBytes()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        switch state {
+        case .untilClose:
+            state = .idle
+            context.fireChannelRead(wrapInboundOut(.end(nil)))
+        case .idle:
+            break
+        case .head where buffer.readableBytes == 0:
+            // Closed before any byte of the response: the exchange tells a dropped keep-alive connection from this.
+            break
+        default:
+            context.fireErrorCaught(HTTPParserError.invalidEOFState)
+        }
+        state = .idle
+        buffer = ByteBuffer()
+        context.fireChannelInactive()
+    }
+
+    // MARK: Parsing
+
+    private func parse(context: ChannelHandlerContext) throws {
+        while true {
+            switch state {
+            case .idle:
+                guard buffer.readableBytes == 0 else { throw NIOHTTPDecoderError.unsolicitedResponse }
+                return
+            case .head:
+                guard let end = headEnd() else {
+                    if buffer.readableBytes > Self.headLimit { throw HTTPParserError.headerOverflow }
+                    return
+                }
+                if end > Self.headLimit { throw HTTPParserError.headerOverflow }
+                let head = try readHead(length: end)
+                // An interim answer (100 Continue, 103 Early Hints) precedes the real one: dropped.
+                if head.status.code >= 100 && head.status.code < 200 && head.status != .switchingProtocols {
+                    continue
+                }
+                expected -= 1
+                let framing = try Self.framing(of: head, toHEAD: expectingHEAD)
+                context.fireChannelRead(wrapInboundOut(.head(head)))
+                switch framing {
+                case .none, .length(0): finishMessage(context: context)
+                case .length(let length): state = .length(remaining: length)
+                case .chunked: state = .chunkSize
+                case .untilClose: state = .untilClose
+                }
+            case .length(let remaining):
+                guard buffer.readableBytes > 0 else { return }
+                let count = min(remaining, buffer.readableBytes)
+                let piece = buffer.readSlice(length: count)!
+                context.fireChannelRead(wrapInboundOut(.body(piece)))
+                if count == remaining {
+                    finishMessage(context: context)
+                } else {
+                    state = .length(remaining: remaining - count)
+                }
+            case .chunkSize:
+                guard let line = try readLine() else { return }
+                let size = try Self.chunkSize(line)
+                state = size == 0 ? .trailers : .chunkData(remaining: size)
+            case .chunkData(let remaining):
+                guard buffer.readableBytes > 0 else { return }
+                let count = min(remaining, buffer.readableBytes)
+                let piece = buffer.readSlice(length: count)!
+                context.fireChannelRead(wrapInboundOut(.body(piece)))
+                state = count == remaining ? .chunkEnd : .chunkData(remaining: remaining - count)
+            case .chunkEnd:
+                guard let line = try readLine() else { return }
+                guard line.readableBytes == 0 else { throw HTTPParserError.invalidChunkSize }
+                state = .chunkSize
+            case .trailers:
+                guard let line = try readLine() else { return }
+                if line.readableBytes == 0 { finishMessage(context: context) }
+            case .untilClose:
+                guard buffer.readableBytes > 0 else { return }
+                let piece = buffer.readSlice(length: buffer.readableBytes)!
+                context.fireChannelRead(wrapInboundOut(.body(piece)))
+                return
+            }
+        }
+    }
+
+    /// Ends the current response: the next bytes belong to the next one, if one is expected.
+    private func finishMessage(context: ChannelHandlerContext) {
+        state = expected > 0 ? .head : .idle
+        context.fireChannelRead(wrapInboundOut(.end(nil)))
+    }
+
+    /// The length of the head including its blank line, once it has all arrived.
+    private func headEnd() -> Int? {
+        buffer.withUnsafeReadableBytes { bytes -> Int? in
+            var index = 0
+            // The blank line: "\n\n" or "\n\r\n".
+            while index < bytes.count, let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) {
+                let next = newline + 1
+                if next < bytes.count, bytes[next] == UInt8(ascii: "\n") { return next + 1 }
+                if next + 1 < bytes.count, bytes[next] == UInt8(ascii: "\r"), bytes[next + 1] == UInt8(ascii: "\n") {
+                    return next + 2
+                }
+                index = next
+            }
+            return nil
+        }
+    }
+
+    /// One line without its terminator, or `nil` until it has all arrived.
+    private func readLine() throws -> ByteBuffer? {
+        let found = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n"))
+        guard let newline = found else {
+            if buffer.readableBytes > Self.headLimit { throw HTTPParserError.headerOverflow }
+            return nil
+        }
+        let length = newline - buffer.readerIndex
+        var line = buffer.readSlice(length: length)!
+        buffer.moveReaderIndex(forwardBy: 1)
+        if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
+        return line
+    }
+
+    /// Reads the status line and the fields (`length` bytes, the blank line included), in one pass over the lines.
+    private func readHead(length: Int) throws -> HTTPResponseHead {
+        let headBytes = buffer.readSlice(length: length)!
+        return try headBytes.withUnsafeReadableBytes { bytes -> HTTPResponseHead in
+            var start = 0
+            var status: (HTTPVersion, HTTPResponseStatus)?
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(8)
+            var connection = ConnectionTokens()
+            while start < bytes.count {
+                var newline = start
+                while newline < bytes.count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
+                var end = newline
+                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                start = newline + 1
+                guard status != nil else {
+                    status = try Self.statusLine(line)
+                    continue
+                }
+                if line.isEmpty { break }
+                try Self.addField(line, to: &headers, connection: &connection)
+            }
+            guard let (version, code) = status else { throw HTTPParserError.invalidStatus }
+            keepAlive = version.minor >= 1 ? !connection.close : connection.keepAlive
+            return HTTPResponseHead(version: version, status: code, headers: headers)
+        }
+    }
+
+    /// Adds the field on `line` (`name: value`, the value without surrounding spaces and tabs).
+    private static func addField(
+        _ line: UnsafeRawBufferPointer, to headers: inout HTTPHeaders, connection: inout ConnectionTokens
+    ) throws {
+        // A line that starts with a space or tab continues the previous field (obs-fold): refused.
+        var colon = 0
+        while colon < line.count, line[colon] != UInt8(ascii: ":") {
+            guard isTokenByte(line[colon]) else { throw HTTPParserError.invalidHeaderToken }
+            colon += 1
+        }
+        guard colon > 0, colon < line.count else { throw HTTPParserError.invalidHeaderToken }
+        var valueStart = colon + 1
+        var valueEnd = line.count
+        while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+        while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+        for index in valueStart..<valueEnd {
+            let byte = line[index]
+            if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw HTTPParserError.invalidHeaderToken }
+        }
+        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
+        if equalIgnoringCase(name, "connection") {
+            connection.read(UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]))
+        }
+        headers.add(
+            name: String(decoding: name, as: UTF8.self),
+            value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]), as: UTF8.self))
+    }
+
+    /// `HTTP/1.1 200 OK`: the version and the status (the phrase may be empty).
+    private static func statusLine(_ line: UnsafeRawBufferPointer) throws -> (HTTPVersion, HTTPResponseStatus) {
+        // "HTTP/x.y SSS"
+        guard line.count >= 12, line.starts(with: "HTTP/".utf8), line[6] == UInt8(ascii: "."),
+            line[8] == UInt8(ascii: " "), isDigit(line[5]), isDigit(line[7])
+        else { throw HTTPParserError.invalidVersion }
+        let major = Int(line[5] - UInt8(ascii: "0"))
+        let minor = Int(line[7] - UInt8(ascii: "0"))
+        guard major == 1, isDigit(line[9]), isDigit(line[10]), isDigit(line[11]),
+            line.count == 12 || line[12] == UInt8(ascii: " ")
+        else { throw major == 1 ? HTTPParserError.invalidStatus : HTTPParserError.invalidVersion }
+        let code = Int(line[9] - 48) * 100 + Int(line[10] - 48) * 10 + Int(line[11] - 48)
+        guard code >= 100 else { throw HTTPParserError.invalidStatus }
+        let phrase = line.count > 13 ? String(decoding: UnsafeRawBufferPointer(rebasing: line[13...]), as: UTF8.self) : ""
+        return (HTTPVersion(major: major, minor: minor), HTTPResponseStatus(statusCode: code, reasonPhrase: phrase))
+    }
+
+    private enum Framing: Equatable {
+        case none
+        case length(Int)
+        case chunked
+        case untilClose
+    }
+
+    /// How the body of `head` is delimited (RFC 9112 §6.3).
+    private static func framing(of head: HTTPResponseHead, toHEAD: Bool) throws -> Framing {
+        let code = head.status.code
+        if toHEAD || code < 200 || code == 204 || code == 304 { return .none }
+        let codings = head.headers[canonicalForm: "transfer-encoding"]
+        if !codings.isEmpty {
+            // Both framings at once is how responses are smuggled; NIO's decoder refuses it too.
+            guard !head.headers.contains(name: "content-length") else { throw HTTPParserError.invalidContentLength }
+            return codings.last.map { $0.lowercased() == "chunked" } == true ? .chunked : .untilClose
+        }
+        // One field of digits only, as NIO's decoder (llhttp) wants: "3, 3" and repeated fields are refused.
+        let lengths = head.headers["content-length"]
+        guard let first = lengths.first else { return .untilClose }
+        guard lengths.count == 1, !first.isEmpty, first.utf8.count <= 18, first.utf8.allSatisfy(isDigit),
+            let length = Int(first)
+        else { throw HTTPParserError.invalidContentLength }
+        return .length(length)
+    }
+
+    /// The size on a chunk's size line (hex digits, then optional extensions).
+    private static func chunkSize(_ line: ByteBuffer) throws -> Int {
+        var size = 0
+        var digits = 0
+        for byte in line.readableBytesView {
+            let value: Int
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
+            case UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\t"):
+                guard digits > 0 else { throw HTTPParserError.invalidChunkSize }
+                return size
+            default: throw HTTPParserError.invalidChunkSize
+            }
+            guard digits < 15 else { throw HTTPParserError.invalidChunkSize }
+            size = size * 16 + value
+            digits += 1
+        }
+        guard digits > 0 else { throw HTTPParserError.invalidChunkSize }
+        return size
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// The `close` and `keep-alive` options of a head's `Connection` fields.
+    private struct ConnectionTokens {
+        var close = false
+        var keepAlive = false
+
+        /// Reads one field value: comma-separated options, any case.
+        mutating func read(_ value: UnsafeRawBufferPointer) {
+            for option in value.split(separator: UInt8(ascii: ",")) {
+                var token = UnsafeRawBufferPointer(rebasing: option)
+                while let first = token.first, first == 0x20 || first == 0x09 { token = .init(rebasing: token.dropFirst()) }
+                while let last = token.last, last == 0x20 || last == 0x09 { token = .init(rebasing: token.dropLast()) }
+                if equalIgnoringCase(token, "close") { close = true }
+                if equalIgnoringCase(token, "keep-alive") { keepAlive = true }
+            }
+        }
+    }
+
+    /// Whether `bytes` spell `lowercase` (ASCII, any case).
+    private static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        for index in 0..<bytes.count {
+            var byte = bytes[index]
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
+            if byte != expected[index] { return false }
+        }
+        return true
+    }
+
+    /// Whether `byte` is a `tchar` of RFC 9110: `!#$%&'*+-.^_`|~`, a digit or a letter.
+    @inline(__always)
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
+            UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+            UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+}
