@@ -33,6 +33,26 @@ struct ChatRequestFastDecoderTests {
         #"{"messages":[{"content":"x","role":"tool"}],"model":"m","stop":null,"stream":null}"#,
     ]
 
+    /// Strings are scanned eight bytes at a time: an escape, a quote or a multi-byte character at every offset of a
+    /// word must come out as JSONDecoder reads it.
+    @Test("strings of every length, with escapes anywhere, equal to JSONDecoder's value")
+    func stringsAtEveryOffset() throws {
+        for length in 0..<34 {
+            for special in [#"\""#, #"\\"#, #"\n"#, #"\u00e9"#, "é", "🙂", #"\ud83d\ude00"#] {
+                for position in Set([0, length / 3, length]) {
+                    var text = String(repeating: "a", count: length)
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: position))
+                    let body = #"{"model":"m","messages":[{"role":"user","content":"\#(text)"}]}"#
+                    let fast = try #require(Self.fast(body), "\(body)")
+                    #expect(fast == Self.foundation(body), "\(body)")
+                }
+            }
+            let control = #"{"model":"m","messages":[{"role":"user","content":""# + String(repeating: "b", count: length)
+                + "\u{1}\"}]}"
+            #expect(Self.fast(control) == nil, "control character after \(length) bytes")
+        }
+    }
+
     @Test("the common shapes are read, equal to JSONDecoder's value", arguments: common)
     func sameAsJSONDecoder(_ body: String) throws {
         let fast = try #require(Self.fast(body), "expected the fast path to take: \(body)")
