@@ -270,16 +270,9 @@ struct JSONByteReader {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = index
         while index < bytes.count {
-            // Eight bytes at a time up to the first quote, backslash or control character (see JSONFieldScanner).
-            if index + 8 <= bytes.count {
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let found = JSONFieldScanner.endOrEscapeBytes(word)
-                if found == 0 {
-                    index += 8
-                    continue
-                }
-                index += found.trailingZeroBitCount / 8
-            }
+            // Eight bytes at a time up to the first quote, backslash or control character.
+            index = JSONFieldScanner.skipPlainStringBytes(bytes, from: index, to: bytes.count)
+            guard index < bytes.count else { return nil }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 defer { index += 1 }

@@ -170,15 +170,8 @@ public struct JSONFieldScanner {
     private func endOfString(_ start: Int, _ end: Int) -> Int? {
         var index = start + 1
         while index < end {
-            if index + 8 <= end {
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let found = Self.endOrEscapeBytes(word)
-                if found == 0 {
-                    index += 8
-                    continue
-                }
-                index += found.trailingZeroBitCount / 8
-            }
+            index = Self.skipPlainStringBytes(bytes, from: index, to: end)
+            guard index < end else { return nil }
             switch bytes[index] {
             case UInt8(ascii: "\""): return index + 1
             case UInt8(ascii: "\\"): index += 2
@@ -187,6 +180,20 @@ public struct JSONFieldScanner {
             }
         }
         return nil
+    }
+
+    /// Skips, eight bytes at a time, the bytes from `index` that are neither a quote, a backslash nor a control
+    /// character: returns the index of the first such byte, or where fewer than eight bytes are left before `end`
+    /// (the caller's byte loop reads those).
+    @inline(__always)
+    static func skipPlainStringBytes(_ bytes: UnsafeRawBufferPointer, from index: Int, to end: Int) -> Int {
+        var index = index
+        while index + 8 <= end {
+            let found = endOrEscapeBytes(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+            if found != 0 { return index + found.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        return index
     }
 
     /// The high bit of each byte of `word` (little-endian) that may be `"`, `\\` or below 0x20. The lowest bit set

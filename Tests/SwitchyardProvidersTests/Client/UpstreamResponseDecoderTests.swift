@@ -21,39 +21,26 @@ struct UpstreamResponseDecoderTests {
         "\(head.version) \(head.status.code) [\(head.headers.map { "\($0.name)=\($0.value)" }.joined(separator: ","))]"
     }
 
+    /// Moves the parts the channel has produced into `parsed`.
+    static func drain(_ channel: EmbeddedChannel, into parsed: inout Parsed) {
+        while let part = try? channel.readInbound(as: HTTPClientResponsePart.self) {
+            switch part {
+            case .head(let head):
+                parsed.heads.append(describe(head))
+                parsed.bodies.append("")
+            case .body(let body): parsed.bodies[parsed.bodies.count - 1] += String(buffer: body)
+            case .end: parsed.ends += 1
+            }
+        }
+    }
+
     /// Feeds `pieces` to our decoder, expecting `responses` responses (each to `HEAD` when `toHEAD`); closes at the
     /// end when `close`.
     static func ours(_ pieces: [String], responses: Int = 1, toHEAD: Bool = false, close: Bool = false) -> Parsed {
         let decoder = UpstreamResponseDecoder()
         let channel = EmbeddedChannel(handler: decoder)
         for _ in 0..<responses { decoder.expectResponse(toHEAD: toHEAD) }
-        var parsed = Parsed()
-        func drain() {
-            while let part = try? channel.readInbound(as: HTTPClientResponsePart.self) {
-                switch part {
-                case .head(let head):
-                    parsed.heads.append(describe(head))
-                    parsed.bodies.append("")
-                case .body(let body): parsed.bodies[parsed.bodies.count - 1] += String(buffer: body)
-                case .end: parsed.ends += 1
-                }
-            }
-        }
-        do {
-            for piece in pieces {
-                try channel.writeInbound(ByteBuffer(string: piece))
-                drain()
-            }
-            if close {
-                channel.pipeline.fireChannelInactive()
-                drain()
-                try channel.throwIfErrorCaught()
-            }
-        } catch {
-            parsed.error = "\(error)"
-        }
-        drain()
-        return parsed
+        return feed(channel, pieces, close: close)
     }
 
     /// The same through NIO's `HTTPResponseDecoder`.
@@ -62,30 +49,26 @@ struct UpstreamResponseDecoderTests {
         try! channel.pipeline.syncOperations.addHTTPClientHandlers()
         try! channel.writeOutbound(
             HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: toHEAD ? .HEAD : .POST, uri: "/")))
+        return feed(channel, [text], close: close)
+    }
+
+    /// Writes `pieces` into the channel (then closes it when `close`) and collects what comes out, and the error.
+    static func feed(_ channel: EmbeddedChannel, _ pieces: [String], close: Bool) -> Parsed {
         var parsed = Parsed()
-        func drain() {
-            while let part = try? channel.readInbound(as: HTTPClientResponsePart.self) {
-                switch part {
-                case .head(let head):
-                    parsed.heads.append(describe(head))
-                    parsed.bodies.append("")
-                case .body(let body): parsed.bodies[parsed.bodies.count - 1] += String(buffer: body)
-                case .end: parsed.ends += 1
-                }
-            }
-        }
         do {
-            try channel.writeInbound(ByteBuffer(string: text))
-            drain()
+            for piece in pieces {
+                try channel.writeInbound(ByteBuffer(string: piece))
+                drain(channel, into: &parsed)
+            }
             if close {
                 channel.pipeline.fireChannelInactive()
-                drain()
+                drain(channel, into: &parsed)
                 try channel.throwIfErrorCaught()
             }
         } catch {
             parsed.error = "\(error)"
         }
-        drain()
+        drain(channel, into: &parsed)
         return parsed
     }
 
