@@ -45,6 +45,32 @@ import Testing
         try await store.close()
     }
 
+    /// A flush interval of an hour must not hold the shutdown for an hour: the records buffered are written at once.
+    @Test func aLongIntervalDoesNotHoldTheShutdown() async throws {
+        let path = Self.temporaryPath()
+        let store = try await SQLStore.sqlite(path: path)
+        try await store.migrate()
+        let ledger = UsageLedger(store: store)
+        let logger = Logger(label: "test")
+        let service = UsageLedgerService(ledger: ledger, interval: .seconds(3_600), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [store, service], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for index in 0..<25 { ledger.record(Self.record(index)) }
+            await group.triggerGracefulShutdown()
+            // Bounded: the group's run returning is the assertion; a hang fails the test here instead of an hour on.
+            tasks.addTask {
+                try await Task.sleep(for: .seconds(60))
+                throw CancellationError()
+            }
+            try await tasks.next()
+            tasks.cancelAll()
+        }
+        let reopened = try await SQLStore.sqlite(path: path)
+        #expect(try await reopened.usageCount(UsageQuery()) == 25)
+        try await reopened.close()
+    }
+
     /// Requests keep arriving while the process is told to stop: every record served must be in the database.
     @Test func gracefulShutdownUnderLoadLosesNothing() async throws {
         let path = Self.temporaryPath()

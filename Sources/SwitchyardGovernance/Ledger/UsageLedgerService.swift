@@ -22,11 +22,20 @@ public struct UsageLedgerService: Service {
         self.logger = logger
     }
 
-    /// Flushes periodically until graceful shutdown or cancellation, then flushes what is left.
+    /// Flushes periodically until graceful shutdown or cancellation, then flushes what is left, all on
+    /// ``BackgroundExecutor/ledger``'s thread rather than on the event loops that serve requests.
     public func run() async throws {
+        try await withTaskExecutorPreference(BackgroundExecutor.ledger) {
+            try await flushUntilShutdown()
+        }
+    }
+
+    private func flushUntilShutdown() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                try await Task.sleep(for: interval)
+                // Woken by a graceful shutdown: with a long interval (an hour, as callgrind.sh sets), waiting out
+                // the sleep held the process's shutdown for as long.
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 break
             }

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A task executor with one thread of its own, for work that must not run on the event loops: the usage ledger's
+/// flushes.
+///
+/// `switchyard serve` runs Swift concurrency on NIO's event loops, so a request stays on the thread that read it. A
+/// flush then ran there too: turning a few hundred buffered records into SQL binds and text took the loop for
+/// milliseconds every 200 ms, and requests behind it waited. At concurrency 1 the p99 added latency was 1.3–1.6 ms
+/// with the ledger flushing and 0.4–0.6 ms with it idle (`bench/results/gateway-2026-12-03-session10.md`). A task
+/// that prefers this executor (`withTaskExecutorPreference`) runs its nonisolated code, and the default actors it
+/// calls, on this thread instead; SQLite itself already runs on NIO's thread pool.
+public final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
+    /// The executor the ledger flushes on.
+    public static let ledger = BackgroundExecutor(name: "sy-ledger")
+
+    private let jobs = Mutex<[UnownedJob]>([])
+    private let wake = DispatchSemaphore(value: 0)
+
+    /// Starts the executor's thread, named `name` (at most 15 bytes show in `ps` and `/proc`).
+    public init(name: String) {
+        let thread = Thread { [unowned self] in
+            // Set from the thread itself: a Linux thread otherwise keeps the name of the thread that created it.
+            Thread.current.name = name
+            self.run()
+        }
+        thread.start()
+    }
+
+    /// Queues a job for the executor's thread.
+    public func enqueue(_ job: UnownedJob) {
+        jobs.withLock { $0.append(job) }
+        wake.signal()
+    }
+
+    /// Runs jobs as they come, for as long as the process lives (the executors are process-wide).
+    private func run() {
+        let executor = asUnownedTaskExecutor()
+        var batch: [UnownedJob] = []
+        while true {
+            wake.wait()
+            jobs.withLock { swap(&batch, &$0) }
+            for job in batch { job.runSynchronously(on: executor) }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}
