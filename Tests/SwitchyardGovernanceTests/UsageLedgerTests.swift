@@ -45,15 +45,21 @@ import Testing
         try await store.close()
     }
 
-    /// A flush interval of an hour must not hold the shutdown for an hour: the records buffered are written at once.
-    @Test func aLongIntervalDoesNotHoldTheShutdown() async throws {
-        let path = Self.temporaryPath()
+    /// A ledger on a fresh SQLite file and the group that runs its flushing service: the store first, the ledger
+    /// second, so the ledger stops (and drains) before the store closes.
+    static func ledgerService(interval: Duration) async throws -> (path: String, ledger: UsageLedger, group: ServiceGroup) {
+        let path = temporaryPath()
         let store = try await SQLStore.sqlite(path: path)
         try await store.migrate()
         let ledger = UsageLedger(store: store)
         let logger = Logger(label: "test")
-        let service = UsageLedgerService(ledger: ledger, interval: .seconds(3_600), logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [store, service], logger: logger))
+        let service = UsageLedgerService(ledger: ledger, interval: interval, logger: logger)
+        return (path, ledger, ServiceGroup(configuration: .init(services: [store, service], logger: logger)))
+    }
+
+    /// A flush interval of an hour must not hold the shutdown for an hour: the records buffered are written at once.
+    @Test func aLongIntervalDoesNotHoldTheShutdown() async throws {
+        let (path, ledger, group) = try await Self.ledgerService(interval: .seconds(3_600))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             for index in 0..<25 { ledger.record(Self.record(index)) }
@@ -73,14 +79,7 @@ import Testing
 
     /// Requests keep arriving while the process is told to stop: every record served must be in the database.
     @Test func gracefulShutdownUnderLoadLosesNothing() async throws {
-        let path = Self.temporaryPath()
-        let store = try await SQLStore.sqlite(path: path)
-        try await store.migrate()
-        let ledger = UsageLedger(store: store)
-        let logger = Logger(label: "test")
-        let service = UsageLedgerService(ledger: ledger, interval: .milliseconds(20), logger: logger)
-        // Store first, ledger second: the ledger stops (and drains) before the store closes.
-        let group = ServiceGroup(configuration: .init(services: [store, service], logger: logger))
+        let (path, ledger, group) = try await Self.ledgerService(interval: .milliseconds(20))
         let served = try await withThrowingTaskGroup(of: Int.self) { tasks in
             tasks.addTask {
                 try await group.run()

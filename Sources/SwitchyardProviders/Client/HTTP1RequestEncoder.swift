@@ -70,18 +70,21 @@ enum HTTP1RequestEncoder {
     static func isManaged(_ name: String) -> Bool {
         let count = name.utf8.count
         guard count == 4 || count == 14 else { return false }
-        let lower = name.lowercased()
-        return lower == "host" || lower == "content-length"
+        var name = name
+        return name.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            return HTTP1Syntax.equalIgnoringCase(bytes, "host") || HTTP1Syntax.equalIgnoringCase(bytes, "content-length")
+        }
     }
 
     /// Whether `text` is a non-empty RFC 9110 token (a method or a field name).
     static func isToken(_ text: String) -> Bool {
-        allBytes(of: text, nonEmpty: true) { tokenBytes[Int($0)] }
+        allBytes(of: text, nonEmpty: true, HTTP1Syntax.isTokenByte)
     }
 
     /// Whether `text` may be a field value: no control character but horizontal tab.
     static func isValue(_ text: String) -> Bool {
-        allBytes(of: text, nonEmpty: false) { $0 >= 0x20 ? $0 != 0x7F : $0 == 0x09 }
+        allBytes(of: text, nonEmpty: false, HTTP1Syntax.isFieldValueByte)
     }
 
     /// Whether `text` may be a request target: printable, no space.
@@ -100,16 +103,5 @@ enum HTTP1RequestEncoder {
         if let checked { return checked }
         guard !nonEmpty || !text.isEmpty else { return false }
         return text.utf8.allSatisfy(test)
-    }
-
-    /// `tchar` of RFC 9110: `!#$%&'*+-.^_`|~`, digits and letters.
-    private static let tokenBytes: [Bool] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
-        }
     }
 }

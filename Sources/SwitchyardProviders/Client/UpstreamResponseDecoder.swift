@@ -239,7 +239,7 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         // A line that starts with a space or tab continues the previous field (obs-fold): refused.
         var colon = 0
         while colon < line.count, line[colon] != UInt8(ascii: ":") {
-            guard isTokenByte(line[colon]) else { throw HTTPParserError.invalidHeaderToken }
+            guard HTTP1Syntax.isTokenByte(line[colon]) else { throw HTTPParserError.invalidHeaderToken }
             colon += 1
         }
         guard colon > 0, colon < line.count else { throw HTTPParserError.invalidHeaderToken }
@@ -247,12 +247,11 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         var valueEnd = line.count
         while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
         while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-        for index in valueStart..<valueEnd {
-            let byte = line[index]
-            if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw HTTPParserError.invalidHeaderToken }
+        for index in valueStart..<valueEnd where !HTTP1Syntax.isFieldValueByte(line[index]) {
+            throw HTTPParserError.invalidHeaderToken
         }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        if equalIgnoringCase(name, "connection") {
+        if HTTP1Syntax.equalIgnoringCase(name, "connection") {
             connection.read(UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]))
         }
         headers.add(
@@ -339,36 +338,9 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
                 var token = UnsafeRawBufferPointer(rebasing: option)
                 while let first = token.first, first == 0x20 || first == 0x09 { token = .init(rebasing: token.dropFirst()) }
                 while let last = token.last, last == 0x20 || last == 0x09 { token = .init(rebasing: token.dropLast()) }
-                if equalIgnoringCase(token, "close") { close = true }
-                if equalIgnoringCase(token, "keep-alive") { keepAlive = true }
+                if HTTP1Syntax.equalIgnoringCase(token, "close") { close = true }
+                if HTTP1Syntax.equalIgnoringCase(token, "keep-alive") { keepAlive = true }
             }
-        }
-    }
-
-    /// Whether `bytes` spell `lowercase` (ASCII, any case).
-    private static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = lowercase.utf8Start
-        for index in 0..<bytes.count {
-            var byte = bytes[index]
-            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
-            if byte != expected[index] { return false }
-        }
-        return true
-    }
-
-    /// Whether `byte` is a `tchar` of RFC 9110: `!#$%&'*+-.^_`|~`, a digit or a letter.
-    @inline(__always)
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
-            UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
-            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
-            UInt8(ascii: "|"), UInt8(ascii: "~"):
-            return true
-        default:
-            return false
         }
     }
 }

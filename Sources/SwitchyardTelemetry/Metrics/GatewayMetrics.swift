@@ -179,42 +179,34 @@ public final class GatewayMetrics: Sendable {
         let tenant = record.tenant ?? ""
         series.derived.withLock { derived in
             if let ttft = record.timeToFirstTokenSeconds {
-                let first = derived.timeToFirstToken ?? timeToFirstToken[[record.model, record.provider]]
-                derived.timeToFirstToken = first
-                first.record(.nanoseconds(Int64(ttft * 1e9)))
+                Self.memo(&derived.timeToFirstToken, timeToFirstToken[[record.model, record.provider]])
+                    .record(.nanoseconds(Int64(ttft * 1e9)))
                 if let output = record.usage?.completionTokens, output > 1, record.durationSeconds > ttft {
                     let perToken = (record.durationSeconds - ttft) / Double(output - 1)
-                    let each = derived.timePerOutputToken ?? timePerOutputToken[[record.model, record.provider]]
-                    derived.timePerOutputToken = each
-                    each.record(.nanoseconds(Int64(perToken * 1e9)))
+                    Self.memo(&derived.timePerOutputToken, timePerOutputToken[[record.model, record.provider]])
+                        .record(.nanoseconds(Int64(perToken * 1e9)))
                 }
             }
             if let usage = record.usage {
                 if usage.promptTokens > 0 {
-                    let counter = derived.tokens.0 ?? tokens[[record.model, "input"]]
-                    derived.tokens.0 = counter
-                    counter.increment(by: Int64(usage.promptTokens))
-                    let histogram = derived.usage.0 ?? tokenUsage[[record.model, record.provider, "input"]]
-                    derived.usage.0 = histogram
-                    histogram.record(Double(usage.promptTokens))
+                    Self.memo(&derived.tokens.0, tokens[[record.model, "input"]])
+                        .increment(by: Int64(usage.promptTokens))
+                    Self.memo(&derived.usage.0, tokenUsage[[record.model, record.provider, "input"]])
+                        .record(Double(usage.promptTokens))
                 }
                 if usage.completionTokens > 0 {
-                    let counter = derived.tokens.1 ?? tokens[[record.model, "output"]]
-                    derived.tokens.1 = counter
-                    counter.increment(by: Int64(usage.completionTokens))
-                    let histogram = derived.usage.1 ?? tokenUsage[[record.model, record.provider, "output"]]
-                    derived.usage.1 = histogram
-                    histogram.record(Double(usage.completionTokens))
+                    Self.memo(&derived.tokens.1, tokens[[record.model, "output"]])
+                        .increment(by: Int64(usage.completionTokens))
+                    Self.memo(&derived.usage.1, tokenUsage[[record.model, record.provider, "output"]])
+                        .record(Double(usage.completionTokens))
                 }
                 if usage.cachedPromptTokens > 0 {
-                    let counter = derived.tokens.2 ?? tokens[[record.model, "cached_input"]]
-                    derived.tokens.2 = counter
-                    counter.increment(by: Int64(usage.cachedPromptTokens))
+                    Self.memo(&derived.tokens.2, tokens[[record.model, "cached_input"]])
+                        .increment(by: Int64(usage.cachedPromptTokens))
                 }
                 if usage.reasoningTokens > 0 {
-                    let counter = derived.tokens.3 ?? tokens[[record.model, "reasoning"]]
-                    derived.tokens.3 = counter
-                    counter.increment(by: Int64(usage.reasoningTokens))
+                    Self.memo(&derived.tokens.3, tokens[[record.model, "reasoning"]])
+                        .increment(by: Int64(usage.reasoningTokens))
                 }
             }
             if record.costUSD > 0 {
@@ -251,6 +243,15 @@ public final class GatewayMetrics: Sendable {
                 cacheSaved[[tenant]].increment(by: record.savedUSD)
             }
         }
+    }
+
+    /// The handle kept in `slot`, or `make`'s, kept there from now on.
+    @inline(__always)
+    private static func memo<Handle>(_ slot: inout Handle?, _ make: @autoclosure () -> Handle) -> Handle {
+        if let handle = slot { return handle }
+        let handle = make()
+        slot = handle
+        return handle
     }
 
     /// Sets a deployment's breaker state (0 closed, 1 half-open, 2 open).
