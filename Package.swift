@@ -237,6 +237,7 @@ let package = Package(
         .target(
             name: "SwitchyardStore",
             dependencies: [
+                "SwitchyardCore",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -59,8 +59,8 @@ public protocol Store: Service {
     /// The keys of one tenant, or of all when `nil`, oldest first.
     func keys(tenantID: String?) async throws -> [VirtualKeyRecord]
 
-    /// Appends ledger records in one transaction (in batches the backend can take).
-    func appendUsage(_ records: [UsageRecord]) async throws
+    /// Appends ledger records in one transaction (in batches the backend can take), at `priority`.
+    func appendUsage(_ records: [UsageRecord], priority: WritePriority) async throws
     /// The ledger records a query covers, oldest first.
     func usageRecords(_ query: UsageQuery) async throws -> [UsageRecord]
     /// How many ledger records a query covers.
@@ -71,8 +71,8 @@ public protocol Store: Service {
     /// spend forecasting).
     func hourlySpend(_ query: UsageQuery, groupBy: UsageGrouping) async throws -> [HourlySpend]
 
-    /// Adds each delta's `spent` to its counter, creating counters as needed, in one transaction.
-    func addBudgetSpend(_ deltas: [BudgetCounter]) async throws
+    /// Adds each delta's `spent` to its counter, creating counters as needed, in one transaction, at `priority`.
+    func addBudgetSpend(_ deltas: [BudgetCounter], priority: WritePriority) async throws
     /// The counters of the given periods (all periods when `nil`).
     func budgetCounters(periods: Set<String>?) async throws -> [BudgetCounter]
 
@@ -116,5 +116,17 @@ public enum RecordID {
         let value = generator.next() as UInt64
         let hex = String(value, radix: 16)
         return prefix + "_" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension Store {
+    /// Appends ledger records in one transaction, at normal priority.
+    public func appendUsage(_ records: [UsageRecord]) async throws {
+        try await appendUsage(records, priority: .normal)
+    }
+
+    /// Adds budget deltas in one transaction, at normal priority.
+    public func addBudgetSpend(_ deltas: [BudgetCounter]) async throws {
+        try await addBudgetSpend(deltas, priority: .normal)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SwitchyardCore
 import SwitchyardStore
 import Testing
 
@@ -43,6 +44,41 @@ import Testing
         try await store.migrate()
         #expect(try await ledger.flush() == 10)
         try await store.close()
+    }
+
+    @Test func aBackgroundFlushWritesEverythingToo() async throws {
+        let store = try await SQLStore.sqlite(path: Self.temporaryPath())
+        try await store.migrate()
+        let budgets = BudgetTracker()
+        let ledger = UsageLedger(store: store, budgets: budgets)
+        for index in 0..<300 { ledger.record(Self.record(index)) }
+        let reservation = try budgets.reserve([], scopes: [BudgetScope(.key, "key_1")], estimate: 1)
+        _ = budgets.settle(reservation, actualCost: 0.25, limits: [])
+        #expect(try await ledger.flush(priority: .background) == 300)
+        #expect(try await store.usageCount(UsageQuery()) == 300)
+        #expect(try await store.budgetCounters(periods: ["total"]).first?.spent == 0.25)
+        try await store.close()
+    }
+
+    /// Routine flushes are background work; a backlog above the bound is flushed at normal priority.
+    @Test func aBacklogAboveTheBoundIsFlushedAtNormalPriority() async throws {
+        let store = try await SQLStore.sqlite(path: Self.temporaryPath())
+        let service = UsageLedgerService(
+            ledger: UsageLedger(store: store), urgentBacklog: 1_000, logger: Logger(label: "test"))
+        #expect(service.priority(pending: 0) == .background)
+        #expect(service.priority(pending: 1_000) == .background)
+        #expect(service.priority(pending: 1_001) == .normal)
+        try await store.close()
+    }
+
+    /// The executors' threads run at the nice value they were made with; a task that prefers one runs there.
+    @Test func backgroundExecutorsRunAtTheirPriority() async throws {
+        let base = ThreadPriority.currentNice
+        let low = BackgroundExecutor(name: "test-low", niceSteps: 4)
+        let seen = await withTaskExecutorPreference(low) { ThreadPriority.currentNice }
+        #expect(seen == min(19, base + 4))
+        let urgent = await withTaskExecutorPreference(BackgroundExecutor.ledgerUrgent) { ThreadPriority.currentNice }
+        #expect(urgent <= base)
     }
 
     /// A ledger on a fresh SQLite file and the group that runs its flushing service: the store first, the ledger

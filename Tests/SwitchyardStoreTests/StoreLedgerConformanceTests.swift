@@ -43,6 +43,50 @@ import Testing
         }
     }
 
+    /// SQLite receives a batch as one JSON array (`UsageRowsJSON`): every value must come back exactly as written,
+    /// whatever its bytes (quotes, backslashes, control characters, non-ASCII) or its double's last bit.
+    @Test(arguments: StoreBackend.allCases)
+    func usageValuesRoundTripExactly(backend: StoreBackend) async throws {
+        var random = SystemRandomNumberGenerator()
+        func anyDouble() -> Double {
+            while true {
+                let value = Double(bitPattern: random.next())
+                if value.isFinite { return value }
+            }
+        }
+        let awkward = [
+            "quote \" and backslash \\", "line\nbreak\ttab\r", "controls \u{1} \u{1F} \u{7F}", "é, 日本, 🚂",
+            "\\u0041 stays six characters", "", String(repeating: "long ", count: 400),
+        ]
+        var records: [UsageRecord] = []
+        for index in 0..<300 {
+            let text = awkward[index % awkward.count]
+            records.append(
+                UsageRecord(
+                    time: Fixture.epoch.addingTimeInterval(Double(index)), requestID: "req_\(index) \(text)",
+                    tenantID: index % 3 == 0 ? nil : text, teamID: index % 2 == 0 ? text : nil, keyID: text,
+                    keyPrefix: nil, model: text.isEmpty ? "m" : text, deployment: text, region: index % 5 == 0 ? nil : "eu",
+                    promptTokens: index == 7 ? Int(Int64.max) : index, completionTokens: index == 8 ? -1 : 2 * index,
+                    cachedPromptTokens: Int(Int32.max), cacheCreationTokens: 0, reasoningTokens: index,
+                    cost: index < 4 ? [0, -0.0, 5e-324, Double.greatestFiniteMagnitude][index] : anyDouble(),
+                    latencyMilliseconds: anyDouble(), timeToFirstTokenMilliseconds: index % 4 == 0 ? nil : anyDouble(),
+                    status: index % 7 == 0 ? 502 : 200, errorCode: index % 7 == 0 ? text : nil, cacheHit: index % 2 == 1,
+                    savedCost: Double(index) * 0.1, router: index % 6 == 0 ? text : nil,
+                    strongestCost: index % 6 == 0 ? anyDouble() : nil, experiment: index % 9 == 0 ? text : nil,
+                    experimentArm: index % 9 == 0 ? "arm \(text)" : nil))
+        }
+        let written = records
+        try await backend.withStore { store in
+            try await store.appendUsage(written)
+            let read = try await store.usageRecords(UsageQuery())
+            #expect(read.count == written.count)
+            for (record, stored) in zip(written, read) {
+                #expect(stored == record)
+                #expect(stored.cost.bitPattern == record.cost.bitPattern || record.cost == 0)
+            }
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func budgetSpendAccumulatesPerPeriod(backend: StoreBackend) async throws {
         try await backend.withStore { store in

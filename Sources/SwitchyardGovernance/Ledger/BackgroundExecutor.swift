@@ -8,6 +8,7 @@ import Darwin
 import Dispatch
 import Foundation
 import Synchronization
+import SwitchyardCore
 
 /// A task executor with one thread of its own, for work that must not run on the event loops: the usage ledger's
 /// flushes.
@@ -17,19 +18,28 @@ import Synchronization
 /// milliseconds every 200 ms, and requests behind it waited. At concurrency 1 the p99 added latency was 1.3–1.6 ms
 /// with the ledger flushing and 0.4–0.6 ms with it idle (`bench/results/gateway-2026-12-03-session10.md`). A task
 /// that prefers this executor (`withTaskExecutorPreference`) runs its nonisolated code, and the default actors it
-/// calls, on this thread instead; SQLite itself already runs on NIO's thread pool.
+/// calls, on this thread instead.
+///
+/// The ledger has two: ``ledger`` runs at a lower priority (nice +10) for routine flushes, whose SQLite work goes to
+/// the store's background connection, also at nice +10; ``ledgerUrgent`` runs at normal priority for a backlog that
+/// must not grow further, and for the last flush at shutdown. A thread can lower its own priority without
+/// privileges but not raise it again, hence two threads rather than one that changes.
 public final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
-    /// The executor the ledger flushes on.
-    public static let ledger = BackgroundExecutor(name: "sy-ledger")
+    /// The executor of the ledger's routine flushes, at nice +10.
+    public static let ledger = BackgroundExecutor(name: "sy-ledger", niceSteps: 10)
+    /// The executor of the ledger's urgent flushes (a backlog, shutdown), at normal priority; started when first used.
+    public static let ledgerUrgent = BackgroundExecutor(name: "sy-ledger-now")
 
     private let jobs = Mutex<[UnownedJob]>([])
     private let wake = DispatchSemaphore(value: 0)
 
-    /// Starts the executor's thread, named `name` (at most 15 bytes show in `ps` and `/proc`).
-    public init(name: String) {
+    /// Starts the executor's thread, named `name` (at most 15 bytes show in `ps` and `/proc`), with its nice value
+    /// raised by `niceSteps` (``ThreadPriority/lowerCurrentThread(by:)``).
+    public init(name: String, niceSteps: Int32 = 0) {
         let thread = Thread { [unowned self] in
             // Set from the thread itself: a Linux thread otherwise keeps the name of the thread that created it.
             Thread.current.name = name
+            if niceSteps > 0 { ThreadPriority.lowerCurrentThread(by: niceSteps) }
             self.run()
         }
         thread.start()

@@ -37,12 +37,12 @@ public actor UsageLedger {
     /// Records written since start.
     public var writtenCount: Int { written }
 
-    /// Writes everything buffered (records and budget deltas).
+    /// Writes everything buffered (records and budget deltas), at `priority` (``WritePriority``).
     ///
     /// - Returns: The number of records written.
     /// - Throws: The store's error; nothing is lost, it is retried by the next flush.
     @discardableResult
-    public func flush() async throws -> Int {
+    public func flush(priority: WritePriority = .normal) async throws -> Int {
         let records = buffer.withLock { buffer in
             let taken = buffer
             buffer.removeAll(keepingCapacity: true)
@@ -50,14 +50,14 @@ public actor UsageLedger {
         }
         let deltas = budgets?.drainDeltas() ?? []
         do {
-            try await store.appendUsage(records)
+            try await store.appendUsage(records, priority: priority)
         } catch {
             buffer.withLock { $0.insert(contentsOf: records, at: 0) }
             budgets?.restore(deltas)
             throw error
         }
         do {
-            try await store.addBudgetSpend(deltas)
+            try await store.addBudgetSpend(deltas, priority: priority)
         } catch {
             budgets?.restore(deltas)
             logger.error("budget counters not written; will retry", metadata: ["error": "\(error)"])

@@ -1,13 +1,21 @@
 import Logging
 import ServiceLifecycle
+import SwitchyardStore
 
 /// Flushes the ``UsageLedger`` every `interval` and, at graceful shutdown, until it is empty.
 ///
 /// Put it in the `ServiceGroup` after the store and *before* the HTTP server: services stop in reverse order, so the
 /// server drains its requests first, then this service writes the last records, then the store closes.
+///
+/// Routine flushes run at a lower priority (``BackgroundExecutor/ledger`` and ``WritePriority/background``), so that
+/// they take CPU from requests only when it is free. When more than `urgentBacklog` records are waiting (the
+/// process has been saturated for a while and the low-priority flushes fell behind), a flush runs at normal
+/// priority (``BackgroundExecutor/ledgerUrgent``): the buffer stays bounded. The last flushes at shutdown are
+/// urgent too.
 public struct UsageLedgerService: Service {
     let ledger: UsageLedger
     let interval: Duration
+    let urgentBacklog: Int
     let logger: Logger
 
     /// Creates the service.
@@ -15,15 +23,25 @@ public struct UsageLedgerService: Service {
     /// - Parameters:
     ///   - ledger: The ledger to flush.
     ///   - interval: Time between flushes (default 200 ms).
+    ///   - urgentBacklog: The number of waiting records above which a flush runs at normal priority (default
+    ///     20,000, about 10 MB of records).
     ///   - logger: Where failures are logged.
-    public init(ledger: UsageLedger, interval: Duration = .milliseconds(200), logger: Logger) {
+    public init(
+        ledger: UsageLedger, interval: Duration = .milliseconds(200), urgentBacklog: Int = 20_000, logger: Logger
+    ) {
         self.ledger = ledger
         self.interval = interval
+        self.urgentBacklog = urgentBacklog
         self.logger = logger
     }
 
+    /// The priority of a flush with `pending` records waiting.
+    public func priority(pending: Int) -> WritePriority {
+        pending > urgentBacklog ? .normal : .background
+    }
+
     /// Flushes periodically until graceful shutdown or cancellation, then flushes what is left, all on
-    /// ``BackgroundExecutor/ledger``'s thread rather than on the event loops that serve requests.
+    /// ``BackgroundExecutor``'s threads rather than on the event loops that serve requests.
     public func run() async throws {
         try await withTaskExecutorPreference(BackgroundExecutor.ledger) {
             try await flushUntilShutdown()
@@ -45,12 +63,14 @@ public struct UsageLedgerService: Service {
         try await drain()
     }
 
-    /// Flushes until nothing is pending, retrying a failing store a few times.
+    /// Flushes until nothing is pending, at normal priority, retrying a failing store a few times.
     func drain() async throws {
         var failures = 0
         while ledger.pendingCount > 0 || failures == 0 {
             do {
-                try await ledger.flush()
+                try await withTaskExecutorPreference(BackgroundExecutor.ledgerUrgent) {
+                    try await ledger.flush(priority: .normal)
+                }
                 if ledger.pendingCount == 0 { return }
             } catch {
                 failures += 1
@@ -63,7 +83,15 @@ public struct UsageLedgerService: Service {
 
     private func flushLoggingErrors() async {
         do {
-            try await ledger.flush()
+            switch priority(pending: ledger.pendingCount) {
+            case .background:
+                try await ledger.flush(priority: .background)
+            case .normal:
+                logger.warning("usage ledger backlog; flushing at normal priority", metadata: ["pending": "\(ledger.pendingCount)"])
+                try await withTaskExecutorPreference(BackgroundExecutor.ledgerUrgent) {
+                    try await ledger.flush(priority: .normal)
+                }
+            }
         } catch {
             logger.error(
                 "usage ledger flush failed; records kept for the next try",

@@ -34,4 +34,16 @@ protocol SQLDriver: SQLExecutor {
     func close() async throws
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Runs `body` in one transaction at `priority` (a driver without a background connection ignores it).
+    func transaction<T: Sendable>(
+        priority: WritePriority, _ body: @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T
+}
+
+extension SQLDriver {
+    func transaction<T: Sendable>(
+        priority: WritePriority, _ body: @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
+        try await transaction(body)
+    }
 }

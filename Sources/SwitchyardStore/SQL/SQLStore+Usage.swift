@@ -9,11 +9,11 @@ extension SQLStore {
     static let usageColumnCount = 25
 
     /// See ``Store/appendUsage(_:)``. Writes multi-row `INSERT`s, as many rows per statement as the backend allows.
-    public func appendUsage(_ records: [UsageRecord]) async throws {
+    public func appendUsage(_ records: [UsageRecord], priority: WritePriority) async throws {
         guard !records.isEmpty else { return }
         let perStatement = min(500, driver.dialect.maxBinds / Self.usageColumnCount)
         let row = "(" + Array(repeating: "?", count: Self.usageColumnCount).joined(separator: ",") + ")"
-        try await driver.transaction { db in
+        try await driver.transaction(priority: priority) { db in
             var start = 0
             while start < records.count {
                 let chunk = records[start..<min(start + perStatement, records.count)]
@@ -83,9 +83,9 @@ extension SQLStore {
     // MARK: Budget counters
 
     /// See ``Store/addBudgetSpend(_:)``.
-    public func addBudgetSpend(_ deltas: [BudgetCounter]) async throws {
+    public func addBudgetSpend(_ deltas: [BudgetCounter], priority: WritePriority) async throws {
         guard !deltas.isEmpty else { return }
-        try await driver.transaction { db in
+        try await driver.transaction(priority: priority) { db in
             for delta in deltas {
                 try await db.execute(
                     """

@@ -3,16 +3,30 @@ import Logging
 import NIOCore
 import NIOPosix
 import SQLiteNIO
+import SwitchyardCore
 import ServiceLifecycle
 
-/// The embedded backend: one SQLite file in WAL mode, one connection, statements serialised by an ``AsyncLock``.
+/// The embedded backend: one SQLite file in WAL mode, and two connections, each with its statements serialised
+/// by an ``AsyncLock``.
+///
+/// - The main connection runs everything, on NIO's shared thread pool.
+/// - The background connection runs the writes asked for at ``WritePriority/background`` (the usage ledger's
+///   routine flushes), on a thread of its own whose nice value is raised by ``backgroundNiceSteps``.
+///   A flush of a few hundred records is milliseconds of SQLite's CPU; at normal priority it held one of the two
+///   cores of the benchmark machine while requests waited for it, which was most of the p99 added latency at
+///   concurrency 1 (`bench/results/gateway-2026-12-03-session11.md`).
+///   The two connections share the file: SQLite lets one write at a time and the other waits (`busy_timeout`).
 final class SQLiteDriver: SQLDriver {
-    let connection: SQLiteConnection
-    let lock = AsyncLock()
+    /// How much lower the background connection's thread runs (nice 0 becomes 10).
+    static let backgroundNiceSteps: Int32 = 10
+
+    let main: SQLiteLane
+    let background: SQLiteLane
     var dialect: SQLDialect { .sqlite }
 
-    private init(connection: SQLiteConnection) {
-        self.connection = connection
+    private init(main: SQLiteLane, background: SQLiteLane) {
+        self.main = main
+        self.background = background
     }
 
     /// Opens (creating the file and its directory if needed) and configures the database.
@@ -21,13 +35,25 @@ final class SQLiteDriver: SQLDriver {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let driver = SQLiteDriver(connection: connection)
-        _ = try await driver.query("PRAGMA journal_mode = WAL", [])
-        try await driver.execute("PRAGMA synchronous = NORMAL")
-        try await driver.execute("PRAGMA foreign_keys = ON")
-        try await driver.execute("PRAGMA busy_timeout = 5000")
-        return driver
+        let main = try await SQLiteLane.open(path: path, pool: nil, logger: logger)
+        _ = try await main.query("PRAGMA journal_mode = WAL", [])
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        do {
+            try await pool.runIfActive { _ = ThreadPriority.lowerCurrentThread(by: backgroundNiceSteps) }
+            let background = try await SQLiteLane.open(path: path, pool: pool, logger: logger)
+            return SQLiteDriver(main: main, background: background)
+        } catch {
+            try? await pool.shutdownGracefully()
+            try? await main.close()
+            throw error
+        }
+    }
+
+    /// The nice value of the background connection's thread (for tests).
+    func backgroundThreadNice() async throws -> Int32 {
+        guard let pool = background.ownPool else { return ThreadPriority.currentNice }
+        return try await pool.runIfActive { ThreadPriority.currentNice }
     }
 
     func run() async throws {
@@ -37,53 +63,24 @@ final class SQLiteDriver: SQLDriver {
     }
 
     func close() async throws {
-        try await lock.withLock {
-            // The future-based close also runs when the task is cancelled (shutdown), unlike the async one.
-            if !self.connection.isClosed {
-                let closed: EventLoopFuture<Void> = self.connection.close()
-                try await closed.get()
-            }
-        }
+        try await background.close()
+        try await main.close()
     }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await lock.withLock { try await self.unlockedQuery(sql, binds) }
+        try await main.query(sql, binds)
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await lock.withLock {
-            try await self.unlockedQuery("BEGIN IMMEDIATE", [])
-            do {
-                let result = try await body(Transaction(driver: self))
-                try await self.unlockedQuery("COMMIT", [])
-                return result
-            } catch {
-                _ = try? await self.unlockedQuery("ROLLBACK", [])
-                throw error
-            }
-        }
+        try await main.transaction(body)
     }
 
-    @discardableResult
-    fileprivate func unlockedQuery(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        let data = binds.map(Self.data(for:))
-        do {
-            // The future-based call runs to completion even when the calling task is cancelled, so a cancelled
-            // request can never leave the shared connection inside an open transaction.
-            let rows: EventLoopFuture<[SQLiteRow]> = connection.query(sql, data)
-            return try await rows.get().map { row in
-                SQLRow(values: row.columns.map { Self.value(for: $0.data) })
-            }
-        } catch let error as SQLiteError {
-            throw Self.map(error)
-        }
-    }
-
-    /// Statements inside a transaction: the lock is already held.
-    private struct Transaction: SQLExecutor {
-        let driver: SQLiteDriver
-        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-            try await driver.unlockedQuery(sql, binds)
+    func transaction<T: Sendable>(
+        priority: WritePriority, _ body: @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
+        switch priority {
+        case .normal: try await main.transaction(body)
+        case .background: try await background.transaction(body)
         }
     }
 
