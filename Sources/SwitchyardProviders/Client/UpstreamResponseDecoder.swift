@@ -1,4 +1,5 @@
 import NIOCore
+import SwitchyardCore
 import NIOHTTP1
 
 /// Parses HTTP/1.1 responses from an upstream into NIO's response parts, for ``HTTP1ExchangeHandler`` on the pooled

@@ -15,8 +15,10 @@ import NIOHTTPTypesHTTP1
 /// `server.max_body_bytes`), so this handler collects each one on the event loop and starts one task per request;
 /// the task answers and writes, and ends with the response. An idle keep-alive connection holds no task at all.
 ///
-/// - Requests are answered one at a time, in order. A pipelined request's parts wait in ``queued`` and reads stop
+/// - Requests are parsed from the connection's bytes by ``HTTP1RequestParser`` (no NIO decoder in the pipeline).
+/// - Requests are answered one at a time, in order. A pipelined request's bytes wait in ``pending`` and reads stop
 ///   until the response before it is written.
+/// - `Expect: 100-continue` is answered `100 Continue` when the head has come without its body.
 /// - A body larger than `maxBodyBytes` is kept to `maxBodyBytes + 1` bytes, so the handler rejects it with 413 as
 ///   before (`RequestBodyDecoder`), without holding the rest.
 /// - Responses are written as bytes (``HTTP1ResponseEncoder``). One of known length goes out as one buffer and one
@@ -27,7 +29,7 @@ import NIOHTTPTypesHTTP1
 ///   (`ChannelShouldQuiesceEvent`) close the connection after the response in progress, or at once when there is
 ///   none.
 final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
@@ -38,9 +40,10 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     private let maxBodyBytes: Int
     private var context: ChannelHandlerContext?
 
-    /// The request being read: its head and the body so far.
-    private var head: HTTPRequest?
-    private var body: ByteBuffer?
+    /// Reads requests from ``pending``.
+    private var parser: HTTP1RequestParser
+    /// Bytes read and not parsed yet: the rest of a request, or pipelined requests while one is being answered.
+    private var pending = ByteBuffer()
     /// Whether a request is being answered (from its end until its response's end).
     private var answering = false
     /// The method of the request being answered (an answer to `HEAD` has no body), and its response's framing.
@@ -48,10 +51,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     private var framing = HTTP1ResponseEncoder.Framing.none
     /// Whether the response's head has been written.
     private var headWritten = false
-    /// Parts of pipelined requests that arrived while one was being answered. An array: empty, it allocates nothing
-    /// (NIO's `CircularBuffer` allocates 16 slots even empty, 10,000 connections times), and pipelining is rare.
-    private var queued: [HTTPServerRequestPart] = []
-    /// Whether reads are held (a pipelined request is queued), and whether one was asked for meanwhile.
+    /// Whether reads are held (bytes of a pipelined request wait in ``pending``), and whether one was asked for
+    /// meanwhile.
     private var readsHeld = false
     private var readPending = false
     /// Close after the response in progress (the client's `Connection: close`, or shutdown).
@@ -65,6 +66,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     init(maxBodyBytes: Int, serve: @escaping Serve) {
         self.maxBodyBytes = maxBodyBytes
         self.serve = serve
+        self.parser = HTTP1RequestParser(maxBodyBytes: maxBodyBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -78,7 +80,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
 
     func channelInactive(context: ChannelHandlerContext) {
         failWritability()
-        queued.removeAll()
+        pending = ByteBuffer()
         context.fireChannelInactive()
     }
 
@@ -92,7 +94,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            if answering || head != nil {
+            if answering || pending.readableBytes > 0 {
                 closeAfterResponse = true
             } else {
                 context.close(promise: nil)
@@ -102,10 +104,9 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// A malformed request (answered 400 unless a response is under way) or a failed socket: the connection cannot
-    /// go on.
+    /// A failed socket: the connection cannot go on.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is HTTPParserError { badRequest(context: context) } else { context.close(promise: nil) }
+        context.close(promise: nil)
     }
 
     /// Answers 400 unless a response has started, and closes.
@@ -116,18 +117,22 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
         }
         answering = false
-        queued.removeAll()
+        pending = ByteBuffer()
         context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if answering || !queued.isEmpty {
-            queued.append(part)
+        var bytes = unwrapInboundIn(data)
+        if pending.readableBytes == 0 {
+            pending = bytes
+        } else {
+            pending.writeBuffer(&bytes)
+        }
+        if answering {
             readsHeld = true
             return
         }
-        receive(part, context: context)
+        parseNext(context: context)
     }
 
     func read(context: ChannelHandlerContext) {
@@ -138,32 +143,22 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         }
     }
 
-    /// One part of the request being read; its end starts the answer.
-    private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head(let head):
-            guard let request = HTTPRequest.gatewayRequest(from: head) else {
-                return badRequest(context: context)
-            }
-            self.head = request
-            if !head.isKeepAlive { closeAfterResponse = true }
-            body = nil
-        case .body(var piece):
-            guard head != nil else { return }
-            if body == nil {
-                body = piece
-            } else if body!.readableBytes <= maxBodyBytes {
-                body!.writeBuffer(&piece)
-            }
-            // Beyond the limit only the first byte over is kept: the answer is 413 whatever the rest is.
-            if body!.readableBytes > maxBodyBytes + 1 { body!.moveWriterIndex(to: body!.readerIndex + maxBodyBytes + 1) }
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            let whole = body.take() ?? ByteBuffer()
-            let request = Request(head: head, body: RequestBody(buffer: whole))
-            method = head.method
-            answer(request, body: whole, context: context)
+    /// Parses ``pending`` as far as the next whole request, and answers it.
+    private func parseNext(context: ChannelHandlerContext) {
+        switch parser.next(from: &pending) {
+        case .needMore:
+            if pending.readableBytes == 0 { pending = ByteBuffer() }  // let the read buffer go
+        case .continueExpected:
+            var buffer = context.channel.allocator.buffer(capacity: 32)
+            buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        case .malformed:
+            badRequest(context: context)
+        case .request(let parsed):
+            if !parsed.keepAlive { closeAfterResponse = true }
+            method = parsed.head.method
+            let request = Request(head: parsed.head, body: RequestBody(buffer: parsed.body))
+            answer(request, body: parsed.body, context: context)
         }
     }
 
@@ -259,13 +254,10 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         headWritten = true
     }
 
-    /// Reads the queued parts of the next requests, until one is being answered; then lets reads go on.
+    /// Reads the next pipelined request, if its bytes are here; then lets reads go on.
     private func resumeQueued(context: ChannelHandlerContext) {
-        while !answering, !queued.isEmpty {
-            let part = queued.removeFirst()
-            receive(part, context: context)
-        }
-        guard !answering, queued.isEmpty, readsHeld else { return }
+        if pending.readableBytes > 0 { parseNext(context: context) }
+        guard !answering, readsHeld else { return }
         readsHeld = false
         if readPending {
             readPending = false

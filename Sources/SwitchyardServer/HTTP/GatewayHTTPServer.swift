@@ -138,7 +138,6 @@ struct GatewayHTTP1Channel: ServerChildChannel {
             channel.setOption(ChannelOptions.maxMessagesPerRead, value: 1)
         }.flatMapThrowing {
             let operations = channel.pipeline.syncOperations
-            try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
             try operations.addHandler(GatewayConnectionHandler(maxBodyBytes: maxBodyBytes, serve: serve))
             connections.track(channel)
             return Connection(channel: channel)

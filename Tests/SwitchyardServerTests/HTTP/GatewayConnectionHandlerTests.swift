@@ -28,6 +28,22 @@ import Testing
         }
     }
 
+    /// A client that sends `Expect: 100-continue` and waits is told to go on, then answered with its body.
+    @Test func expectContinueIsAnsweredBeforeTheBodyComes() async throws {
+        try await withServer { _, body, _ in
+            Response(status: .ok, body: .init(byteBuffer: body))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("POST /e HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 5\r\n\r\n")
+            let interim = try await client.read(until: { $0.contains("\r\n\r\n") })
+            #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n\r\n"))
+            try await client.send("hello")
+            let text = try await client.read(until: { $0.hasSuffix("hello") })
+            #expect(text.contains("HTTP/1.1 200 OK"))
+            try await client.close()
+        }
+    }
+
     @Test func connectionCloseClosesAfterTheResponse() async throws {
         try await withServer { _, _, _ in
             Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "bye")))

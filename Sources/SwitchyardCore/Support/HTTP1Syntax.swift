@@ -1,9 +1,9 @@
-/// The byte classes of HTTP/1.1 heads (RFC 9110 §5.1, §5.5), shared by the pooled transport's request writer
-/// (``HTTP1RequestEncoder``) and response parser (``UpstreamResponseDecoder``), so both hold the same rules.
-enum HTTP1Syntax {
+/// The byte classes of HTTP/1.1 heads (RFC 9110 §5.1, §5.5), shared by the pooled transport's request writer and
+/// response parser and by the gateway's request parser, so all hold the same rules.
+public enum HTTP1Syntax {
     /// Whether `byte` is a `tchar`: `!#$%&'*+-.^_`|~`, a digit or a letter (methods and field names).
-    @inline(__always)
-    static func isTokenByte(_ byte: UInt8) -> Bool {
+    @inlinable @inline(__always)
+    public static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
             UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
@@ -17,13 +17,14 @@ enum HTTP1Syntax {
     }
 
     /// Whether `byte` may appear in a field value: anything but a control character other than horizontal tab.
-    @inline(__always)
-    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+    @inlinable @inline(__always)
+    public static func isFieldValueByte(_ byte: UInt8) -> Bool {
         byte >= 0x20 ? byte != 0x7F : byte == 0x09
     }
 
     /// Whether `bytes` spell `lowercase` in any ASCII case.
-    static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+    @inlinable
+    public static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
         guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
         let expected = lowercase.utf8Start
         for index in 0..<bytes.count {

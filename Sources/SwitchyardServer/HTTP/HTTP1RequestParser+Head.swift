@@ -1,0 +1,203 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+
+extension HTTP1RequestParser {
+    /// How a request's body is delimited.
+    enum Framing: Equatable {
+        case length(Int)
+        case chunked
+    }
+
+    /// What the fields said about framing and the connection.
+    private struct Framers {
+        var contentLength: Int?
+        var lengthRepeated = false
+        var lengthInvalid = false
+        var transferEncoding = false
+        var chunkedLast = false
+        var close = false
+        var keepAlive = false
+        var expectContinue = false
+    }
+
+    /// Reads the head (`length` bytes, blank line included) and consumes it: sets ``head``, the connection's
+    /// keep-alive and whether `100 Continue` is expected. `nil` when the head is malformed.
+    mutating func readHead(from buffer: inout ByteBuffer, length: Int) -> Framing? {
+        let result = buffer.withUnsafeReadableBytes { bytes -> (HTTPRequest, Framers, Bool)? in
+            Self.parseHead(UnsafeRawBufferPointer(rebasing: bytes[..<length]))
+        }
+        buffer.moveReaderIndex(forwardBy: length)
+        guard let (request, framers, http11) = result else { return nil }
+        if framers.transferEncoding {
+            // Both framings at once is how requests are smuggled; a coding other than chunked last cannot be read.
+            guard framers.contentLength == nil, !framers.lengthRepeated, framers.chunkedLast else { return nil }
+        }
+        guard !framers.lengthInvalid, !framers.lengthRepeated else { return nil }
+        head = request
+        keepAlive = http11 ? !framers.close : framers.keepAlive && !framers.close
+        expectsContinue = http11 && framers.expectContinue
+        if framers.transferEncoding { return .chunked }
+        return .length(framers.contentLength ?? 0)
+    }
+
+    /// The request line and fields of a head whose lines all end with CRLF.
+    private static func parseHead(_ bytes: UnsafeRawBufferPointer) -> (HTTPRequest, Framers, Bool)? {
+        var index = 0
+        while index + 1 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A { index += 2 }
+        guard let lineEnd = endOfLine(bytes, from: index) else { return nil }
+        guard let (method, target, http11) = requestLine(UnsafeRawBufferPointer(rebasing: bytes[index..<lineEnd]))
+        else { return nil }
+        index = lineEnd + 2
+        var framers = Framers()
+        var authority: String?
+        var fields = HTTPFields()
+        var nioHeaders: HTTPHeaders?  // only for targets that are not origin-form
+        let originForm = target.utf8.first == UInt8(ascii: "/")
+        if !originForm { nioHeaders = HTTPHeaders() }
+        while true {
+            guard let end = endOfLine(bytes, from: index) else { return nil }
+            if end == index { break }
+            let line = UnsafeRawBufferPointer(rebasing: bytes[index..<end])
+            index = end + 2
+            guard let (colon, valueStart, valueEnd) = fieldBounds(line) else { return nil }
+            let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
+            let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
+            readFramer(name: name, value: value, into: &framers)
+            if nioHeaders != nil {
+                nioHeaders!.add(
+                    name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+                continue
+            }
+            if authority == nil, HTTP1Syntax.equalIgnoringCase(name, "host") {
+                authority = String(decoding: value, as: UTF8.self)
+                continue
+            }
+            guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else { return nil }
+            fields.append(HTTPField(name: fieldName, value: String(decoding: value, as: UTF8.self)))
+        }
+        if let nioHeaders {
+            // Absolute-form, authority-form and asterisk-form targets go through the library's conversion.
+            let nioHead = HTTPRequestHead(
+                version: http11 ? .http1_1 : .http1_0, method: HTTPMethod(rawValue: method), uri: target,
+                headers: nioHeaders)
+            guard let request = HTTPRequest.gatewayRequest(from: nioHead) else { return nil }
+            return (request, framers, http11)
+        }
+        guard let requestMethod = HTTPRequest.Method(method) else { return nil }
+        let request = HTTPRequest(
+            method: requestMethod, scheme: "http", authority: authority, path: target, headerFields: fields)
+        return (request, framers, http11)
+    }
+
+    /// The offset of the CR of the line starting at `start`; every line of a head ends with CRLF.
+    private static func endOfLine(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count, let lf = UnsafeRawBufferPointer(rebasing: bytes[start...]).firstIndex(of: 0x0A)
+        else { return nil }
+        let at = start + lf
+        guard at > start, bytes[at - 1] == 0x0D else { return nil }
+        return at - 1
+    }
+
+    /// `POST /v1/chat/completions HTTP/1.1`: the method, the target and whether the version is 1.1.
+    private static func requestLine(_ line: UnsafeRawBufferPointer) -> (String, String, Bool)? {
+        guard let firstSpace = line.firstIndex(of: 0x20), firstSpace > 0 else { return nil }
+        for byte in line[..<firstSpace] where !HTTP1Syntax.isTokenByte(byte) { return nil }
+        let rest = UnsafeRawBufferPointer(rebasing: line[(firstSpace + 1)...])
+        guard let secondSpace = rest.firstIndex(of: 0x20), secondSpace > 0 else { return nil }
+        for byte in rest[..<secondSpace] where byte <= 0x20 || byte == 0x7F { return nil }
+        let version = UnsafeRawBufferPointer(rebasing: rest[(secondSpace + 1)...])
+        guard version.count == 8, version.starts(with: "HTTP/1.".utf8) else { return nil }
+        let http11: Bool
+        switch version[7] {
+        case UInt8(ascii: "1"): http11 = true
+        case UInt8(ascii: "0"): http11 = false
+        default: return nil
+        }
+        let method = UnsafeRawBufferPointer(rebasing: line[..<firstSpace])
+        let methodString =
+            HTTP1Syntax.equalIgnoringCase(method, "post") && method[0] == UInt8(ascii: "P")
+            ? "POST" : String(decoding: method, as: UTF8.self)
+        return (methodString, String(decoding: rest[..<secondSpace], as: UTF8.self), http11)
+    }
+
+    /// Whether a trailer line is a valid field (its content is dropped).
+    static func isValidField(_ line: UnsafeRawBufferPointer) -> Bool {
+        fieldBounds(line) != nil
+    }
+
+    /// The colon and the value's bounds (trimmed of spaces and tabs) of a field line; `nil` when the name is not a
+    /// token (a space before the colon, an obs-fold line starting with a space) or the value holds a control byte.
+    private static func fieldBounds(_ line: UnsafeRawBufferPointer) -> (Int, Int, Int)? {
+        var colon = 0
+        while colon < line.count, line[colon] != UInt8(ascii: ":") {
+            guard HTTP1Syntax.isTokenByte(line[colon]) else { return nil }
+            colon += 1
+        }
+        guard colon > 0, colon < line.count else { return nil }
+        var valueStart = colon + 1
+        var valueEnd = line.count
+        while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+        while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+        for index in valueStart..<valueEnd where !HTTP1Syntax.isFieldValueByte(line[index]) { return nil }
+        return (colon, valueStart, valueEnd)
+    }
+
+    /// Notes the fields that frame the body or govern the connection.
+    private static func readFramer(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, into framers: inout Framers) {
+        switch name.count {
+        case 14 where HTTP1Syntax.equalIgnoringCase(name, "content-length"):
+            if framers.contentLength != nil { framers.lengthRepeated = true }
+            var length = 0
+            guard !value.isEmpty, value.count <= 18 else {
+                framers.lengthInvalid = true
+                return
+            }
+            for byte in value {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                    framers.lengthInvalid = true
+                    return
+                }
+                length = length * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            framers.contentLength = length
+        case 17 where HTTP1Syntax.equalIgnoringCase(name, "transfer-encoding"):
+            framers.transferEncoding = true
+            // The last coding of all the field lines decides: `gzip, chunked` is chunked, `chunked, gzip` is not.
+            framers.chunkedLast = lastToken(value, is: "chunked")
+        case 10 where HTTP1Syntax.equalIgnoringCase(name, "connection"):
+            forEachToken(value) { token in
+                if HTTP1Syntax.equalIgnoringCase(token, "close") { framers.close = true }
+                if HTTP1Syntax.equalIgnoringCase(token, "keep-alive") { framers.keepAlive = true }
+            }
+        case 6 where HTTP1Syntax.equalIgnoringCase(name, "expect"):
+            if HTTP1Syntax.equalIgnoringCase(value, "100-continue") { framers.expectContinue = true }
+        default:
+            break
+        }
+    }
+
+    /// Calls `body` with each comma-separated token of `value`, trimmed.
+    private static func forEachToken(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+            var low = start
+            var high = end
+            while low < high, value[low] == 0x20 || value[low] == 0x09 { low += 1 }
+            while high > low, value[high - 1] == 0x20 || value[high - 1] == 0x09 { high -= 1 }
+            if high > low { body(UnsafeRawBufferPointer(rebasing: value[low..<high])) }
+            start = end + 1
+        }
+    }
+
+    /// Whether the last non-empty token of `value` is `token`.
+    private static func lastToken(_ value: UnsafeRawBufferPointer, is token: StaticString) -> Bool {
+        var last: UnsafeRawBufferPointer?
+        forEachToken(value) { last = $0 }
+        guard let last else { return false }
+        return HTTP1Syntax.equalIgnoringCase(last, token)
+    }
+}
