@@ -29,6 +29,8 @@ SY_LOG_LEVEL=info
 NGINX_WORKERS=1
 WRK_TIMEOUT=30s
 TTFB_COUNT=300
+INTERLEAVED_ROUNDS=15
+INTERLEAVED_SECONDS=2
 SLOW_STREAMS=0
 SLOW_CHUNKS=30
 SLOW_INTERVAL=1
@@ -66,6 +68,9 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --nginx-workers N       nginx worker processes (default $NGINX_WORKERS)
   --timeout T             wrk request timeout (default $WRK_TIMEOUT)
   --ttfb-requests N       sequential streaming requests for time-to-first-byte (default $TTFB_COUNT; 0 skips)
+  --interleaved-rounds N  c=1 added latency again as N alternating rounds, direct then Switchyard (default
+                          $INTERLEAVED_ROUNDS; 0 skips); medians and quartiles of the per-round differences
+  --interleaved-seconds S seconds per side of a round (default $INTERLEAVED_SECONDS)
   --slow-streams N        also hold N concurrent slow streams through Switchyard (off by default; e.g. 10000)
   --slow-chunks K         chunks per slow stream (default $SLOW_CHUNKS)
   --slow-interval S       seconds between a slow stream's chunks (default $SLOW_INTERVAL)
@@ -101,6 +106,8 @@ while (($#)); do
         --nginx-workers) NGINX_WORKERS=$2; shift 2 ;;
         --timeout) WRK_TIMEOUT=$2; shift 2 ;;
         --ttfb-requests) TTFB_COUNT=$2; shift 2 ;;
+        --interleaved-rounds) INTERLEAVED_ROUNDS=$2; shift 2 ;;
+        --interleaved-seconds) INTERLEAVED_SECONDS=$2; shift 2 ;;
         --slow-streams) SLOW_STREAMS=$2; shift 2 ;;
         --slow-chunks) SLOW_CHUNKS=$2; shift 2 ;;
         --slow-interval) SLOW_INTERVAL=$2; shift 2 ;;
@@ -443,6 +450,12 @@ measure_switchyard() {
 
 if has "$TARGETS" switchyard; then
     measure_switchyard switchyard "$SY_CONFIG"
+fi
+# The added latency at c=1 again, alternating 1 s direct and 1 s through Switchyard (gateway/interleaved.sh).
+: >"$RESULTS/interleaved.json"
+if has "$TARGETS" switchyard && has "$TARGETS" direct && ((INTERLEAVED_ROUNDS > 0)) && has "$MODES" json; then
+    # shellcheck source=gateway/interleaved.sh
+    source "$LIB/interleaved.sh"
 fi
 # The same gateway with plain-HTTP upstreams sent through AsyncHTTPClient instead of the pooled HTTP/1.1 transport:
 # what the transport alone is worth, in the same run.

@@ -60,6 +60,7 @@ def main() -> None:
     notes = [n["note"] for n in jsonl(os.path.join(results, "notes.jsonl"))]
     slow = optional_json(os.path.join(results, "slow.json"))
     callgrind = optional_json(os.path.join(results, "callgrind.json"))
+    interleaved = optional_json(os.path.join(results, "interleaved.json"))
 
     points = []
     for r in raw:
@@ -161,6 +162,7 @@ def main() -> None:
     document = {
         "meta": meta, "headline": headline, "points": points, "memory": memory, "ttfb": ttfb,
         "checks": checks, "notes": notes, "slow_streams": slow, "callgrind": callgrind,
+        "interleaved_c1": interleaved,
     }
     with open(out + ".json", "w") as f:
         json.dump(document, f, indent=2)
@@ -200,6 +202,12 @@ def main() -> None:
             w(f"- Added latency through Switchyard at c=1: p50 {h['added_p50_us_c1']:+d} µs, "
               f"p99 {h['added_p99_us_c1']:+d} µs" +
               (" (issue 8 target: p50 ≤ 100 µs, p99 ≤ 1000 µs)" if mode == "json" else ""))
+        if mode == "json" and interleaved and interleaved.get("rounds"):
+            a50, a99 = interleaved["added_p50_us"], interleaved["added_p99_us"]
+            w(f"- The same, interleaved ({interleaved['rounds']} alternating rounds of "
+              f"{interleaved.get('seconds_per_side', 1)} s a side, median [q1–q3]): "
+              f"p50 {a50['median']:+.0f} µs [{a50['q1']:+.0f} – {a50['q3']:+.0f}], "
+              f"p99 {a99['median']:+.0f} µs [{a99['q1']:+.0f} – {a99['q3']:+.0f}]")
         parts = []
         if "direct_rps_c64" in h:
             parts.append(f"direct {h['direct_rps_c64']:.0f}")
@@ -289,6 +297,23 @@ def main() -> None:
         w(f"| {label(t)} | {mb(idle)} | {mb(memory.get(f'{t}_under_load_peak_kb'))} |")
     w("")
 
+    if interleaved and interleaved.get("rounds"):
+        w("## Added latency at c=1, interleaved")
+        w("")
+        secs = interleaved.get("seconds_per_side", 1)
+        w(f"{interleaved['rounds']} rounds of {secs} s directly, then {secs} s through a fresh Switchyard, alternating "
+          "(non-streaming, `bench/gateway/interleaved.sh`); added = through − direct within each round. Both sides "
+          "of a round see the same host noise, which a single 5 s point minutes from its direct run does not. "
+          f"Errors: {interleaved['errors']}.")
+        w("")
+        w("| µs | min | q1 | median | q3 | max |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for key, name in (("added_p50_us", "added p50"), ("added_p99_us", "added p99"),
+                          ("direct_p50_us", "direct p50"), ("direct_p99_us", "direct p99")):
+            q = interleaved.get(key)
+            if q:
+                w(f"| {name} | {q['min']:.0f} | {q['q1']:.0f} | {q['median']:.0f} | {q['q3']:.0f} | {q['max']:.0f} |")
+        w("")
     if slow:
         w("## Slow streams")
         w("")
