@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Compares Switchyard variants (binaries, environments, configuration keys) at one concurrency, interleaved: one nginx
+# upstream, one gateway per variant running side by side, then R rounds in which each is measured for D seconds
+# right after the upstream directly. Prints, per variant, the medians over rounds of p50, p99, requests/s, CPU per
+# request (from /proc), and of the per-round added latency (variant − direct of the same round).
+#
+# Why interleaved: on this shared 2-core VM the host's noise moves p99 at c=1 by a millisecond from one minute to the
+# next. Two variants measured minutes apart differ by that much for no reason; alternated second by second, they see
+# the same noise. Used in session 11 for the ledger's priority and the request parser
+# (bench/results/gateway-2026-12-03-session11.md). A measurement, not a test.
+#
+# Usage: bench/gateway/ab.sh [-r ROUNDS] [-d SECONDS] [-c CONCURRENCY] NAME=SPEC [NAME=SPEC ...]
+#   SPEC is a comma-separated list of:
+#     bin=PATH            the binary (default .build-release/release/switchyard)
+#     flush=MS            governance.ledger_flush_ms
+#     trim=SECONDS        server.heap_trim_seconds
+#     ENV_NAME=value      an environment variable for the gateway (upper-case names)
+#   e.g. bench/gateway/ab.sh -r 12 before=bin=/tmp/sy-before after=bin=/tmp/sy-after idle=flush=3600000
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+LIB=$ROOT/bench/gateway
+ROUNDS=12 SECONDS_EACH=1 CONCURRENCY=1
+while getopts "r:d:c:" opt; do
+    case $opt in
+        r) ROUNDS=$OPTARG ;;
+        d) SECONDS_EACH=$OPTARG ;;
+        c) CONCURRENCY=$OPTARG ;;
+        *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+(($# > 0)) || { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-ab.XXXXXX")
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+UP=$(port)
+python3 "$LIB/make-upstream.py" "$ROOT/Sources/SwitchyardTesting/Fixtures/openai" "$WORK/up" "$UP" 1
+nginx -p "$WORK/up" -c "$WORK/up/nginx.conf" -e "$WORK/up/nginx-error.log" &
+PIDS+=($!)
+# shellcheck source=switchyard-config.sh
+source "$LIB/switchyard-config.sh"
+
+NAMES=() PORTS=() GATEWAYS=()
+index=0
+for spec in "$@"; do
+    name=${spec%%=*} options=${spec#*=} bin=$ROOT/.build-release/release/switchyard envs=()
+    gw_port=$(port) dir=$WORK/$index
+    mkdir -p "$dir"
+    write_switchyard_config "$dir/switchyard.yaml" "$gw_port" "$UP" "$dir/switchyard.sqlite"
+    IFS=',' read -ra parts <<<"$options"
+    for part in "${parts[@]}"; do
+        case $part in
+            bin=*) bin=${part#bin=} ;;
+            flush=*) printf 'governance:\n  ledger_flush_ms: %d\n' "${part#flush=}" >>"$dir/switchyard.yaml" ;;
+            trim=*) sed -i "s/^server:\$/server:\n  heap_trim_seconds: ${part#trim=}/" "$dir/switchyard.yaml" ;;
+            [A-Z]*=*) envs+=("$part") ;;
+            "") ;;
+            *) echo "unknown option '$part' in $spec" >&2; exit 2 ;;
+        esac
+    done
+    env BENCH_UPSTREAM_KEY=sk-bench "${envs[@]}" "$bin" serve --config "$dir/switchyard.yaml" \
+        >"$dir/out.log" 2>"$dir/err.log" &
+    PIDS+=($!) GATEWAYS+=($!) NAMES+=("$name") PORTS+=("$gw_port")
+    index=$((index + 1))
+done
+for gw_port in "${PORTS[@]}"; do
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gw_port/readyz" >/dev/null && break; sleep 0.1; done
+done
+BODY=$WORK/body.json
+printf '%s' '{"model":"bench-chat","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! Say hello back in one short sentence."}],"max_tokens":64,"temperature":0.2}' >"$BODY"
+run() { # run PORT SECONDS -> the WRK_JSON line
+    BENCH_BODY_FILE=$BODY wrk -t1 -c"$CONCURRENCY" -d"$2s" --latency -s "$LIB/wrk-post.lua" \
+        "http://127.0.0.1:$1/v1/chat/completions" 2>/dev/null | sed -n 's/^WRK_JSON //p'
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+for gw_port in "${PORTS[@]}"; do run "$gw_port" 1 >/dev/null; done
+
+: >"$WORK/rounds.jsonl"
+for ((round = 1; round <= ROUNDS; round++)); do
+    printf '{"round": %d, "name": "direct", "wrk": %s}\n' "$round" "$(run "$UP" "$SECONDS_EACH")" >>"$WORK/rounds.jsonl"
+    for i in "${!NAMES[@]}"; do
+        before=$(cpu_ticks "${GATEWAYS[$i]}")
+        result=$(run "${PORTS[$i]}" "$SECONDS_EACH")
+        after=$(cpu_ticks "${GATEWAYS[$i]}")
+        printf '{"round": %d, "name": "%s", "ticks": %d, "wrk": %s}\n' \
+            "$round" "${NAMES[$i]}" "$((after - before))" "$result" >>"$WORK/rounds.jsonl"
+    done
+done
+
+python3 - "$WORK/rounds.jsonl" "$(getconf CLK_TCK)" "$CONCURRENCY" "$ROUNDS" "$SECONDS_EACH" <<'PY'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+tick_us = 1e6 / int(sys.argv[2])
+print(f"c={sys.argv[3]}, {sys.argv[4]} rounds of {sys.argv[5]} s per side; medians over rounds (µs)")
+direct = {r["round"]: r["wrk"] for r in rows if r["name"] == "direct"}
+names = list(dict.fromkeys(r["name"] for r in rows))
+for name in names:
+    own = [r for r in rows if r["name"] == name]
+    p50 = [r["wrk"]["latency_us"]["p50"] for r in own]
+    p99 = [r["wrk"]["latency_us"]["p99"] for r in own]
+    rps = [r["wrk"]["requests"] / r["wrk"]["duration_us"] * 1e6 for r in own]
+    line = f"{name:>12}  p50 {statistics.median(p50):7.0f}  p99 {statistics.median(p99):7.0f}  req/s {statistics.median(rps):8.0f}"
+    if name != "direct":
+        cpu = [r["ticks"] * tick_us / max(1, r["wrk"]["requests"]) for r in own]
+        a50 = [r["wrk"]["latency_us"]["p50"] - direct[r["round"]]["latency_us"]["p50"] for r in own]
+        a99 = [r["wrk"]["latency_us"]["p99"] - direct[r["round"]]["latency_us"]["p99"] for r in own]
+        line += f"  cpu/req {statistics.median(cpu):6.1f}  added p50 {statistics.median(a50):+6.0f}  added p99 {statistics.median(a99):+6.0f}"
+    print(line)
+PY
