@@ -87,6 +87,41 @@ import Testing
         }
     }
 
+    /// Columns at their default in every row of a batch are left out of its `INSERT`, and read back the same.
+    @Test(arguments: StoreBackend.allCases)
+    func columnsAtTheirDefaultAreLeftOutAndReadBackTheSame(backend: StoreBackend) async throws {
+        let bare = (0..<3).map {
+            UsageRecord(time: Fixture.epoch.addingTimeInterval(Double($0)), requestID: "req_\($0)", model: "m")
+        }
+        var rows: [SQLValue] = []
+        for record in bare { SQLStore.appendBinds(for: record, to: &rows) }
+        let (sql, binds) = SQLStore.insert(rows: rows, count: bare.count)
+        #expect(sql.hasPrefix(
+            "INSERT INTO usage_records (time, request_id, model, prompt_tokens, completion_tokens, cached_tokens, "
+                + "cache_write_tokens, reasoning_tokens, cost, latency_ms, status, cache_hit) VALUES (?,"))
+        #expect(binds.count == 3 * 12)
+
+        var mixed = bare
+        mixed[1].region = "eu"
+        mixed[2].savedCost = -0.0
+        rows = []
+        for record in mixed { SQLStore.appendBinds(for: record, to: &rows) }
+        let (mixedSQL, _) = SQLStore.insert(rows: rows, count: mixed.count)
+        #expect(mixedSQL.contains(" region,") && mixedSQL.contains(" saved_cost"))
+        #expect(!mixedSQL.contains("team_id"))
+
+        let written = bare + mixed.map { record in
+            var renamed = record
+            renamed.requestID += "_mixed"
+            return renamed
+        }
+        try await backend.withStore { store in
+            try await store.appendUsage(written)
+            let read = try await store.usageRecords(UsageQuery())
+            #expect(read == written.sorted { ($0.time, $0.requestID) < ($1.time, $1.requestID) })
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func budgetSpendAccumulatesPerPeriod(backend: StoreBackend) async throws {
         try await backend.withStore { store in

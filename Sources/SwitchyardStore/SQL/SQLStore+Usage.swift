@@ -8,22 +8,78 @@ extension SQLStore {
         """
     static let usageColumnCount = 25
 
+    /// The column names of ``usageColumns``, in order.
+    static let usageColumnNames = usageColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+
+    /// The value a column takes when an `INSERT` leaves it out: `NULL`, or `0` for `saved_cost`. `nil` for the
+    /// columns that are `NOT NULL` without a default, which every `INSERT` lists.
+    static let usageColumnDefaults: [SQLValue?] = usageColumnNames.map { name in
+        switch name {
+        case "tenant_id", "team_id", "key_id", "key_prefix", "deployment", "region", "ttft_ms", "error_code", "router",
+            "strongest_cost", "experiment", "experiment_arm":
+            return .null
+        case "saved_cost":
+            return .double(0)
+        default:
+            return nil
+        }
+    }
+
     /// See ``Store/appendUsage(_:)``. Writes multi-row `INSERT`s, as many rows per statement as the backend allows.
+    ///
+    /// A column whose value is its default in every row of a statement is left out of it: most requests have no
+    /// team, region, error, router or experiment, and SQLite parses and binds every placeholder of every row anew
+    /// (SQLiteNIO keeps no prepared statements). With 25 placeholders a row that was about 37,000 instructions per
+    /// record, most of the ledger's cost (`bench/results/gateway-2026-12-03-session11.md`).
     public func appendUsage(_ records: [UsageRecord], priority: WritePriority) async throws {
         guard !records.isEmpty else { return }
         let perStatement = min(500, driver.dialect.maxBinds / Self.usageColumnCount)
-        let row = "(" + Array(repeating: "?", count: Self.usageColumnCount).joined(separator: ",") + ")"
         try await driver.transaction(priority: priority) { db in
             var start = 0
             while start < records.count {
                 let chunk = records[start..<min(start + perStatement, records.count)]
-                var binds: [SQLValue] = []
-                binds.reserveCapacity(chunk.count * Self.usageColumnCount)
-                for record in chunk { Self.appendBinds(for: record, to: &binds) }
-                let values = Array(repeating: row, count: chunk.count).joined(separator: ",")
-                try await db.execute("INSERT INTO usage_records (\(Self.usageColumns)) VALUES \(values)", binds)
+                var rows: [SQLValue] = []
+                rows.reserveCapacity(chunk.count * Self.usageColumnCount)
+                for record in chunk { Self.appendBinds(for: record, to: &rows) }
+                let (sql, binds) = Self.insert(rows: rows, count: chunk.count)
+                try await db.execute(sql, binds)
                 start += chunk.count
             }
+        }
+    }
+
+    /// The `INSERT` of `count` rows (`rows`: their values, column after column, row after row), without the columns
+    /// that hold their default in every row, and its binds.
+    static func insert(rows: [SQLValue], count: Int) -> (String, [SQLValue]) {
+        let width = usageColumnCount
+        var kept: [Int] = []
+        for column in 0..<width {
+            guard let fallback = usageColumnDefaults[column] else {
+                kept.append(column)
+                continue
+            }
+            for row in 0..<count where !isDefault(rows[row * width + column], fallback) {
+                kept.append(column)
+                break
+            }
+        }
+        var binds: [SQLValue] = []
+        binds.reserveCapacity(count * kept.count)
+        for row in 0..<count {
+            for column in kept { binds.append(rows[row * width + column]) }
+        }
+        let names = kept.map { usageColumnNames[$0] }.joined(separator: ", ")
+        let placeholders = "(" + Array(repeating: "?", count: kept.count).joined(separator: ",") + ")"
+        let values = Array(repeating: placeholders, count: count).joined(separator: ",")
+        return ("INSERT INTO usage_records (\(names)) VALUES \(values)", binds)
+    }
+
+    /// Whether `value` is exactly `fallback` (a negative zero is not the default zero).
+    private static func isDefault(_ value: SQLValue, _ fallback: SQLValue) -> Bool {
+        switch (value, fallback) {
+        case (.null, .null): return true
+        case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
+        default: return false
         }
     }
 
