@@ -15,7 +15,8 @@ import ServiceLifecycle
 ///   A flush of a few hundred records is milliseconds of SQLite's CPU; at normal priority it held one of the two
 ///   cores of the benchmark machine while requests waited for it, which was most of the p99 added latency at
 ///   concurrency 1 (`bench/results/gateway-2026-12-03-session11.md`).
-///   The two connections share the file: SQLite lets one write at a time and the other waits (`busy_timeout`).
+///   The two connections share the file. Their transactions take turns on one ``AsyncLock`` before SQLite sees
+///   them; a single statement outside a transaction waits in SQLite (`busy_timeout`, 30 s).
 final class SQLiteDriver: SQLDriver {
     /// How much lower the background connection's thread runs (nice 0 becomes 10).
     static let backgroundNiceSteps: Int32 = 10
@@ -35,13 +36,14 @@ final class SQLiteDriver: SQLDriver {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let main = try await SQLiteLane.open(path: path, pool: nil, logger: logger)
+        let writeLock = AsyncLock()
+        let main = try await SQLiteLane.open(path: path, pool: nil, writeLock: writeLock, logger: logger)
         _ = try await main.query("PRAGMA journal_mode = WAL", [])
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
         do {
             try await pool.runIfActive { _ = ThreadPriority.lowerCurrentThread(by: backgroundNiceSteps) }
-            let background = try await SQLiteLane.open(path: path, pool: pool, logger: logger)
+            let background = try await SQLiteLane.open(path: path, pool: pool, writeLock: writeLock, logger: logger)
             return SQLiteDriver(main: main, background: background)
         } catch {
             try? await pool.shutdownGracefully()

@@ -10,15 +10,22 @@ final class SQLiteLane: Sendable {
     let lock = AsyncLock()
     /// The thread pool of its own that the connection runs on, shut down with it; `nil` for NIO's shared pool.
     let ownPool: NIOThreadPool?
+    /// Held around every transaction, on every lane of the database: transactions of two connections never wait
+    /// for each other inside SQLite, where a wait longer than `busy_timeout` fails with "database is locked" (a
+    /// background flush whose low-priority thread is starved of CPU holds SQLite's write lock that long).
+    let writeLock: AsyncLock
 
-    init(connection: SQLiteConnection, ownPool: NIOThreadPool?) {
+    init(connection: SQLiteConnection, ownPool: NIOThreadPool?, writeLock: AsyncLock) {
         self.connection = connection
         self.ownPool = ownPool
+        self.writeLock = writeLock
     }
 
     /// Opens a connection to `path`, on `pool` when given (its own) or on NIO's shared pool, and sets the
     /// per-connection pragmas (the journal mode is the file's, set once by the main lane).
-    static func open(path: String, pool: NIOThreadPool?, logger: Logger) async throws -> SQLiteLane {
+    static func open(
+        path: String, pool: NIOThreadPool?, writeLock: AsyncLock, logger: Logger
+    ) async throws -> SQLiteLane {
         let connection: SQLiteConnection
         if let pool {
             connection = try await SQLiteConnection.open(
@@ -27,10 +34,11 @@ final class SQLiteLane: Sendable {
         } else {
             connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         }
-        let lane = SQLiteLane(connection: connection, ownPool: pool)
+        let lane = SQLiteLane(connection: connection, ownPool: pool, writeLock: writeLock)
         try await lane.query("PRAGMA synchronous = NORMAL", [])
         try await lane.query("PRAGMA foreign_keys = ON", [])
-        try await lane.query("PRAGMA busy_timeout = 5000", [])
+        // A statement outside a transaction (an admin write) may still meet the other lane's transaction.
+        try await lane.query("PRAGMA busy_timeout = 30000", [])
         return lane
     }
 
@@ -40,8 +48,12 @@ final class SQLiteLane: Sendable {
         try await lock.withLock { try await self.unlockedQuery(sql, binds) }
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, holding the lock throughout.
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, holding the write lock and this lane's lock throughout.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await writeLock.withLock { try await self.lockedTransaction(body) }
+    }
+
+    private func lockedTransaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await lock.withLock {
             try await self.unlockedQuery("BEGIN IMMEDIATE", [])
             do {
