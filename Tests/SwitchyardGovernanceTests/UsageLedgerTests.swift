@@ -19,20 +19,26 @@ import Testing
             promptTokens: 10, completionTokens: 5, cost: 0.001)
     }
 
-    @Test func flushWritesBufferedRecordsAndBudgetDeltas() async throws {
-        let store = try await SQLStore.sqlite(path: Self.temporaryPath())
+    /// Flushes `count` buffered records and a budget delta of `spent` at `priority`, and checks that all of it was
+    /// written.
+    static func flushRecordsAndSpend(count: Int, spent: Double, priority: WritePriority) async throws {
+        let store = try await SQLStore.sqlite(path: temporaryPath())
         try await store.migrate()
         let budgets = BudgetTracker()
         let ledger = UsageLedger(store: store, budgets: budgets)
-        for index in 0..<2_500 { ledger.record(Self.record(index)) }
+        for index in 0..<count { ledger.record(record(index)) }
         let reservation = try budgets.reserve([], scopes: [BudgetScope(.key, "key_1")], estimate: 1)
-        _ = budgets.settle(reservation, actualCost: 0.5, limits: [])
-        #expect(ledger.pendingCount == 2_500)
-        #expect(try await ledger.flush() == 2_500)
+        _ = budgets.settle(reservation, actualCost: spent, limits: [])
+        #expect(ledger.pendingCount == count)
+        #expect(try await ledger.flush(priority: priority) == count)
         #expect(ledger.pendingCount == 0)
-        #expect(try await store.usageCount(UsageQuery()) == 2_500)
-        #expect(try await store.budgetCounters(periods: ["total"]).first?.spent == 0.5)
+        #expect(try await store.usageCount(UsageQuery()) == count)
+        #expect(try await store.budgetCounters(periods: ["total"]).first?.spent == spent)
         try await store.close()
+    }
+
+    @Test func flushWritesBufferedRecordsAndBudgetDeltas() async throws {
+        try await Self.flushRecordsAndSpend(count: 2_500, spent: 0.5, priority: .normal)
     }
 
     @Test func aFailedFlushKeepsEverythingForTheNextOne() async throws {
@@ -47,17 +53,7 @@ import Testing
     }
 
     @Test func aBackgroundFlushWritesEverythingToo() async throws {
-        let store = try await SQLStore.sqlite(path: Self.temporaryPath())
-        try await store.migrate()
-        let budgets = BudgetTracker()
-        let ledger = UsageLedger(store: store, budgets: budgets)
-        for index in 0..<300 { ledger.record(Self.record(index)) }
-        let reservation = try budgets.reserve([], scopes: [BudgetScope(.key, "key_1")], estimate: 1)
-        _ = budgets.settle(reservation, actualCost: 0.25, limits: [])
-        #expect(try await ledger.flush(priority: .background) == 300)
-        #expect(try await store.usageCount(UsageQuery()) == 300)
-        #expect(try await store.budgetCounters(periods: ["total"]).first?.spent == 0.25)
-        try await store.close()
+        try await Self.flushRecordsAndSpend(count: 300, spent: 0.25, priority: .background)
     }
 
     /// Routine flushes are background work; a backlog above the bound is flushed at normal priority.
