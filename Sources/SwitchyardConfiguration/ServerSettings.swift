@@ -17,8 +17,8 @@ public struct ServerSettings: Sendable, Hashable {
     /// that serves the request, or `async-http-client`. TLS upstreams always use AsyncHTTPClient. Key:
     /// `server.plain_http_upstreams`. Default: `pooled`.
     public var plainHTTPUpstreams: String
-    /// Seconds between two trims of the C heap, which give its free pages back to the system (``0`` turns it
-    /// off). Key: `server.heap_trim_seconds`. Default: `10`.
+    /// Seconds between two looks at the C heap, which give its free pages back to the system when fewer than 100
+    /// requests started meanwhile (``0`` turns it off). Key: `server.heap_trim_seconds`. Default: `10`.
     public var heapTrimSeconds: Double
 
     /// The values `server.plain_http_upstreams` accepts.

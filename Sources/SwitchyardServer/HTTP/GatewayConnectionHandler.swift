@@ -170,6 +170,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     /// the answering task itself.
     private func answer(_ request: Request, body: ByteBuffer, context: ChannelHandlerContext) {
         answering = true
+        RequestActivity.noteStarted()
         headWritten = false
         generation &+= 1
         let writer = GatewayResponseBodyWriter(

@@ -26,6 +26,18 @@ import Testing
     }
     #endif
 
+    /// It trims after a quiet interval, not a busy one; and requests are counted as they start.
+    @Test func trimsOnlyAfterAQuietInterval() {
+        let trimmer = HeapTrimmer(interval: .seconds(10), busyRequests: 100, logger: Logger(label: "test"))
+        #expect(trimmer.shouldTrim(started: 0))
+        #expect(trimmer.shouldTrim(started: 99))
+        #expect(!trimmer.shouldTrim(started: 100))
+        #expect(!trimmer.shouldTrim(started: 30_000))
+        let before = RequestActivity.startedCount
+        RequestActivity.noteStarted()
+        #expect(RequestActivity.startedCount >= before + 1)
+    }
+
     /// Broken, the group would wait out the hour-long sleep: the time limit turns that hang into a failure.
     @Test(.timeLimit(.minutes(1))) func stopsAtGracefulShutdownWithoutWaitingOutItsInterval() async throws {
         var logger = Logger(label: "heap-trimmer-test")
