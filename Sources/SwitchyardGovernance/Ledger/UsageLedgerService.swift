@@ -68,9 +68,7 @@ public struct UsageLedgerService: Service {
         var failures = 0
         while ledger.pendingCount > 0 || failures == 0 {
             do {
-                try await withTaskExecutorPreference(BackgroundExecutor.ledgerUrgent) {
-                    try await ledger.flush(priority: .normal)
-                }
+                try await flush(at: .normal)
                 if ledger.pendingCount == 0 { return }
             } catch {
                 failures += 1
@@ -81,17 +79,27 @@ public struct UsageLedgerService: Service {
         }
     }
 
+    /// One flush at `priority`: a background one on the calling task's executor (``BackgroundExecutor/ledger``), a
+    /// normal one on ``BackgroundExecutor/ledgerUrgent``.
+    private func flush(at priority: WritePriority) async throws {
+        switch priority {
+        case .background:
+            try await ledger.flush(priority: .background)
+        case .normal:
+            try await withTaskExecutorPreference(BackgroundExecutor.ledgerUrgent) {
+                try await ledger.flush(priority: .normal)
+            }
+        }
+    }
+
     private func flushLoggingErrors() async {
         do {
-            switch priority(pending: ledger.pendingCount) {
-            case .background:
-                try await ledger.flush(priority: .background)
-            case .normal:
-                logger.warning("usage ledger backlog; flushing at normal priority", metadata: ["pending": "\(ledger.pendingCount)"])
-                try await withTaskExecutorPreference(BackgroundExecutor.ledgerUrgent) {
-                    try await ledger.flush(priority: .normal)
-                }
+            let pending = ledger.pendingCount
+            let priority = priority(pending: pending)
+            if priority == .normal {
+                logger.warning("usage ledger backlog; flushing at normal priority", metadata: ["pending": "\(pending)"])
             }
+            try await flush(at: priority)
         } catch {
             logger.error(
                 "usage ledger flush failed; records kept for the next try",

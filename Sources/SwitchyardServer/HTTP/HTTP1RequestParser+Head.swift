@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import SwitchyardCore
 
 extension HTTP1RequestParser {
@@ -82,7 +83,7 @@ extension HTTP1RequestParser {
             let nioHead = HTTPRequestHead(
                 version: http11 ? .http1_1 : .http1_0, method: HTTPMethod(rawValue: method), uri: target,
                 headers: nioHeaders)
-            guard let request = HTTPRequest.gatewayRequest(from: nioHead) else { return nil }
+            guard let request = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else { return nil }
             return (request, framers, http11)
         }
         guard let requestMethod = HTTPRequest.Method(method) else { return nil }
@@ -115,11 +116,10 @@ extension HTTP1RequestParser {
         case UInt8(ascii: "0"): http11 = false
         default: return nil
         }
-        let method = UnsafeRawBufferPointer(rebasing: line[..<firstSpace])
-        let methodString =
-            HTTP1Syntax.equalIgnoringCase(method, "post") && method[0] == UInt8(ascii: "P")
-            ? "POST" : String(decoding: method, as: UTF8.self)
-        return (methodString, String(decoding: rest[..<secondSpace], as: UTF8.self), http11)
+        return (
+            String(decoding: line[..<firstSpace], as: UTF8.self), String(decoding: rest[..<secondSpace], as: UTF8.self),
+            http11
+        )
     }
 
     /// Whether a trailer line is a valid field (its content is dropped).

@@ -9,11 +9,14 @@ import SwitchyardCore
 /// In place of NIO's `HTTPRequestDecoder` (llhttp behind `ByteToMessageHandler`: a callback per name, value and body
 /// piece, each header copied into `HTTPHeaders` and then again into `HTTPFields`), which cost about 27,000
 /// instructions per request under callgrind (`bench/results/gateway-2026-12-03-session11.md`). This parser reads
-/// the head in one pass over contiguous bytes and builds the `HTTPRequest` directly.
+/// the head in one pass over contiguous bytes and builds the `HTTPRequest` directly for an origin-form target
+/// (`/v1/chat/completions?x=1`: the first `Host` field becomes the authority), which is what every client of a
+/// gateway sends; other forms go through `NIOHTTPTypesHTTP1`'s conversion, which parses the target with Foundation.
 ///
 /// It holds the same rules as llhttp in its strict mode, and is tested against NIO's decoder in every split of the
 /// bytes (`HTTP1RequestParserTests`):
-/// - a request line `method SP target SP HTTP/1.x CRLF`, after any empty lines; the method a token;
+/// - a request line `method SP target SP HTTP/1.x CRLF`, after any empty lines; the method a token, taken as written
+///   (llhttp refuses methods outside its list; here an unknown method reaches routing and gets 404 or 405);
 /// - fields `name: value CRLF`, the name a token with no space before the colon, the value without control
 ///   characters (tab allowed) and trimmed of spaces and tabs; a line that starts with a space (obs-fold) is refused;
 /// - lines end with CRLF (a bare LF is refused);

@@ -2,12 +2,14 @@ import HTTPTypes
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import Testing
 
 @testable import SwitchyardServer
 
-/// `HTTP1RequestParser` against NIO's `HTTPRequestDecoder` (llhttp), which it replaced: the same requests, bodies and
-/// keep-alive decisions for every way the bytes can arrive, and the same refusals.
+/// `HTTP1RequestParser` against NIO's `HTTPRequestDecoder` (llhttp), which it replaced, and `NIOHTTPTypesHTTP1`'s
+/// conversion of its heads: the same requests, bodies and keep-alive decisions for every way the bytes can arrive,
+/// and the same refusals.
 @Suite struct HTTP1RequestParserTests {
     /// One parsed request, as either parser sees it.
     struct Seen: Equatable, CustomStringConvertible {
@@ -32,6 +34,15 @@ import Testing
         "DELETE /v1/keys/key_1 HTTP/1.1\r\nHost: d\r\nConnection: keep-alive, Upgrade-Insecure\r\nContent-Length: 0\r\n\r\n",
         "PUT /big HTTP/1.1\r\nContent-Length: 40\r\n\r\n0123456789012345678901234567890123456789"
             + "POST /next HTTP/1.1\r\nContent-Length: 2\r\n\r\nok",
+        // The heads `HTTPRequestNIOHeadTests` held against the library's conversion: repeated names kept in order,
+        // the first `Host` the authority, cookies not split, any method token, and targets that are not origin-form.
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: gw:8080\r\nContent-Type: application/json\r\n"
+            + "content-length: 2\r\n\r\n{}",
+        "GET /healthz?x=1&y=%20 HTTP/1.1\r\nhost: a\r\nHost: b\r\nX-Custom: v1\r\nx-custom: v2\r\n\r\n",
+        "POST / HTTP/1.1\r\nAuthorization: Bearer sk-sy-x\r\nCookie: a=1; b=2\r\n\r\n",
+        "DELETE /admin/keys/key_1 HTTP/1.1\r\n\r\n",
+        "PURGE /cache HTTP/1.1\r\nok: kept\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
     ]
 
     static let malformed: [String] = [
@@ -47,6 +58,7 @@ import Testing
         "GET / HTTP/1.1\r\nHost: a\r\nno colon here\r\n\r\n",
         "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n",
         "GET / HTTP/1.1\r\nX-Caf\u{E9}: not a token\r\n\r\n",
+        "PURGE /cache HTTP/1.1\r\nbad name: dropped\r\nok: kept\r\n\r\n",
     ]
 
     /// NIO's decoder on the whole input: the requests it reads, or `nil` when it refuses the bytes.
@@ -66,7 +78,8 @@ import Testing
             case .head(let value): head = value; body = []
             case .body(let piece): body += piece.readableBytesView
             case .end:
-                guard let value = head, let request = HTTPRequest.gatewayRequest(from: value) else { return nil }
+                guard let value = head, let request = try? HTTPRequest(value, secure: false, splitCookie: false)
+                else { return nil }
                 seen.append(Seen(head: request, body: body, keepAlive: value.isKeepAlive))
             }
         }
@@ -116,6 +129,15 @@ import Testing
         #expect(Self.nio(input) == nil, "NIO accepts it")
         #expect(Self.parsed(input, cuts: []).malformed)
         #expect(Self.parsed(input, cuts: Array(0..<input.count)).malformed)
+    }
+
+    /// A method is any token, taken as written: llhttp knows a fixed list and refuses the rest, this parser leaves
+    /// unknown methods to routing (404 or 405); methods are case-sensitive, so `Post` is not `POST`.
+    @Test func aMethodIsTakenAsWritten() throws {
+        let (seen, malformed) = Self.parsed(Array("Post /v1/chat/completions HTTP/1.1\r\nHost: x\r\n\r\n".utf8), cuts: [])
+        #expect(!malformed)
+        #expect(try #require(seen.first).head.method.rawValue == "Post")
+        #expect(Self.parsed(Array("BREW /pot HTTP/1.1\r\n\r\n".utf8), cuts: []).seen.first?.head.method.rawValue == "BREW")
     }
 
     /// A bare LF ends no line: refused (the head is never complete otherwise, and the client would wait).
