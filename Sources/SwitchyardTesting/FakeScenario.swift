@@ -24,6 +24,10 @@ public enum FakeScenario: Sendable, Equatable {
     case endless
     /// A stream that sends two events, then goes silent for three seconds, then finishes.
     case stall
+    /// The answer is held for up to 30 s, until the fake upstream stops: a non-streamed one before its head, a stream
+    /// after its head and before its first event (a model's time to first token). For clients that go away while the
+    /// gateway waits.
+    case hold
 
     /// The scenario for an upstream model name.
     public init(model: String) {
@@ -49,6 +53,8 @@ public enum FakeScenario: Sendable, Equatable {
             self = .endless
         } else if name.contains("stall") {
             self = .stall
+        } else if name.contains("hold") {
+            self = .hold
         } else {
             self = .plain
         }

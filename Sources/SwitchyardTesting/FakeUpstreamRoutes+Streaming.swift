@@ -10,11 +10,13 @@ extension FakeUpstreamRoutes {
         var events = wire.events(of: try Fixtures.text("\(wire.directory)/\(file).\(wire.streamExtension)"))
         var resetAfter: Int?
         var stallAfter: Int?
+        var holdFirst = false
         var repeating: String?
         switch scenario {
         case .cut: events = Array(events.prefix(2))
         case .reset: resetAfter = 2
         case .stall: stallAfter = 2
+        case .hold: holdFirst = true
         case .malformed: events = Array(events.prefix(1)) + [wire.malformedFrame]
         case .streamError:
             if let fixture = wire.streamErrorFixture {
@@ -32,8 +34,9 @@ extension FakeUpstreamRoutes {
         }
         let recorder = self.recorder
         let headers: HTTPFields = [.contentType: wire.streamContentType, .cacheControl: "no-cache"]
-        let body = ResponseBody { [events, resetAfter, stallAfter, repeating] writer in
+        let body = ResponseBody { [events, resetAfter, stallAfter, holdFirst, repeating] writer in
             do {
+                if holdFirst { try await Self.hold() }
                 for (index, event) in events.enumerated() {
                     if let resetAfter, index == resetAfter { throw FakeConnectionReset() }
                     if let stallAfter, index == stallAfter { try await Task.sleep(for: .seconds(3)) }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// The routes of ``FakeUpstream``: one handler per provider family, scenario from the model name.
 struct FakeUpstreamRoutes: Sendable {
@@ -72,6 +73,8 @@ struct FakeUpstreamRoutes: Sendable {
             return errorResponse(wire: wire, status: status, variant: variant)
         case .slowFirstByte:
             try await Task.sleep(for: .seconds(2))
+        case .hold where !stream:
+            try await Self.hold()
         case .malformed where !stream:
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -87,7 +90,15 @@ struct FakeUpstreamRoutes: Sendable {
         return try streamResponse(wire: wire, scenario: scenario)
     }
 
-    func errorResponse(wire: FakeWireProtocol, status: Int, variant: String?) -> Response {
+    /// Waits 30 s, or until the fake upstream is stopped (its graceful shutdown waits for open requests).
+    static func hold() async throws {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(30), !Task.isShuttingDownGracefully {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+        func errorResponse(wire: FakeWireProtocol, status: Int, variant: String?) -> Response {
         let name = variant.map { "\(wire.directory)/error-\(status)-\($0).json" } ?? "\(wire.directory)/error-\(status).json"
         let fallback = "{\"error\":{\"message\":\"simulated status \(status)\",\"type\":\"server_error\",\"code\":null}}"
         let body = (try? Fixtures.buffer(name)) ?? ByteBuffer(string: fallback)

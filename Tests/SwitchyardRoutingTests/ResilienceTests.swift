@@ -111,6 +111,40 @@ import Testing
         #expect(counter.total == 1)
     }
 
+    /// The request's task is cancelled (its client closed the connection) while an attempt waits; the transport then
+    /// fails the attempt, here as a timeout. That is not the deployment's fault: the engine tries no other
+    /// deployment, does not count the failure (a breaker opening at one failure stays closed), and throws
+    /// `client_closed_request`.
+    @Test func aCancelledRequestIsNeitherFailedOverNorHeldAgainstTheDeployment() async throws {
+        let model = RoutingWorld.model([RoutingWorld.deployment("a"), RoutingWorld.deployment("b")],
+                                       policy: RoutingPolicy(strategy: .priority))
+        let world = RoutingWorld(models: [model], breaker: .init(consecutiveFailures: 1, minimumRequests: 1))
+        let counter = CallCounter()
+        let (started, waiting) = AsyncStream.makeStream(of: Void.self)
+        let request = Task {
+            try await world.engine.route(
+                requestID: "r", model: model, features: RequestFeatures(request: RoutingWorld.request)
+            ) { deployment, _ in
+                counter.hit(deployment.id)
+                waiting.yield()
+                do {
+                    try await Task.sleep(for: .seconds(60))
+                } catch {
+                    throw GatewayError.upstream(.upstreamTimeout)
+                }
+                return deployment.id
+            }
+        }
+        for await _ in started { break }
+        request.cancel()
+        let error = await #expect(throws: GatewayError.self) { _ = try await request.value }
+        #expect(error?.code == .clientClosedRequest)
+        #expect(counter["a"] == 1)
+        #expect(counter["b"] == 0, "no failover for a client that is gone")
+        #expect(world.health.health(of: model.deployments[0]).breaker.state.name == "closed")
+        #expect(world.engine.decisions.decision(for: "r")?.attempts.first?.outcome == "client_closed_request")
+    }
+
     @Test func decisionLogKeepsTheLastN() {
         let log = DecisionLog(capacity: 3)
         for index in 0..<5 {

@@ -74,6 +74,11 @@ enum GatewayHarness {
                 deployments:
                   - { provider: dead, model: gpt-plain, timeouts: { connect_ms: 500 } }
                   - { provider: claude, model: claude-plain }
+              - name: hold
+                strategy: priority
+                deployments:
+                  - { provider: oai, model: gpt-hold }
+                  - { provider: claude, model: claude-plain }
               - name: too-small
                 fallbacks: { context_length_exceeded: [claude] }
                 deployments: [ { provider: oai, model: gpt-error-400-context } ]

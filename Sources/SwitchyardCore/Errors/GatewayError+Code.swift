@@ -32,6 +32,9 @@ extension GatewayError {
         public static let contextLengthExceeded = Code("context_length_exceeded")
         /// The provider's safety system refused the request.
         public static let contentFiltered = Code("content_filtered")
+        /// The client closed its connection before the answer was complete (nginx's 499). The gateway stops the
+        /// upstream call, tries nothing else, and does not count it against the deployment.
+        public static let clientClosedRequest = Code("client_closed_request")
 
         /// No deployment of the model can serve the request (capabilities, context window, region pins).
         public static let noEligibleDeployment = Code("no_eligible_deployment")

@@ -12,6 +12,7 @@ extension GatewayError.Code {
         case .rateLimited: return 429
         case .upstreamUnavailable, .upstreamOverloaded, .noHealthyDeployment, .gatewayOverloaded: return 503
         case .upstreamTimeout: return 504
+        case .clientClosedRequest: return 499
         case .upstreamAuthenticationFailed, .upstreamPermissionDenied, .upstreamNotFound, .upstreamError,
             .upstreamUnreachable, .upstreamMalformedResponse, .upstreamStreamInterrupted:
             return 502
@@ -25,6 +26,7 @@ extension GatewayError.Code {
         switch httpStatus {
         case 400, 404, 405, 413: return "invalid_request_error"
         case 429: return "rate_limit_error"
+        case 499: return "request_cancelled"
         case 502, 503: return "upstream_error"
         case 504: return "timeout_error"
         default: return "server_error"

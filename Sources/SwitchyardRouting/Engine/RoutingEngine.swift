@@ -113,6 +113,7 @@ public struct RoutingEngine: Sendable {
                     return Self.explained(routed, features: features)
                 } catch let error as GatewayError {
                     lastError = error
+                    if error.code == .clientClosedRequest { break }  // nobody is waiting for an answer
                 }
             }
         }
@@ -207,8 +208,7 @@ public struct RoutingEngine: Sendable {
         decision: inout RoutingDecision
     ) throws -> Bool {
         let deployment = group.deployment
-        let gatewayError = error as? GatewayError
-            ?? GatewayError(.internalError, "An internal error occurred.", underlying: error)
+        let gatewayError = Self.attemptError(error)
         let elapsed = health.clock.now() - started
         health.end(deployment, failed: gatewayError.code.isRetryable, latency: nil, firstToken: nil)
         decision.attempts.append(
@@ -233,6 +233,18 @@ public struct RoutingEngine: Sendable {
             }
         }
         return true
+    }
+
+    /// An attempt's error as a ``GatewayError``. When the request's task was cancelled (its client closed the
+    /// connection), whatever the attempt threw on the way out is `client_closed_request`: not retried, not failed over
+    /// and not counted against the deployment.
+    private static func attemptError(_ error: any Error) -> GatewayError {
+        if Task.isCancelled {
+            if let error = error as? GatewayError, error.code == .clientClosedRequest { return error }
+            return GatewayError(
+                .clientClosedRequest, "The client closed the connection before the answer.", underlying: error)
+        }
+        return error as? GatewayError ?? GatewayError(.internalError, "An internal error occurred.", underlying: error)
     }
 
     /// Exponential backoff with full jitter, at least the upstream's `retry-after` when retrying the same place.

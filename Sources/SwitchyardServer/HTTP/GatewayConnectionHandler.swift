@@ -18,6 +18,7 @@ import NIOHTTPTypesHTTP1
 /// - Requests are parsed from the connection's bytes by ``HTTP1RequestParser`` (no NIO decoder in the pipeline).
 /// - Requests are answered one at a time, in order. A pipelined request's bytes wait in ``pending`` and reads stop
 ///   until the response before it is written.
+/// - `HEAD` is routed as `GET`, and answered with the head alone (a load balancer's health check).
 /// - `Expect: 100-continue` is answered `100 Continue` when the head has come without its body.
 /// - A body larger than `maxBodyBytes` is kept to `maxBodyBytes + 1` bytes, so the handler rejects it with 413 as
 ///   before (`RequestBodyDecoder`), without holding the rest.
@@ -25,6 +26,12 @@ import NIOHTTPTypesHTTP1
 ///   flush; a streamed one (chunked) is flushed piece by piece, and its writer waits while the channel is not
 ///   writable (back-pressure from a slow client to the upstream, see ``GatewayResponseBodyWriter``).
 /// - A request that cannot be parsed is answered 400, and the connection closes.
+/// - A client that closes its connection (or its sending side: Hummingbird's server allows half-closure) is closed at
+///   once.
+/// - A client that closes its connection before its answer is written cancels the task that answers it (or relays
+///   its stream): the upstream call stops, nothing else is tried, and the request is recorded as
+///   `499 client_closed_request` with what was streamed, as nginx does (`proxy_ignore_client_abort off`). Without
+///   it, a non-streamed answer or a stream's first token was awaited, and paid for, to be written to nobody.
 /// - `Connection: close` (or an HTTP/1.0 request without keep-alive) and graceful shutdown
 ///   (`ChannelShouldQuiesceEvent`) close the connection after the response in progress, or at once when there is
 ///   none.
@@ -57,6 +64,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     private var readPending = false
     /// Close after the response in progress (the client's `Connection: close`, or shutdown).
     private var closeAfterResponse = false
+    /// The task answering the request, then the one relaying its streamed body: cancelled when the client goes away.
+    private var task: Task<Void, Never>?
     /// The writer waiting for the channel to become writable again.
     private var writability: EventLoopPromise<Void>?
     /// Increases with every response; a writer of an earlier response is told apart by it.
@@ -79,6 +88,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if answering, let task = task.take() { task.cancel() }
         failWritability()
         pending = ByteBuffer()
         context.fireChannelInactive()
@@ -93,6 +103,13 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // The client closed its side (the server allows half-closure, so NIO reports it instead of closing).
+            // Nothing more will come: close, which cancels an answer in progress as nginx does. Left alone, every
+            // connection a client closed stayed open in CLOSE_WAIT, holding its descriptor for good.
+            context.close(promise: nil)
+            return
+        }
         if event is ChannelShouldQuiesceEvent {
             if answering || pending.readableBytes > 0 {
                 closeAfterResponse = true
@@ -157,7 +174,11 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         case .request(let parsed):
             if !parsed.keepAlive { closeAfterResponse = true }
             method = parsed.head.method
-            let request = Request(head: parsed.head, body: RequestBody(buffer: parsed.body))
+            var head = parsed.head
+            // Answered as GET without its body (RFC 9110 9.3.2): the routes are GET routes, and ``method`` keeps
+            // HEAD for the response's framing.
+            if head.method == .head { head.method = .get }
+            let request = Request(head: head, body: RequestBody(buffer: parsed.body))
             answer(request, body: parsed.body, context: context)
         }
     }
@@ -176,14 +197,23 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         let writer = GatewayResponseBodyWriter(
             handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
         let (serve, channel) = (self.serve, context.channel)
-        Task {
+        task = Task {
             let response = await serve(request, body, channel)
             if response.body.contentLength == nil {
-                Task { await writer.send(response) }
+                await writer.adopt(Task { await writer.send(response) })
             } else {
                 await writer.send(response)
             }
         }
+    }
+
+    /// Takes `relay`, the task relaying the streamed body of the response of `generation`, as the one to cancel when
+    /// the client goes away; cancels it at once when the client is already gone.
+    func adopt(_ relay: Task<Void, Never>, generation: UInt64) {
+        guard let context, generation == self.generation, answering, context.channel.isActive else {
+            return relay.cancel()
+        }
+        task = relay
     }
 
     // MARK: Writing, called by the response's writer on the event loop
@@ -229,6 +259,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     func finish(head: HTTPResponse?, trailers: HTTPFields?, failed: Bool, generation: UInt64) {
         guard let context, generation == self.generation, answering else { return }
         answering = false
+        task = nil
         if failed {
             context.close(promise: nil)
             return

@@ -8,6 +8,9 @@ import SwitchyardCore
 enum GatewayErrorMapping {
     static func map(_ error: any Error) -> GatewayError {
         if let error = error as? GatewayError { return error }
+        if error is CancellationError {
+            return GatewayError(.clientClosedRequest, "The client closed the connection before the answer.")
+        }
         if let error = error as? HTTPError {
             switch error.status {
             case .notFound: return GatewayError(.notFound, "No route matches this path.")

@@ -39,7 +39,13 @@ struct GatewayResponseBodyWriter: ResponseBodyWriter, Sendable {
         }
     }
 
-    /// Writes a piece of the body, with the head before the first; waits while the channel is not writable.
+    /// Hands the connection `relay`, the task that sends a streamed response, to cancel when the client goes away.
+    func adopt(_ relay: Task<Void, Never>) async {
+        let generation = self.generation
+        await onLoop { $0.adopt(relay, generation: generation) }
+    }
+
+        /// Writes a piece of the body, with the head before the first; waits while the channel is not writable.
     mutating func write(_ buffer: ByteBuffer) async throws {
         let wait: EventLoopFuture<Void>?
         if handler.eventLoop.inEventLoop {

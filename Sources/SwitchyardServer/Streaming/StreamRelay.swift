@@ -163,7 +163,8 @@ final class StreamRelay: Sendable {
             try await relay(&writer, outcome: outcome)
         } catch {
             // The client went away (or the writer failed): what was streamed is still billed.
-            await settle(outcome, status: 499, errorCode: "client_closed_request")
+            let code = GatewayError.Code.clientClosedRequest
+            await settle(outcome, status: code.httpStatus, errorCode: code.rawValue)
             throw error
         }
         await settle(outcome, status: 200, errorCode: outcome.interruptionCode)
@@ -212,13 +213,15 @@ final class StreamRelay: Sendable {
     }
 
     /// After the upstream broke off: flushes what was encoded, then resumes elsewhere (`true`) or writes the
-    /// terminal error event (`false`). Errors other than the upstream's (the client's writer) are rethrown. Its
-    /// own function, so its temporaries are not part of the frame every open stream holds.
+    /// terminal error event (`false`). Errors other than the upstream's (the client's writer), and any once the
+    /// task is cancelled (the client went away), are rethrown. Its own function, so its temporaries are not part of
+    /// the frame every open stream holds.
     @inline(never)
     private func resumed(
         after error: any Error, _ writer: inout any ResponseBodyWriter, state: RelayState, outcome: Outcome
     ) async throws -> Bool {
-        guard let error = error as? GatewayError else { throw error }
+        // The client's writer failed, or the client went away while the upstream was awaited: nothing to resume.
+        guard let error = error as? GatewayError, !Task.isCancelled else { throw error }
         if let bytes = state.drain() { try await writer.write(bytes) }
         if let continuation = await recover(from: error, partial: state.partial, failed: &state.failed, outcome: outcome)
         {

@@ -14,7 +14,7 @@ import SwitchyardTesting
 import Testing
 
 /// The whole gateway (router, governance on a fresh SQLite file, optional response cache) in front of a fake
-/// upstream, driven without sockets.
+/// upstream, driven without sockets (or over them, `.live`).
 struct GovernedGateway: Sendable {
     static let masterKey = "master-key-for-gateway-tests-0123"
 
@@ -27,8 +27,9 @@ struct GovernedGateway: Sendable {
     /// - Parameters:
     ///   - requireKeys: Whether `/v1/*` needs a key (otherwise callers without one are anonymous).
     ///   - cache: The response cache settings.
+    ///   - setup: `.router` (no sockets) or `.live` (the gateway's own HTTP server on a loopback port).
     static func run(
-        requireKeys: Bool = true, cache: CacheConfiguration = CacheConfiguration(),
+        requireKeys: Bool = true, cache: CacheConfiguration = CacheConfiguration(), setup: TestingSetup = .router,
         _ body: @escaping @Sendable (GovernedGateway) async throws -> Void
     ) async throws {
         try await FakeUpstream.withRunning { upstream in
@@ -47,8 +48,13 @@ struct GovernedGateway: Sendable {
                 cache: try await GatewayServices.makeCache(cache, registry: GatewayHarness.registry))
             let app = try GatewayServer.makeApplication(
                 configuration: configuration, registry: GatewayHarness.registry, logger: logger, services: services)
-            try await app.test(.router) { client in
-                try await body(GovernedGateway(client: client, upstream: upstream, runtime: runtime))
+            do {
+                try await app.test(setup) { client in
+                    try await body(GovernedGateway(client: client, upstream: upstream, runtime: runtime))
+                }
+            } catch {
+                try? await runtime.store.close()  // SQLiteNIO traps on a connection dropped open
+                throw error
             }
             try await runtime.store.close()
         }

@@ -44,6 +44,27 @@ import Testing
         }
     }
 
+    /// `HEAD` is answered as `GET` would be, without the body: the next request on the connection is read right after
+    /// the head.
+    @Test func headIsAnsweredLikeGetWithoutItsBody() async throws {
+        try await withServer { request, _, _ in
+            guard request.method == .get else { return Response(status: .methodNotAllowed) }
+            return Response(status: .ok, headers: [.contentLength: "5"], body: .init(byteBuffer: ByteBuffer(string: request.uri.path)))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("HEAD /head HTTP/1.1\r\nhost: x\r\n\r\nGET /next HTTP/1.1\r\nhost: x\r\n\r\n")
+            let text = try await client.read(until: { $0.hasSuffix("/next") })
+            let responses = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+            #expect(responses.count == 2)
+            let head = try #require(responses.first)
+            #expect(head.hasPrefix("200 OK\r\n"))
+            #expect(head.lowercased().contains("content-length: 5\r\n"))
+            #expect(head.hasSuffix("\r\n\r\n"), "no body after the head")
+            #expect(responses.last?.hasSuffix("\r\n\r\n/next") == true)
+            try await client.close()
+        }
+    }
+
     @Test func connectionCloseClosesAfterTheResponse() async throws {
         try await withServer { _, _, _ in
             Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "bye")))
@@ -150,6 +171,47 @@ import Testing
             try await client.wait(timeout: .seconds(60)) { client.receivedBytes >= bodyBytes }
             #expect(written.withLockedValue { $0 } == pieces)
             try await client.close()
+        }
+    }
+
+    /// A client that closes its connection after its answer: the gateway closes its side too, instead of keeping the
+    /// descriptor in CLOSE_WAIT (the server allows half-closure, so the end of input is an event, not a close).
+    @Test func aConnectionTheClientClosesIsClosed() async throws {
+        let connections = ConnectionTracker()
+        let children = NIOLockedValueBox<[any Channel]>([])
+        try await withServer(connections: connections, children: children) { _, _, _ in
+            Response(status: .ok, headers: [.contentLength: "2"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            _ = try await client.read(until: { $0.hasSuffix("\r\n\r\nok") })
+            #expect(connections.open == 1, "kept alive after the answer")
+            try await client.close()
+            let server = try #require(children.withLockedValue { $0.first })
+            try await client.wait { !server.isActive && connections.open == 0 }
+            #expect(!server.isActive)
+        }
+    }
+
+    /// A client that goes away while its request is answered: the task answering it is cancelled.
+    @Test func aClientThatGoesAwayCancelsItsAnswer() async throws {
+        let answering = NIOLockedValueBox(false)
+        let cancelled = NIOLockedValueBox(false)
+        try await withServer { _, _, _ in
+            answering.withLockedValue { $0 = true }
+            do {
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                cancelled.withLockedValue { $0 = true }
+            }
+            return Response(status: .ok, headers: [.contentLength: "4"], body: .init(byteBuffer: ByteBuffer(string: "late")))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            try await client.wait { answering.withLockedValue { $0 } }
+            try await client.close()
+            try await client.wait { cancelled.withLockedValue { $0 } }
+            #expect(cancelled.withLockedValue { $0 })
         }
     }
 
