@@ -1,9 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-let upcomingFeatures: [SwiftSetting] = [
+/// The settings of every target of ours.
+///
+/// Release builds leave out the run-time exclusivity checks (`-enforce-exclusivity=unchecked`): every access to a
+/// class's stored `var` and to a `ByteBuffer`'s storage (inlined into our code from NIO) called
+/// `swift_beginAccess`, which looks up the thread's access set: 7% of a relayed stream's instructions and 2% of a
+/// JSON request's (bench/results/gateway-2026-12-04-session12.md). Debug builds, which run the test suite, keep
+/// the checks, so a conflicting access still traps in a test. Dependencies are compiled with their own settings.
+let targetSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -48,7 +56,7 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .target(
             name: "SwitchyardProviders",
@@ -66,12 +74,12 @@ let package = Package(
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .target(
             name: "SwitchyardRouting",
             dependencies: ["SwitchyardCore"],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         // Int8 matrix multiply for SwitchyardEmbeddings: AVX2 intrinsics on x86-64, a portable loop elsewhere.
         .target(
@@ -89,7 +97,7 @@ let package = Package(
             dependencies: ["SwitchyardCore", "CSwitchyardKernels"],
             // Numeric kernels: optimised even in debug builds (a debug encoder is ~50x slower), and on x86-64
             // compiled for AVX2 + FMA (x86-64-v3, every x86 server CPU since 2013): 3.5x the SSE2 baseline.
-            swiftSettings: upcomingFeatures + {
+            swiftSettings: targetSettings + {
                 #if arch(x86_64)
                 return [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
                 #else
@@ -103,7 +111,7 @@ let package = Package(
                 "SwitchyardCore",
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .target(
             name: "SwitchyardTelemetry",
@@ -113,7 +121,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .target(
             name: "SwitchyardServer",
@@ -139,7 +147,7 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             exclude: ["Dashboard/dashboard.html"],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .executableTarget(
             name: "switchyard",
@@ -166,7 +174,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .target(
             name: "SwitchyardTesting",
@@ -183,7 +191,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures")],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .testTarget(
             name: "SwitchyardCoreTests",
@@ -245,7 +253,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .target(
             name: "SwitchyardGovernance",
@@ -260,7 +268,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ),
         .target(
             name: "SwitchyardCache",
@@ -274,7 +282,7 @@ let package = Package(
             ],
             resources: [.copy("Resources/verifier.json")],
             // Vector search and verifier kernels: optimised even in debug builds, like SwitchyardEmbeddings.
-            swiftSettings: upcomingFeatures + [.unsafeFlags(["-O"])]
+            swiftSettings: targetSettings + [.unsafeFlags(["-O"])]
         ),
         .testTarget(
             name: "SwitchyardCacheTests",
@@ -309,7 +317,7 @@ if Context.environment["SWITCHYARD_BENCHMARKS"] != nil {
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/governance/Sources",
-            swiftSettings: upcomingFeatures
+            swiftSettings: targetSettings
         ))
 }
 
