@@ -35,11 +35,8 @@ public struct UpstreamResponse: Sendable {
 }
 
 extension UpstreamResponseHead {
-    /// A head from NIO's header list: names lowercased into the map directly, without an intermediate array.
+    /// A head from NIO's header list.
     init(status: Int, headers: HTTPHeaders) {
-        self.init(status: status, headers: [])
-        var map = [String: String](minimumCapacity: headers.count)
-        for (name, value) in headers { map[name.lowercased()] = value }
-        self.headers = map
+        self.init(status: status, headers: headers.map { ($0.name, $0.value) })
     }
 }
