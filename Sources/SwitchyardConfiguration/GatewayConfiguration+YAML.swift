@@ -110,7 +110,7 @@ struct ConfigReader {
         var settings = ServerSettings()
         let keys: Set<String> = [
             "host", "port", "region", "max_body_bytes", "drop_unsupported_params", "log_prompts",
-            "plain_http_upstreams", "heap_trim_seconds",
+            "plain_http_upstreams", "heap_trim_seconds", "idle_timeout_seconds",
         ]
         for (key, value) in try node.mapping(allowing: keys) {
             switch key {
@@ -132,6 +132,9 @@ struct ConfigReader {
             case "heap_trim_seconds":
                 settings.heapTrimSeconds = try value.double()
                 guard settings.heapTrimSeconds >= 0 else { throw value.error("must be 0 (off) or positive") }
+            case "idle_timeout_seconds":
+                settings.idleTimeoutSeconds = try value.double()
+                guard settings.idleTimeoutSeconds >= 0 else { throw value.error("must be 0 (off) or positive") }
             default: settings.logPrompts = try value.bool()
             }
         }

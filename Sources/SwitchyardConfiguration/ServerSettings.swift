@@ -20,6 +20,11 @@ public struct ServerSettings: Sendable, Hashable {
     /// Seconds between two looks at the C heap, which give its free pages back to the system when fewer than 100
     /// requests started meanwhile (``0`` turns it off). Key: `server.heap_trim_seconds`. Default: `10`.
     public var heapTrimSeconds: Double
+    /// Seconds a client connection may stay open with no request being answered: a connection whose next request
+    /// has not come whole this long after its last response (or after it opened) is closed, as nginx's
+    /// `keepalive_timeout` does. Idle keep-alive connections of clients that vanished, and requests that trickle in,
+    /// do not hold a descriptor for good. ``0`` turns it off. Key: `server.idle_timeout_seconds`. Default: `75`.
+    public var idleTimeoutSeconds: Double
 
     /// The values `server.plain_http_upstreams` accepts.
     public static let plainHTTPUpstreamChoices = ["pooled", "async-http-client"]
@@ -28,8 +33,9 @@ public struct ServerSettings: Sendable, Hashable {
     public init(
         host: String = "127.0.0.1", port: Int = 4000, region: String? = nil, maxBodyBytes: Int = 8 << 20,
         dropUnsupportedParams: Bool = false, logPrompts: Bool = false, plainHTTPUpstreams: String = "pooled",
-        heapTrimSeconds: Double = 10
+        heapTrimSeconds: Double = 10, idleTimeoutSeconds: Double = 75
     ) {
+        self.idleTimeoutSeconds = idleTimeoutSeconds
         self.heapTrimSeconds = heapTrimSeconds
         self.plainHTTPUpstreams = plainHTTPUpstreams
         self.host = host

@@ -44,6 +44,7 @@ public enum GatewayServer {
             responder: responder,
             server: GatewayHTTPServer.builder(
                 responder: responder, logger: logger, maxBodyBytes: configuration.server.maxBodyBytes,
+                idleTimeout: GatewayHTTP1Channel.idleTimeout(seconds: configuration.server.idleTimeoutSeconds),
                 connections: connections),
             configuration: .init(
                 address: .hostname(configuration.server.host, port: configuration.server.port), serverName: nil,

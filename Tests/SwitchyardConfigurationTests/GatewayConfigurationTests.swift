@@ -70,6 +70,9 @@ import Testing
             name: "negative heap trim interval", yaml: "server:\n  heap_trim_seconds: -1\n", line: 2,
             fragment: "must be 0 (off) or positive"),
         Invalid(
+            name: "negative idle timeout", yaml: "server:\n  idle_timeout_seconds: -5\n", line: 2,
+            fragment: "must be 0 (off) or positive"),
+        Invalid(
             name: "duplicate model",
             yaml: """
                 providers: { s: { kind: simulator } }
@@ -115,6 +118,14 @@ import Testing
         #expect(tuned.server.heapTrimSeconds == 2.5)
         let off = try GatewayConfiguration.load(yaml: "server:\n  heap_trim_seconds: 0\n", environment: [:])
         #expect(off.server.heapTrimSeconds == 0)
+    }
+
+    @Test func idleConnectionsCloseAfterSeventyFiveSecondsByDefault() throws {
+        #expect(try GatewayConfiguration.load(yaml: "server: {}\n", environment: [:]).server.idleTimeoutSeconds == 75)
+        let tuned = try GatewayConfiguration.load(yaml: "server:\n  idle_timeout_seconds: 5\n", environment: [:])
+        #expect(tuned.server.idleTimeoutSeconds == 5)
+        let off = try GatewayConfiguration.load(yaml: "server:\n  idle_timeout_seconds: 0\n", environment: [:])
+        #expect(off.server.idleTimeoutSeconds == 0)
     }
 
     @Test func http2PriorKnowledgeIsPerProviderAndOffByDefault() throws {

@@ -32,6 +32,8 @@ import NIOHTTPTypesHTTP1
 ///   its stream): the upstream call stops, nothing else is tried, and the request is recorded as
 ///   `499 client_closed_request` with what was streamed, as nginx does (`proxy_ignore_client_abort off`). Without
 ///   it, a non-streamed answer or a stream's first token was awaited, and paid for, to be written to nobody.
+/// - A connection with no request being answered for `server.idle_timeout_seconds` (since it opened, or since its
+///   last response) is closed: an idle keep-alive connection, or a request that trickles in.
 /// - `Connection: close` (or an HTTP/1.0 request without keep-alive) and graceful shutdown
 ///   (`ChannelShouldQuiesceEvent`) close the connection after the response in progress, or at once when there is
 ///   none.
@@ -45,6 +47,12 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
 
     private let serve: Serve
     private let maxBodyBytes: Int
+    /// How long the connection may wait for a request with none being answered; `nil`: for ever.
+    private let idleTimeout: TimeAmount?
+    /// When the connection last became idle: when it opened, or when its last response ended.
+    private var idleSince = NIODeadline.now()
+    /// Looks at the connection every half ``idleTimeout``, closing it when it has been idle that long.
+    private var idleCheck: RepeatedTask?
     private var context: ChannelHandlerContext?
 
     /// Reads requests from ``pending``.
@@ -72,22 +80,39 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
     private var generation: UInt64 = 0
 
     /// Creates the handler for one connection.
-    init(maxBodyBytes: Int, serve: @escaping Serve) {
+    init(maxBodyBytes: Int, idleTimeout: TimeAmount? = nil, serve: @escaping Serve) {
         self.maxBodyBytes = maxBodyBytes
+        self.idleTimeout = idleTimeout
         self.serve = serve
         self.parser = HTTP1RequestParser(maxBodyBytes: maxBodyBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        guard let idleTimeout else { return }
+        idleSince = .now()
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let interval = TimeAmount.nanoseconds(max(idleTimeout.nanoseconds / 2, 1_000_000))
+        idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            handler.value.closeIfIdle()
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        idleCheck.take()?.cancel()
         failWritability()
     }
 
+    /// Closes the connection when no request has been answered for ``idleTimeout``: none in progress, and the next
+    /// one (if its first bytes came) not whole yet.
+    private func closeIfIdle() {
+        guard let context, let idleTimeout, !answering, NIODeadline.now() - idleSince >= idleTimeout else { return }
+        context.close(promise: nil)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        idleCheck.take()?.cancel()
         if answering, let task = task.take() { task.cancel() }
         failWritability()
         pending = ByteBuffer()
@@ -260,6 +285,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
         guard let context, generation == self.generation, answering else { return }
         answering = false
         task = nil
+        if idleTimeout != nil { idleSince = .now() }
         if failed {
             context.close(promise: nil)
             return

@@ -23,7 +23,8 @@ import Synchronization
 enum GatewayHTTPServer {
     /// A server builder that answers every request with `responder`, adding the `Date` header.
     static func builder<Responder: HTTPResponder>(
-        responder: Responder, logger: Logger, maxBodyBytes: Int, connections: ConnectionTracker,
+        responder: Responder, logger: Logger, maxBodyBytes: Int, idleTimeout: TimeAmount? = nil,
+        connections: ConnectionTracker,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> HTTPServerBuilder where Responder.Context == GatewayRequestContext {
         let dates = HTTPDateHeader()
@@ -45,7 +46,8 @@ enum GatewayHTTPServer {
             }
         }
         return HTTPServerBuilder { _ in
-            GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, connections: connections) { request, body, channel in
+            GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, idleTimeout: idleTimeout, connections: connections) {
+                request, body, channel in
                 await answer(request, body: body, channel: channel, responder: responder, logger: logger, dates: dates)
             }
         }
@@ -124,10 +126,17 @@ struct GatewayHTTP1Channel: ServerChildChannel {
 
     /// The largest request body kept (`server.max_body_bytes`); a larger one is answered 413.
     let maxBodyBytes: Int
+    /// How long a connection may wait for its next request (`server.idle_timeout_seconds`); `nil`: for ever.
+    var idleTimeout: TimeAmount? = nil
     /// Counts the connections, for graceful shutdown (``ConnectionDrain``).
     let connections: ConnectionTracker
     /// Answers one request.
     let serve: GatewayConnectionHandler.Serve
+
+    /// `server.idle_timeout_seconds` as a time amount; `nil` for 0 (off).
+    static func idleTimeout(seconds: Double) -> TimeAmount? {
+        seconds > 0 ? .nanoseconds(Int64(seconds * 1_000_000_000)) : nil
+    }
 
     /// The receive buffer sizes for client connections.
     static let receiveBuffer = ClientReceiveAllocator()
@@ -138,7 +147,8 @@ struct GatewayHTTP1Channel: ServerChildChannel {
             channel.setOption(ChannelOptions.maxMessagesPerRead, value: 1)
         }.flatMapThrowing {
             let operations = channel.pipeline.syncOperations
-            try operations.addHandler(GatewayConnectionHandler(maxBodyBytes: maxBodyBytes, serve: serve))
+            try operations.addHandler(
+                GatewayConnectionHandler(maxBodyBytes: maxBodyBytes, idleTimeout: idleTimeout, serve: serve))
             connections.track(channel)
             return Connection(channel: channel)
         }

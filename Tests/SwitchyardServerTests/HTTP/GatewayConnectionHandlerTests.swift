@@ -193,6 +193,30 @@ import Testing
         }
     }
 
+    /// A connection left idle after its answer is closed after `server.idle_timeout_seconds`; one whose request is
+    /// answered for longer than that is not.
+    @Test func anIdleConnectionIsClosedButALongAnswerIsNot() async throws {
+        try await withServer(idleTimeout: .milliseconds(200)) { request, _, _ in
+            if request.uri.path == "/long" { try? await Task.sleep(for: .milliseconds(800)) }
+            return Response(status: .ok, headers: [.contentLength: "2"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+        } _: { port in
+            let client = try await RawClient.connect(port: port)
+            try await client.send("GET /long HTTP/1.1\r\nhost: x\r\n\r\n")
+            _ = try await client.read(until: { $0.hasSuffix("\r\n\r\nok") })
+            try await client.send("GET /next HTTP/1.1\r\nhost: x\r\n\r\n")
+            let both = try await client.read(until: { $0.components(separatedBy: "HTTP/1.1 200 OK").count == 3 })
+            #expect(both.hasSuffix("\r\n\r\nok"), "the long answer and the next one on the same connection")
+            try await client.wait(timeout: .seconds(20)) { !client.isOpen }
+            #expect(!client.isOpen, "closed once idle")
+
+            // A request that never comes whole is closed too.
+            let trickle = try await RawClient.connect(port: port)
+            try await trickle.send("GET / HTTP/1.1\r\nhost:")
+            try await trickle.wait(timeout: .seconds(20)) { !trickle.isOpen }
+            #expect(trickle.received.isEmpty)
+        }
+    }
+
     /// A client that goes away while its request is answered: the task answering it is cancelled.
     @Test func aClientThatGoesAwayCancelsItsAnswer() async throws {
         let answering = NIOLockedValueBox(false)
@@ -252,10 +276,11 @@ import Testing
 
     /// Runs a server with the gateway's connection pipeline and `serve`, then `body` with its port.
     private func withServer(
-        maxBodyBytes: Int = 1 << 20, connections: ConnectionTracker = ConnectionTracker(),
+        maxBodyBytes: Int = 1 << 20, idleTimeout: TimeAmount? = nil, connections: ConnectionTracker = ConnectionTracker(),
         children: NIOLockedValueBox<[any Channel]>? = nil, _ serve: @escaping GatewayConnectionHandler.Serve, _ body: (Int) async throws -> Void
     ) async throws {
-        let channel = GatewayHTTP1Channel(maxBodyBytes: maxBodyBytes, connections: connections, serve: serve)
+        let channel = GatewayHTTP1Channel(
+            maxBodyBytes: maxBodyBytes, idleTimeout: idleTimeout, connections: connections, serve: serve)
         let logger = Logger(label: "test")
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
