@@ -35,33 +35,73 @@ public struct JSONFieldScanner {
     @discardableResult
     public func forEachMember(of range: Range<Int>? = nil, _ body: (Member) -> Void) -> Bool {
         let range = range ?? 0..<bytes.count
-        var index = skipSpace(range.lowerBound, range.upperBound)
-        guard index < range.upperBound, bytes[index] == UInt8(ascii: "{") else { return false }
-        index += 1
-        index = skipSpace(index, range.upperBound)
-        if index < range.upperBound, bytes[index] == UInt8(ascii: "}") {
-            return skipSpace(index + 1, range.upperBound) == range.upperBound
+        let after = readObject(at: skipSpace(range.lowerBound, range.upperBound), end: range.upperBound) { key, start in
+            guard let end = endOfValue(start, range.upperBound) else { return nil }
+            body(Member(key: key, value: start..<end))
+            return end
         }
-        while index < range.upperBound {
-            guard bytes[index] == UInt8(ascii: "\""), let keyEnd = endOfString(index, range.upperBound) else {
-                return false
-            }
+        guard let after else { return false }
+        return skipSpace(after, range.upperBound) == range.upperBound
+    }
+
+    /// Reads the object that opens at `start` (its bytes end by `end`) in one pass: `value` is called with each
+    /// member's key (without quotes) and the index where its value starts, and returns the index after that value
+    /// (``endOfValue(at:end:)`` skips one), or `nil` when the value is not valid. Returns the index after the
+    /// closing brace, or `nil` when the bytes are not an object.
+    ///
+    /// A reader that looks inside a member's value reads it here, instead of skipping it and scanning it again.
+    public func readObject(at start: Int, end: Int, _ value: (_ key: Range<Int>, _ start: Int) -> Int?) -> Int? {
+        guard start < end, bytes[start] == UInt8(ascii: "{") else { return nil }
+        var index = skipSpace(start + 1, end)
+        if index < end, bytes[index] == UInt8(ascii: "}") { return index + 1 }
+        while index < end {
+            guard bytes[index] == UInt8(ascii: "\""), let keyEnd = endOfString(index, end) else { return nil }
             let key = (index + 1)..<(keyEnd - 1)
-            index = skipSpace(keyEnd, range.upperBound)
-            guard index < range.upperBound, bytes[index] == UInt8(ascii: ":") else { return false }
-            index = skipSpace(index + 1, range.upperBound)
-            guard let valueEnd = endOfValue(index, range.upperBound) else { return false }
-            body(Member(key: key, value: index..<valueEnd))
-            index = skipSpace(valueEnd, range.upperBound)
-            guard index < range.upperBound else { return false }
+            index = skipSpace(keyEnd, end)
+            guard index < end, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index = skipSpace(index + 1, end)
+            guard index < end, let valueEnd = value(key, index), valueEnd > index, valueEnd <= end else { return nil }
+            index = skipSpace(valueEnd, end)
+            guard index < end else { return nil }
             if bytes[index] == UInt8(ascii: ",") {
-                index = skipSpace(index + 1, range.upperBound)
+                index = skipSpace(index + 1, end)
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "}") else { return false }
-            return skipSpace(index + 1, range.upperBound) == range.upperBound
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            return index + 1
         }
-        return false
+        return nil
+    }
+
+    /// Reads the array that opens at `start` (its bytes end by `end`) in one pass: `element` is called with the
+    /// index where each element starts and returns the index after it, or `nil` when it is not valid. Returns the
+    /// index after the closing bracket, or `nil` when the bytes are not an array.
+    public func readArray(at start: Int, end: Int, _ element: (_ start: Int) -> Int?) -> Int? {
+        guard start < end, bytes[start] == UInt8(ascii: "[") else { return nil }
+        var index = skipSpace(start + 1, end)
+        if index < end, bytes[index] == UInt8(ascii: "]") { return index + 1 }
+        while index < end {
+            guard let elementEnd = element(index), elementEnd > index, elementEnd <= end else { return nil }
+            index = skipSpace(elementEnd, end)
+            guard index < end else { return nil }
+            if bytes[index] == UInt8(ascii: ",") {
+                index = skipSpace(index + 1, end)
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "]") else { return nil }
+            return index + 1
+        }
+        return nil
+    }
+
+    /// The index after the value that starts at `start` (its bytes end by `end`), or `nil` when it is not one.
+    public func endOfValue(at start: Int, end: Int) -> Int? {
+        endOfValue(start, end)
+    }
+
+    /// The first index from `start` (before `end`) that is not JSON whitespace.
+    public func skippingSpace(from start: Int, end: Int) -> Int {
+        skipSpace(start, end)
     }
 
     /// The byte ranges of the elements of the array that spans `range`; `nil` when those bytes are not one array.
@@ -74,33 +114,26 @@ public struct JSONFieldScanner {
     /// those bytes are not one array.
     @discardableResult
     public func forEachElement(of range: Range<Int>, _ body: (Range<Int>) -> Void) -> Bool {
-        var index = skipSpace(range.lowerBound, range.upperBound)
-        guard index < range.upperBound, bytes[index] == UInt8(ascii: "[") else { return false }
-        index = skipSpace(index + 1, range.upperBound)
-        if index < range.upperBound, bytes[index] == UInt8(ascii: "]") {
-            return skipSpace(index + 1, range.upperBound) == range.upperBound
+        let after = readArray(at: skipSpace(range.lowerBound, range.upperBound), end: range.upperBound) { start in
+            guard let end = endOfValue(start, range.upperBound) else { return nil }
+            body(start..<end)
+            return end
         }
-        while index < range.upperBound {
-            guard let end = endOfValue(index, range.upperBound) else { return false }
-            body(index..<end)
-            index = skipSpace(end, range.upperBound)
-            guard index < range.upperBound else { return false }
-            if bytes[index] == UInt8(ascii: ",") {
-                index = skipSpace(index + 1, range.upperBound)
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "]") else { return false }
-            return skipSpace(index + 1, range.upperBound) == range.upperBound
-        }
-        return false
+        guard let after else { return false }
+        return skipSpace(after, range.upperBound) == range.upperBound
     }
 
     /// Whether the key of `member` is exactly `name` (escaped keys never match).
     public func key(_ member: Member, is name: StaticString) -> Bool {
+        key(member.key, is: name)
+    }
+
+    /// Whether the key at `key` (its bytes without quotes) is exactly `name` (escaped keys never match).
+    public func key(_ key: Range<Int>, is name: StaticString) -> Bool {
         let count = name.utf8CodeUnitCount
-        guard member.key.count == count else { return false }
+        guard key.count == count else { return false }
         let start = name.utf8Start
-        for offset in 0..<count where bytes[member.key.lowerBound + offset] != start[offset] {
+        for offset in 0..<count where bytes[key.lowerBound + offset] != start[offset] {
             return false
         }
         return true
@@ -225,6 +258,8 @@ public struct JSONFieldScanner {
                 switch bytes[index] {
                 case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D:
                     return index > start ? index : nil
+                case UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: ":"):
+                    return nil  // not part of a number or a literal: `stop"` is a broken string, not a value
                 default: index += 1
                 }
             }

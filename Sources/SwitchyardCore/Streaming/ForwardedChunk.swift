@@ -27,40 +27,47 @@ extension ForwardedChunk {
         let read: (Usage?, Bool, Bool)?? = data.withUTF8 { utf8 in
             let bytes = UnsafeRawBufferPointer(utf8)
             let scanner = JSONFieldScanner(bytes)
-            // One pass over the members, keeping the three it reads (no member arrays: a chunk is read per token).
-            var error: JSONFieldScanner.Member?
-            var choices: JSONFieldScanner.Member?
-            var usageMember: JSONFieldScanner.Member?
-            let isObject = scanner.forEachMember { member in
-                if error == nil, scanner.key(member, is: "error") {
-                    error = member
-                } else if choices == nil, scanner.key(member, is: "choices") {
-                    choices = member
-                } else if usageMember == nil, scanner.key(member, is: "usage") {
-                    usageMember = member
-                }
-            }
-            guard isObject else { return nil }
-            if let error, !scanner.isNull(error.value) { return nil }
+            let end = bytes.count
+            // One pass over the bytes, keeping the three members it reads; `choices` is read where it stands, not
+            // skipped and scanned again (a chunk is read per token, so no member arrays either).
+            var error: Range<Int>?
+            var usageValue: Range<Int>?
+            var sawChoices = false
             var finishes = false
             var empty = true
-            if let choices, !scanner.isNull(choices.value) {
-                var valid = true
-                let isArray = scanner.forEachElement(of: choices.value) { element in
-                    empty = false
-                    var reason: JSONFieldScanner.Member?
-                    let isChoice = scanner.forEachMember(of: element) { field in
-                        if reason == nil, scanner.key(field, is: "finish_reason") { reason = field }
+            let after = scanner.readObject(at: scanner.skippingSpace(from: 0, end: end), end: end) { key, start in
+                if !sawChoices, scanner.key(key, is: "choices") {
+                    sawChoices = true
+                    if bytes[start] == UInt8(ascii: "n") {
+                        guard let valueEnd = scanner.endOfValue(at: start, end: end),
+                            scanner.isNull(start..<valueEnd)
+                        else { return nil }
+                        return valueEnd
                     }
-                    if !isChoice { valid = false }
-                    if let reason, !scanner.isNull(reason.value) { finishes = true }
+                    return scanner.readArray(at: start, end: end) { element in
+                        empty = false
+                        var reason: Range<Int>?
+                        let elementEnd = scanner.readObject(at: element, end: end) { field, value in
+                            guard let valueEnd = scanner.endOfValue(at: value, end: end) else { return nil }
+                            if reason == nil, scanner.key(field, is: "finish_reason") { reason = value..<valueEnd }
+                            return valueEnd
+                        }
+                        if let reason, !scanner.isNull(reason) { finishes = true }
+                        return elementEnd
+                    }
                 }
-                guard isArray, valid else { return nil }
+                guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
+                if error == nil, scanner.key(key, is: "error") {
+                    error = start..<valueEnd
+                } else if usageValue == nil, scanner.key(key, is: "usage") {
+                    usageValue = start..<valueEnd
+                }
+                return valueEnd
             }
-            guard let usageMember, !scanner.isNull(usageMember.value) else {
-                return (nil, finishes, empty)
-            }
-            guard let usage = Usage(scanning: usageMember.value, with: scanner) else { return .some(nil) }
+            guard let after, scanner.skippingSpace(from: after, end: end) == end else { return nil }
+            if let error, !scanner.isNull(error) { return nil }
+            guard let usageValue, !scanner.isNull(usageValue) else { return (nil, finishes, empty) }
+            guard let usage = Usage(scanning: usageValue, with: scanner) else { return .some(nil) }
             return (usage, finishes, empty)
         }
         guard let read, let (usage, finishes, empty) = read else { return nil }
