@@ -239,6 +239,7 @@ mkdir -p "$RESULTS"
 : >"$RESULTS/checks.jsonl"
 : >"$RESULTS/ttfb.jsonl"
 : >"$RESULTS/rss.jsonl"
+: >"$RESULTS/descriptors.jsonl"
 
 note() { python3 -c 'import json, sys; print(json.dumps({"note": sys.argv[1]}))' "$1" >>"$RESULTS/notes.jsonl"; log "note: $1"; }
 
@@ -387,6 +388,15 @@ rss_record() { # rss_record TARGET WHEN PID
     log "RSS $1 $2: $((kb / 1024)) MB"
 }
 
+fd_record() { # fd_record TARGET WHEN PID PORT: the process's open descriptors, and its sockets in CLOSE_WAIT
+    local open closewait
+    open=$(find "/proc/$3/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+    closewait=$(ss -Htn state close-wait "( sport = :$4 )" 2>/dev/null | wc -l)
+    python3 -c 'import json, sys; print(json.dumps({"target": sys.argv[1], "when": sys.argv[2], "open": int(sys.argv[3]), "close_wait": int(sys.argv[4])}))' \
+        "$1" "$2" "$open" "$closewait" >>"$RESULTS/descriptors.jsonl"
+    log "descriptors $1 $2: $open open, $closewait in CLOSE_WAIT"
+}
+
 # measure_target TARGET BASE_JSON_URL BASE_STREAM_URL [PID]
 measure_target() {
     local target=$1 json_url=$2 stream_url=$3 pid=${4:-} mode url c
@@ -434,10 +444,12 @@ measure_switchyard() {
         log "$target (pid $SY_PID) on 127.0.0.1:$SY_PORT, log level $SY_LOG_LEVEL"
         sleep 1
         rss_record "$target" idle "$SY_PID"
+        fd_record "$target" idle "$SY_PID" "$SY_PORT"
         measure_target "$target" "http://127.0.0.1:$SY_PORT/v1/chat/completions" \
             "http://127.0.0.1:$SY_PORT/v1/chat/completions" "$SY_PID"
         sleep 1
         rss_record "$target" after-load "$SY_PID"
+        fd_record "$target" after-load "$SY_PID" "$SY_PORT"
         hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SY_PID/status")
         python3 -c 'import json, sys; print(json.dumps({"target": sys.argv[2], "when": "peak (VmHWM)", "kb": int(sys.argv[1])}))' \
             "$hwm" "$target" >>"$RESULTS/rss.jsonl"

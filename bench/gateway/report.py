@@ -57,6 +57,7 @@ def main() -> None:
     checks = jsonl(os.path.join(results, "checks.jsonl"))
     ttfb = jsonl(os.path.join(results, "ttfb.jsonl"))
     rss = jsonl(os.path.join(results, "rss.jsonl"))
+    descriptors = jsonl(os.path.join(results, "descriptors.jsonl"))
     notes = [n["note"] for n in jsonl(os.path.join(results, "notes.jsonl"))]
     slow = optional_json(os.path.join(results, "slow.json"))
     callgrind = optional_json(os.path.join(results, "callgrind.json"))
@@ -160,7 +161,8 @@ def main() -> None:
             }
 
     document = {
-        "meta": meta, "headline": headline, "points": points, "memory": memory, "ttfb": ttfb,
+        "meta": meta, "headline": headline, "points": points, "memory": memory, "descriptors": descriptors,
+        "ttfb": ttfb,
         "checks": checks, "notes": notes, "slow_streams": slow, "callgrind": callgrind,
         "interleaved_c1": interleaved,
     }
@@ -296,6 +298,23 @@ def main() -> None:
         idle = next((r["kb"] for r in rss if r["target"] == t and r["when"] == "idle"), None)
         w(f"| {label(t)} | {mb(idle)} | {mb(memory.get(f'{t}_under_load_peak_kb'))} |")
     w("")
+
+    if descriptors:
+        w("## Descriptors")
+        w("")
+        w("Open file descriptors of each Switchyard process (`/proc/PID/fd`), idle and one second after its last "
+          "point, and its sockets in CLOSE_WAIT then (`ss`). Every wrk point opens its own connections and closes "
+          "them at its end: after the load the count is the idle one plus the upstream connections the pool keeps "
+          "alive (at most the highest concurrency), and a client connection the gateway failed to close stays in "
+          "CLOSE_WAIT (session 12 fixed such a leak: 38 of them after a 16- and a 64-connection point).")
+        w("")
+        w("| process | idle | after load | CLOSE_WAIT after load |")
+        w("| --- | ---: | ---: | ---: |")
+        for t in dict.fromkeys(d["target"] for d in descriptors):
+            rows = {d["when"]: d for d in descriptors if d["target"] == t}
+            idle, after = rows.get("idle", {}), rows.get("after-load", {})
+            w(f"| {label(t)} | {idle.get('open', '–')} | {after.get('open', '–')} | {after.get('close_wait', '–')} |")
+        w("")
 
     if interleaved and interleaved.get("rounds"):
         w("## Added latency at c=1, interleaved")
