@@ -49,9 +49,10 @@ public struct UpstreamResponseHead: Sendable {
     }
 
     /// The value of the field named `name` (given in lowercase; matched in any case), the last when repeated.
-    public func value(of name: String) -> String? {
-        for (field, value) in fields.reversed() where HTTP1Syntax.equalsIgnoringCase(field, lowercased: name) {
-            return value
+    public func value(of name: StaticString) -> String? {
+        for (field, value) in fields.reversed() {
+            var field = field
+            if field.withUTF8({ HTTP1Syntax.equalIgnoringCase(UnsafeRawBufferPointer($0), name) }) { return value }
         }
         return nil
     }

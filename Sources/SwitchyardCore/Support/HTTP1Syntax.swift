@@ -34,21 +34,4 @@ public enum HTTP1Syntax {
         }
         return true
     }
-
-    /// Whether `name` spells `lowercase` in any ASCII case (a field name against a lowercase one).
-    public static func equalsIgnoringCase(_ name: String, lowercased lowercase: String) -> Bool {
-        var name = name
-        var lowercase = lowercase
-        return name.withUTF8 { name in
-            lowercase.withUTF8 { expected in
-                guard name.count == expected.count else { return false }
-                for index in 0..<name.count {
-                    var byte = name[index]
-                    if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
-                    if byte != expected[index] { return false }
-                }
-                return true
-            }
-        }
-    }
 }

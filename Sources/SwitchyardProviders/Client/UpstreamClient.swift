@@ -222,7 +222,9 @@ public final class UpstreamClient: Sendable {
             // AsyncHTTPClient's connect failed for want of descriptors: the gateway's, as on the pooled transport.
             return map(UpstreamTransportError.descriptorsExhausted, failure: failure)
         }
-        if error is CancellationError { return cancelled(failure, underlying: error) }
+        if error is CancellationError {
+            return GatewayError(.upstreamTimeout, "The request to provider '\(provider)' was cancelled.", upstream: failure, underlying: error)
+        }
         if let http = error as? HTTPClientError {
             switch http {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .getConnectionFromPoolTimeout:
@@ -233,7 +235,9 @@ public final class UpstreamClient: Sendable {
                     .upstreamStreamInterrupted, "Provider '\(provider)' closed the connection.", upstream: failure,
                     underlying: error)
             case .cancelled:
-                return cancelled(failure, underlying: error)
+                return GatewayError(
+                    .upstreamTimeout, "The request to provider '\(provider)' was cancelled.", upstream: failure,
+                    underlying: error)
             default: break
             }
         }
@@ -243,19 +247,6 @@ public final class UpstreamClient: Sendable {
 }
 
 extension UpstreamClient {
-    /// A call that was cancelled: by its task, when the client closed its connection (`client_closed_request`, which
-    /// is neither retried nor held against the deployment), else a timeout.
-    static func cancelled(_ failure: GatewayError.UpstreamFailure, underlying error: any Error) -> GatewayError {
-        if Task.isCancelled {
-            return GatewayError(
-                .clientClosedRequest, "The client closed the connection; the request to provider "
-                    + "'\(failure.provider)' was cancelled.", upstream: failure, underlying: error)
-        }
-        return GatewayError(
-            .upstreamTimeout, "The request to provider '\(failure.provider)' was cancelled.", upstream: failure,
-            underlying: error)
-    }
-
     /// Maps the pooled transport's errors to the codes AsyncHTTPClient's equivalents get.
     static func map(_ error: UpstreamTransportError, failure: GatewayError.UpstreamFailure) -> GatewayError {
         let provider = failure.provider
@@ -264,7 +255,9 @@ extension UpstreamClient {
             return GatewayError(
                 .upstreamTimeout, "Provider '\(provider)' did not answer in time.", upstream: failure, underlying: error)
         case .cancelled:
-            return cancelled(failure, underlying: error)
+            return GatewayError(
+                .upstreamTimeout, "The request to provider '\(provider)' was cancelled.", upstream: failure,
+                underlying: error)
         case .closedBeforeResponse, .closedMidBody:
             return GatewayError(
                 .upstreamStreamInterrupted, "Provider '\(provider)' closed the connection.", upstream: failure,

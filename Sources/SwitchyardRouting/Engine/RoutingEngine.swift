@@ -236,11 +236,11 @@ public struct RoutingEngine: Sendable {
     }
 
     /// An attempt's error as a ``GatewayError``. When the request's task was cancelled (its client closed the
-    /// connection), whatever the attempt threw on the way out is `client_closed_request`: not retried, not failed over
-    /// and not counted against the deployment.
+    /// connection), whatever the attempt threw on the way out (the transport's cancellation maps to a timeout) is
+    /// `client_closed_request`: not retried, not failed over and not counted against the deployment. The one place
+    /// that decides it, for every transport and provider.
     private static func attemptError(_ error: any Error) -> GatewayError {
         if Task.isCancelled {
-            if let error = error as? GatewayError, error.code == .clientClosedRequest { return error }
             return GatewayError(
                 .clientClosedRequest, "The client closed the connection before the answer.", underlying: error)
         }
