@@ -47,7 +47,7 @@ enum GatewayHarness {
               - name: overloaded
                 deployments: [ { provider: claude, model: claude-error-529 } ]
               - name: slow
-                deployments: [ { provider: oai, model: gpt-slow, timeouts: { first_byte_ms: 200 } } ]
+                deployments: [ { provider: oai, model: gpt-slow, timeouts: { first_byte_ms: 200, total_ms: 500 } } ]
               - name: cut
                 deployments: [ { provider: oai, model: gpt-cut } ]
               - name: claude-cut

@@ -1,12 +1,21 @@
 /// Time limits for one upstream call.
+///
+/// A streamed call and a call whose answer comes whole are limited differently, as in TensorZero's
+/// `streaming.ttft_ms` and `non_streaming.total_ms`:
+/// - a streamed call waits for its response head at most the smaller of ``firstByte`` and ``idle`` (AsyncHTTPClient's
+///   read timeout, which is ``idle``, also covers that wait), then at most ``idle`` between two pieces of its body,
+///   and at most ``total`` in all;
+/// - a non-streamed completion or an embeddings call gets its head only when the whole answer is ready, which takes
+///   minutes for a long answer or a reasoning model. It is limited by ``total`` alone (``forWholeAnswer``), as
+///   LiteLLM's and OpenAI's SDK's 600 s request timeout is.
 public struct UpstreamTimeouts: Sendable, Hashable {
     /// Time to open a connection.
     public var connect: Duration
-    /// Time from sending the request to the response head.
+    /// A streamed call's time from sending the request to the response head.
     public var firstByte: Duration
-    /// Longest silence between two pieces of a response body.
+    /// A streamed call's longest silence between two pieces of its response.
     public var idle: Duration
-    /// Time for the whole call, body included.
+    /// Time for the whole call, body included; the only limit once connected on a call whose answer comes whole.
     public var total: Duration
 
     /// Creates time limits. The defaults suit hosted LLM APIs: long answers take minutes.
@@ -18,5 +27,11 @@ public struct UpstreamTimeouts: Sendable, Hashable {
         self.firstByte = firstByte
         self.idle = idle
         self.total = total
+    }
+
+    /// The limits of a call whose answer comes whole (a non-streamed completion, embeddings): the head comes with
+    /// the answer, so neither the first-byte nor the idle limit may cut it; ``total`` bounds it.
+    public var forWholeAnswer: UpstreamTimeouts {
+        UpstreamTimeouts(connect: connect, firstByte: total, idle: total, total: total)
     }
 }

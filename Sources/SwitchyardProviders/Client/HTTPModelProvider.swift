@@ -32,7 +32,7 @@ public struct HTTPModelProvider: ModelProvider {
         request.stream = false
         var outgoing = try adapter.encode(request, for: deployment)
         outgoing.wholeBodyLimit = client.configuration.maxResponseBytes
-        let response = try await send(outgoing, deployment: deployment)
+        let response = try await send(outgoing, deployment: deployment, wholeAnswer: true)
         let body = try await response.collect()
         guard response.isSuccess else {
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
@@ -49,7 +49,7 @@ public struct HTTPModelProvider: ModelProvider {
             var outgoing = passThrough.forwardingRequest(request, original: original, for: deployment)
         else { return .decoded(try await complete(request, deployment: deployment)) }
         outgoing.wholeBodyLimit = client.configuration.maxResponseBytes
-        let response = try await send(outgoing, deployment: deployment)
+        let response = try await send(outgoing, deployment: deployment, wholeAnswer: true)
         let body = try await response.collect()
         guard response.isSuccess else {
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
@@ -75,7 +75,7 @@ public struct HTTPModelProvider: ModelProvider {
         -> ChatEventStream
     {
         let prepared = try prepareStream(request, original: original, deployment: deployment)
-        let response = try await send(prepared.outgoing, deployment: deployment)
+        let response = try await send(prepared.outgoing, deployment: deployment, wholeAnswer: false)
         guard response.isSuccess else { throw try await failure(response, deployment: deployment) }
         return Self.events(of: response, framing: adapter.streamFraming, decoder: prepared.decoder)
     }
@@ -120,7 +120,7 @@ public struct HTTPModelProvider: ModelProvider {
                 .invalidRequest, "Provider '\(deployment.provider.name)' does not offer embeddings.", param: "model")
         }
         let outgoing = try embeddingAdapter.encodeEmbeddings(request, for: deployment)
-        let response = try await send(outgoing, deployment: deployment)
+        let response = try await send(outgoing, deployment: deployment, wholeAnswer: true)
         let body = try await response.collect()
         guard response.isSuccess else {
             throw adapter.decodeError(head: response.head, body: body, for: deployment)
@@ -128,10 +128,14 @@ public struct HTTPModelProvider: ModelProvider {
         return try embeddingAdapter.decodeEmbeddings(head: response.head, body: body, for: deployment)
     }
 
-    /// Sends a request with the deployment's timeouts, over HTTP/2 when its provider is configured for it.
-    private func send(_ outgoing: UpstreamRequest, deployment: Deployment) async throws -> UpstreamResponse {
+    /// Sends a request with the deployment's timeouts, over HTTP/2 when its provider is configured for it. A call
+    /// whose answer comes whole (`wholeAnswer`) is limited by the total time only (``UpstreamTimeouts/forWholeAnswer``).
+    private func send(_ outgoing: UpstreamRequest, deployment: Deployment, wholeAnswer: Bool) async throws
+        -> UpstreamResponse
+    {
         try await client.send(
-            outgoing, timeouts: deployment.timeouts, provider: deployment.provider.name,
+            outgoing, timeouts: wholeAnswer ? deployment.timeouts.forWholeAnswer : deployment.timeouts,
+            provider: deployment.provider.name,
             http2PriorKnowledge: deployment.provider.http2PriorKnowledge)
     }
 }

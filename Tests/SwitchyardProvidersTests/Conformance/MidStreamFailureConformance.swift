@@ -56,14 +56,41 @@ import Testing
         }
     }
 
+    /// A stream whose head does not come within `first_byte_ms` times out (the fake waits 2 s before answering).
     @Test(arguments: AdapterFixture.all)
-    func firstByteTimeout(_ fixture: AdapterFixture) async throws {
+    func firstByteTimeoutOnAStream(_ fixture: AdapterFixture) async throws {
         try await FakeUpstream.withRunning { upstream in
             let deployment = fixture.deployment(
                 upstream, model: "model-slow", timeouts: .init(firstByte: .milliseconds(200)))
             _ = await Conformance.expectError(.upstreamTimeout) {
+                let stream = try await fixture.provider(deployment).stream(
+                    Conformance.userRequest(stream: true), deployment: deployment)
+                _ = try await Conformance.collect(stream)
+            }
+        }
+    }
+
+    /// A non-streamed answer comes whole, so only `total_ms` limits it.
+    @Test(arguments: AdapterFixture.all)
+    func totalTimeoutOnAWholeAnswer(_ fixture: AdapterFixture) async throws {
+        try await FakeUpstream.withRunning { upstream in
+            let deployment = fixture.deployment(upstream, model: "model-slow", timeouts: .init(total: .milliseconds(200)))
+            _ = await Conformance.expectError(.upstreamTimeout) {
                 _ = try await fixture.provider(deployment).complete(Conformance.userRequest(), deployment: deployment)
             }
+        }
+    }
+
+    /// A non-streamed answer slower than the stream limits (`first_byte_ms`, `idle_ms`) but within `total_ms` is
+    /// answered: a long answer or a reasoning model is not cut off and retried.
+    @Test(arguments: AdapterFixture.all)
+    func aWholeAnswerIsNotCutByTheStreamLimits(_ fixture: AdapterFixture) async throws {
+        try await FakeUpstream.withRunning { upstream in
+            let deployment = fixture.deployment(
+                upstream, model: "model-slow",
+                timeouts: .init(firstByte: .milliseconds(200), idle: .milliseconds(200), total: .seconds(30)))
+            let answer = try await fixture.provider(deployment).complete(Conformance.userRequest(), deployment: deployment)
+            #expect(answer.choices.first?.message.content?.text == Conformance.expectedText)
         }
     }
 
