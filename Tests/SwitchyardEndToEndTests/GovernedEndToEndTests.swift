@@ -35,6 +35,35 @@ import Testing
         var body: String
     }
 
+    /// Waits until the gateway's semantic cache file holds `count` records: the cache write (an embedding, then the
+    /// insert) happens off the request path, and on a loaded machine it can take longer than any fixed sleep. Read
+    /// with Python's `sqlite3` in read-only mode, which a WAL database allows next to its writer.
+    static func waitForSemanticRecords(_ count: Int, in path: String) async throws {
+        let script = """
+            import sqlite3, sys
+            try:
+                db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+                print(db.execute("SELECT COUNT(*) FROM semantic_cache").fetchone()[0])
+            except sqlite3.Error:
+                print(0)
+            """
+        var found = 0
+        let deadline = ContinuousClock.now + .seconds(30)
+        while found < count, ContinuousClock.now < deadline {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", script, path]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            found = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            if found < count { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(found >= count, "the semantic cache stored \(count) answers")
+    }
+
     static func call(
         _ port: Int, _ path: String, key: String?, body: String? = nil
     ) async throws -> Reply {
@@ -84,7 +113,7 @@ import Testing
             let first = try await Self.call(port, "/v1/chat/completions", key: key, body: Self.ask("How do I reset my password?"))
             #expect(first.status == 200)
             #expect(first.cache == "miss")
-            try await Task.sleep(for: .milliseconds(300))  // the cache write happens off the request path
+            try await Self.waitForSemanticRecords(1, in: directory + "/semantic-cache.sqlite")
             let paraphrase = try await Self.call(
                 port, "/v1/chat/completions", key: key, body: Self.ask("How can I reset my password?"))
             #expect(paraphrase.cache == "semantic-hit", "\(paraphrase.body)")

@@ -41,7 +41,7 @@ import Testing
                     admission,
                     RequestOutcome(requestID: "r\(index)", deployment: deployment, usage: Usage(promptTokens: 100_000)))
             }
-            for _ in 0..<100 where sink.received.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<2_000 where sink.received.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
             group.cancelAll()
         }
         #expect(sink.received.count == 1)

@@ -99,7 +99,7 @@ import Testing
             }
             try await http.shutdown()
             var cancelled = 0
-            for _ in 0..<100 where cancelled == 0 {
+            for _ in 0..<400 where cancelled == 0 {
                 try await Task.sleep(for: .milliseconds(50))
                 cancelled = await upstream.recorder.cancelledStreams
             }

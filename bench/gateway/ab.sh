@@ -2,7 +2,7 @@
 # Compares Switchyard variants (binaries, environments, configuration keys) at one concurrency, interleaved: one nginx
 # upstream, one gateway per variant running side by side, then R rounds in which each is measured for D seconds
 # right after the upstream directly. Prints, per variant, the medians over rounds of p50, p99, requests/s, CPU per
-# request (from /proc), and of the per-round added latency (variant − direct of the same round).
+# request (from /proc; the kernel's part of it in brackets), and of the per-round added latency (variant − direct of the same round).
 #
 # Why interleaved: on this shared 2-core VM the host's noise moves p99 at c=1 by a millisecond from one minute to the
 # next. Two variants measured minutes apart differ by that much for no reason; alternated second by second, they see
@@ -81,17 +81,18 @@ run() { # run PORT SECONDS -> the WRK_JSON line
         "http://127.0.0.1:$1/v1/chat/completions" 2>/dev/null | sed -n 's/^WRK_JSON //p'
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 for gw_port in "${PORTS[@]}"; do run "$gw_port" 1 >/dev/null; done
 
 : >"$WORK/rounds.jsonl"
 for ((round = 1; round <= ROUNDS; round++)); do
     printf '{"round": %d, "name": "direct", "wrk": %s}\n' "$round" "$(run "$UP" "$SECONDS_EACH")" >>"$WORK/rounds.jsonl"
     for i in "${!NAMES[@]}"; do
-        before=$(cpu_ticks "${GATEWAYS[$i]}")
+        before=$(cpu_ticks "${GATEWAYS[$i]}") sys_before=$(sys_ticks "${GATEWAYS[$i]}")
         result=$(run "${PORTS[$i]}" "$SECONDS_EACH")
-        after=$(cpu_ticks "${GATEWAYS[$i]}")
-        printf '{"round": %d, "name": "%s", "ticks": %d, "wrk": %s}\n' \
-            "$round" "${NAMES[$i]}" "$((after - before))" "$result" >>"$WORK/rounds.jsonl"
+        after=$(cpu_ticks "${GATEWAYS[$i]}") sys_after=$(sys_ticks "${GATEWAYS[$i]}")
+        printf '{"round": %d, "name": "%s", "ticks": %d, "sys_ticks": %d, "wrk": %s}\n' \
+            "$round" "${NAMES[$i]}" "$((after - before))" "$((sys_after - sys_before))" "$result" >>"$WORK/rounds.jsonl"
     done
 done
 
@@ -112,6 +113,7 @@ for name in names:
         cpu = [r["ticks"] * tick_us / max(1, r["wrk"]["requests"]) for r in own]
         a50 = [r["wrk"]["latency_us"]["p50"] - direct[r["round"]]["latency_us"]["p50"] for r in own]
         a99 = [r["wrk"]["latency_us"]["p99"] - direct[r["round"]]["latency_us"]["p99"] for r in own]
-        line += f"  cpu/req {statistics.median(cpu):6.1f}  added p50 {statistics.median(a50):+6.0f}  added p99 {statistics.median(a99):+6.0f}"
+        kernel = [r["sys_ticks"] * tick_us / max(1, r["wrk"]["requests"]) for r in own]
+        line += f"  cpu/req {statistics.median(cpu):6.1f} (kernel {statistics.median(kernel):5.1f})  added p50 {statistics.median(a50):+6.0f}  added p99 {statistics.median(a99):+6.0f}"
     print(line)
 PY

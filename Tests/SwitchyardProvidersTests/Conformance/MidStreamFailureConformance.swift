@@ -119,7 +119,7 @@ import Testing
             }
             // The stream and its iterator are gone: the upstream must see its connection dropped.
             var cancelled = 0
-            for _ in 0..<100 where cancelled == 0 {
+            for _ in 0..<400 where cancelled == 0 {
                 try await Task.sleep(for: .milliseconds(50))
                 cancelled = await upstream.recorder.cancelledStreams
             }

@@ -21,6 +21,8 @@ struct GovernedGateway: Sendable {
     let client: any TestClientProtocol
     let upstream: FakeUpstream
     let runtime: GovernanceRuntime
+    /// The response cache, when one is configured.
+    var cache: GatewayCache? = nil
 
     /// Runs `body` against the gateway.
     ///
@@ -43,14 +45,14 @@ struct GovernedGateway: Sendable {
             let runtime = try await GovernanceRuntime.make(
                 settings: GovernanceSettings(store: .sqlite(path: path), masterKey: Secret(masterKey)), logger: logger)
             try await runtime.prepare()
-            let services = GatewayServices(
-                governance: runtime, requireKeys: requireKeys,
-                cache: try await GatewayServices.makeCache(cache, registry: GatewayHarness.registry))
+            let responseCache = try await GatewayServices.makeCache(cache, registry: GatewayHarness.registry)
+            let services = GatewayServices(governance: runtime, requireKeys: requireKeys, cache: responseCache)
             let app = try GatewayServer.makeApplication(
                 configuration: configuration, registry: GatewayHarness.registry, logger: logger, services: services)
             do {
                 try await app.test(setup) { client in
-                    try await body(GovernedGateway(client: client, upstream: upstream, runtime: runtime))
+                    try await body(
+                        GovernedGateway(client: client, upstream: upstream, runtime: runtime, cache: responseCache))
                 }
             } catch {
                 try? await runtime.store.close()  // SQLiteNIO traps on a connection dropped open
@@ -96,6 +98,16 @@ struct GovernedGateway: Sendable {
         try await client.execute(
             uri: uri, method: .get, headers: [.authorization: "Bearer \(Self.masterKey)"]
         ) { Reply(status: $0.status, headers: $0.headers, text: String(buffer: $0.body)) }
+    }
+
+    /// Waits until the exact cache holds `count` answers: answers are stored off the request path, after the
+    /// response, so a test that expects a hit waits for the store instead of sleeping a fixed time (which a loaded
+    /// machine can outlast).
+    func cached(_ count: Int) async throws {
+        let exact = try #require(cache?.exact as? InMemoryResponseCache, "the exact cache is configured")
+        let deadline = ContinuousClock.now + .seconds(20)
+        while exact.count < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(exact.count >= count, "the cache holds \(count) answers")
     }
 
     /// Writes the ledger's buffer and returns every record.

@@ -43,7 +43,7 @@ import Testing
             for index in 0..<3 {
                 #expect(try await gateway.chat("gpt", key: key, content: "question \(index)").status == .ok)
             }
-            try await Task.sleep(for: .milliseconds(50))
+            try await gateway.cached(3)
             #expect(try await gateway.chat("gpt", key: key, content: "question 0").header("x-switchyard-cache") == "hit")
             #expect(try await gateway.chat("claude", key: key, stream: true).status == .ok)
             #expect(try await gateway.chat("overloaded", key: key).status.code == 503)

@@ -52,7 +52,7 @@ import Testing
             try await service.check(&alerted, now: now.addingTimeInterval(900))  // the next check: no repeat
 
             var posts: [FakeRecorder.Entry] = []
-            for _ in 0..<200 {
+            for _ in 0..<1_200 {  // 30 s, past the webhook sink's own 10 s limit
                 posts = await upstream.recorder.entries.filter { $0.path.hasPrefix("/hooks/budget") }
                 if !posts.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(25))
