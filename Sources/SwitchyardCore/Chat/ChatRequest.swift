@@ -4,62 +4,183 @@
 /// denominator of the providers. Adapters translate it to their wire protocol. Fields the gateway does not know are
 /// kept in ``extraFields`` and passed through only to OpenAI-compatible upstreams.
 public struct ChatRequest: Sendable, Hashable {
+    /// The stored fields.
+    @usableFromInline struct Fields: Sendable, Hashable {
+        @usableFromInline var model: String
+        @usableFromInline var messages: [ChatMessage]
+        @usableFromInline var tools: [Tool]? = nil
+        @usableFromInline var toolChoice: ToolChoice? = nil
+        @usableFromInline var parallelToolCalls: Bool? = nil
+        @usableFromInline var responseFormat: ResponseFormat? = nil
+        @usableFromInline var temperature: Double? = nil
+        @usableFromInline var topP: Double? = nil
+        @usableFromInline var maxTokens: Int? = nil
+        @usableFromInline var maxCompletionTokens: Int? = nil
+        @usableFromInline var stop: [String]? = nil
+        @usableFromInline var n: Int? = nil
+        @usableFromInline var seed: Int? = nil
+        @usableFromInline var user: String? = nil
+        @usableFromInline var metadata: JSONObject? = nil
+        @usableFromInline var presencePenalty: Double? = nil
+        @usableFromInline var frequencyPenalty: Double? = nil
+        @usableFromInline var logprobs: Bool? = nil
+        @usableFromInline var topLogprobs: Int? = nil
+        @usableFromInline var reasoningEffort: String? = nil
+        @usableFromInline var stream: Bool
+        @usableFromInline var includeUsageInStream: Bool
+        @usableFromInline var extraFields: JSONObject
+    }
+
+    /// The fields behind one reference, copied on write: a request is copied several times on its way (the call,
+    /// the attempt, the span, the ticket), and a copy of its strings, arrays and objects was two dozen
+    /// reference-count operations; now it is one. Mutated only when uniquely referenced, so never shared mutable.
+    @usableFromInline final class Storage: @unchecked Sendable {
+        @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline var storage: Storage
+
     /// The public model name the client asked for.
-    public var model: String
+    @inlinable public var model: String {
+        get { storage.fields.model }
+        _modify { yield &uniqueStorage().fields.model }
+    }
     /// The conversation.
-    public var messages: [ChatMessage]
+    @inlinable public var messages: [ChatMessage] {
+        get { storage.fields.messages }
+        _modify { yield &uniqueStorage().fields.messages }
+    }
     /// Tools the model may call.
-    public var tools: [Tool]?
+    @inlinable public var tools: [Tool]? {
+        get { storage.fields.tools }
+        _modify { yield &uniqueStorage().fields.tools }
+    }
     /// Which tool the model must call.
-    public var toolChoice: ToolChoice?
+    @inlinable public var toolChoice: ToolChoice? {
+        get { storage.fields.toolChoice }
+        _modify { yield &uniqueStorage().fields.toolChoice }
+    }
     /// Whether the model may call several tools in one turn.
-    public var parallelToolCalls: Bool?
+    @inlinable public var parallelToolCalls: Bool? {
+        get { storage.fields.parallelToolCalls }
+        _modify { yield &uniqueStorage().fields.parallelToolCalls }
+    }
     /// The shape of the answer.
-    public var responseFormat: ResponseFormat?
+    @inlinable public var responseFormat: ResponseFormat? {
+        get { storage.fields.responseFormat }
+        _modify { yield &uniqueStorage().fields.responseFormat }
+    }
     /// Sampling temperature.
-    public var temperature: Double?
+    @inlinable public var temperature: Double? {
+        get { storage.fields.temperature }
+        _modify { yield &uniqueStorage().fields.temperature }
+    }
     /// Nucleus sampling mass.
-    public var topP: Double?
+    @inlinable public var topP: Double? {
+        get { storage.fields.topP }
+        _modify { yield &uniqueStorage().fields.topP }
+    }
     /// Legacy output token limit.
-    public var maxTokens: Int?
+    @inlinable public var maxTokens: Int? {
+        get { storage.fields.maxTokens }
+        _modify { yield &uniqueStorage().fields.maxTokens }
+    }
     /// Output token limit (OpenAI's newer name, required by reasoning models).
-    public var maxCompletionTokens: Int?
+    @inlinable public var maxCompletionTokens: Int? {
+        get { storage.fields.maxCompletionTokens }
+        _modify { yield &uniqueStorage().fields.maxCompletionTokens }
+    }
     /// Stop sequences.
-    public var stop: [String]?
+    @inlinable public var stop: [String]? {
+        get { storage.fields.stop }
+        _modify { yield &uniqueStorage().fields.stop }
+    }
     /// Number of choices to generate.
-    public var n: Int?
+    @inlinable public var n: Int? {
+        get { storage.fields.n }
+        _modify { yield &uniqueStorage().fields.n }
+    }
     /// Seed for deterministic sampling.
-    public var seed: Int?
+    @inlinable public var seed: Int? {
+        get { storage.fields.seed }
+        _modify { yield &uniqueStorage().fields.seed }
+    }
     /// End-user identifier.
-    public var user: String?
+    @inlinable public var user: String? {
+        get { storage.fields.user }
+        _modify { yield &uniqueStorage().fields.user }
+    }
     /// Client-supplied tags.
-    public var metadata: JSONObject?
+    @inlinable public var metadata: JSONObject? {
+        get { storage.fields.metadata }
+        _modify { yield &uniqueStorage().fields.metadata }
+    }
     /// Presence penalty.
-    public var presencePenalty: Double?
+    @inlinable public var presencePenalty: Double? {
+        get { storage.fields.presencePenalty }
+        _modify { yield &uniqueStorage().fields.presencePenalty }
+    }
     /// Frequency penalty.
-    public var frequencyPenalty: Double?
+    @inlinable public var frequencyPenalty: Double? {
+        get { storage.fields.frequencyPenalty }
+        _modify { yield &uniqueStorage().fields.frequencyPenalty }
+    }
     /// Whether to return log probabilities.
-    public var logprobs: Bool?
+    @inlinable public var logprobs: Bool? {
+        get { storage.fields.logprobs }
+        _modify { yield &uniqueStorage().fields.logprobs }
+    }
     /// How many top alternatives to return per token.
-    public var topLogprobs: Int?
+    @inlinable public var topLogprobs: Int? {
+        get { storage.fields.topLogprobs }
+        _modify { yield &uniqueStorage().fields.topLogprobs }
+    }
     /// Reasoning effort for reasoning models: `minimal`, `low`, `medium`, `high`.
-    public var reasoningEffort: String?
+    @inlinable public var reasoningEffort: String? {
+        get { storage.fields.reasoningEffort }
+        _modify { yield &uniqueStorage().fields.reasoningEffort }
+    }
     /// Whether to stream the answer.
-    public var stream: Bool
+    @inlinable public var stream: Bool {
+        get { storage.fields.stream }
+        _modify { yield &uniqueStorage().fields.stream }
+    }
     /// Whether the last stream chunk carries usage.
-    public var includeUsageInStream: Bool
+    @inlinable public var includeUsageInStream: Bool {
+        get { storage.fields.includeUsageInStream }
+        _modify { yield &uniqueStorage().fields.includeUsageInStream }
+    }
     /// Request fields the gateway does not model, kept in order.
-    public var extraFields: JSONObject
+    @inlinable public var extraFields: JSONObject {
+        get { storage.fields.extraFields }
+        _modify { yield &uniqueStorage().fields.extraFields }
+    }
+
+    /// The storage, copied first when shared.
+    @inlinable mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        return storage
+    }
+
+    /// Whether two requests have the same fields (at once when they share them).
+    public static func == (lhs: ChatRequest, rhs: ChatRequest) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    /// Hashes the fields.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
+    }
 
     /// Creates a request.
     public init(
         model: String, messages: [ChatMessage], stream: Bool = false, includeUsageInStream: Bool = false
     ) {
-        self.model = model
-        self.messages = messages
-        self.stream = stream
-        self.includeUsageInStream = includeUsageInStream
-        self.extraFields = JSONObject()
+        storage = Storage(
+            Fields(
+                model: model, messages: messages, stream: stream, includeUsageInStream: includeUsageInStream,
+                extraFields: JSONObject()))
     }
 
     /// Body fields that are instructions to the gateway (`cache: {ttl, no_cache}`), never sent upstream.

@@ -4,18 +4,18 @@
 /// inline its size is paid by every copy of them, `nil` or not: in the async frames that wait for a stream's first
 /// token (the routing engine's result, the request's features) and in every open stream's relay. Immutable; a
 /// changed explanation is a new box.
-final class RouterExplanationBox: Sendable, Hashable {
+@usableFromInline final class RouterExplanationBox: Sendable, Hashable {
     let explanation: RouterExplanation
 
     init(_ explanation: RouterExplanation) {
         self.explanation = explanation
     }
 
-    static func == (lhs: RouterExplanationBox, rhs: RouterExplanationBox) -> Bool {
+    @usableFromInline static func == (lhs: RouterExplanationBox, rhs: RouterExplanationBox) -> Bool {
         lhs.explanation == rhs.explanation
     }
 
-    func hash(into hasher: inout Hasher) {
+    @usableFromInline func hash(into hasher: inout Hasher) {
         hasher.combine(explanation)
     }
 }

@@ -68,43 +68,106 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
         }
     }
 
+    /// The stored fields.
+    @usableFromInline struct Fields: Sendable, Hashable {
+        @usableFromInline var requestID: String
+        @usableFromInline var model: String
+        @usableFromInline var strategy: String
+        @usableFromInline var reason: String
+        @usableFromInline var candidates: [Candidate]
+        @usableFromInline var pick: String?
+        @usableFromInline var attempts: [Attempt]
+        @usableFromInline var timestamp: Double
+        @usableFromInline var routerBox: RouterExplanationBox?
+    }
+
+    /// The fields behind one reference, copied on write: a decision travels with its request (the routed answer,
+    /// the ticket, the decision log, the headers), and a copy of its strings and arrays was a dozen reference-count
+    /// operations; now it is one. Mutated only when uniquely referenced, so never shared mutable.
+    @usableFromInline final class Storage: @unchecked Sendable {
+        @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline var storage: Storage
+
     /// The request id.
-    public var requestID: String
+    @inlinable public var requestID: String {
+        get { storage.fields.requestID }
+        _modify { yield &uniqueStorage().fields.requestID }
+    }
     /// The public model asked for.
-    public var model: String
+    @inlinable public var model: String {
+        get { storage.fields.model }
+        _modify { yield &uniqueStorage().fields.model }
+    }
     /// The strategy used.
-    public var strategy: String
+    @inlinable public var strategy: String {
+        get { storage.fields.strategy }
+        _modify { yield &uniqueStorage().fields.strategy }
+    }
     /// The short explanation also sent as `x-switchyard-route-reason`.
-    public var reason: String
+    @inlinable public var reason: String {
+        get { storage.fields.reason }
+        _modify { yield &uniqueStorage().fields.reason }
+    }
     /// Every candidate considered, eligible or not.
-    public var candidates: [Candidate]
+    @inlinable public var candidates: [Candidate] {
+        get { storage.fields.candidates }
+        _modify { yield &uniqueStorage().fields.candidates }
+    }
     /// The deployment that answered, if any did.
-    public var pick: String?
+    @inlinable public var pick: String? {
+        get { storage.fields.pick }
+        _modify { yield &uniqueStorage().fields.pick }
+    }
     /// Every attempt, in order.
-    public var attempts: [Attempt]
+    @inlinable public var attempts: [Attempt] {
+        get { storage.fields.attempts }
+        _modify { yield &uniqueStorage().fields.attempts }
+    }
     /// Unix time of the decision, seconds.
-    public var timestamp: Double
+    @inlinable public var timestamp: Double {
+        get { storage.fields.timestamp }
+        _modify { yield &uniqueStorage().fields.timestamp }
+    }
     /// The learned router's explanation, when a router chose the model.
     public var router: RouterExplanation? {
-        get { routerBox?.explanation }
-        set { routerBox = newValue.map(RouterExplanationBox.init) }
+        get { storage.fields.routerBox?.explanation }
+        set { uniqueStorage().fields.routerBox = newValue.map(RouterExplanationBox.init) }
     }
-    /// ``router``, out of line (``RouterExplanationBox``).
-    var routerBox: RouterExplanationBox?
+
+    /// ``router``, out of line (``RouterExplanationBox``): the engine hands on the features' box, not a copy.
+    var routerBox: RouterExplanationBox? {
+        get { storage.fields.routerBox }
+        set { uniqueStorage().fields.routerBox = newValue }
+    }
+
+    /// The storage, copied first when shared.
+    @inlinable mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        return storage
+    }
 
     /// Creates a decision.
     public init(
         requestID: String, model: String, strategy: String, reason: String, candidates: [Candidate], pick: String?,
         attempts: [Attempt], timestamp: Double
     ) {
-        self.requestID = requestID
-        self.model = model
-        self.strategy = strategy
-        self.reason = reason
-        self.candidates = candidates
-        self.pick = pick
-        self.attempts = attempts
-        self.timestamp = timestamp
+        storage = Storage(
+            Fields(
+                requestID: requestID, model: model, strategy: strategy, reason: reason, candidates: candidates,
+                pick: pick, attempts: attempts, timestamp: timestamp, routerBox: nil))
+    }
+
+    /// Whether two decisions have the same fields (at once when they share them).
+    public static func == (lhs: RoutingDecision, rhs: RoutingDecision) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    /// Hashes the fields.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -115,14 +178,15 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
     /// Decodes a decision (`router` and `pick` may be absent).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        requestID = try container.decode(String.self, forKey: .requestID)
-        model = try container.decode(String.self, forKey: .model)
-        strategy = try container.decode(String.self, forKey: .strategy)
-        reason = try container.decode(String.self, forKey: .reason)
-        candidates = try container.decode([Candidate].self, forKey: .candidates)
-        pick = try container.decodeIfPresent(String.self, forKey: .pick)
-        attempts = try container.decode([Attempt].self, forKey: .attempts)
-        timestamp = try container.decode(Double.self, forKey: .timestamp)
+        self.init(
+            requestID: try container.decode(String.self, forKey: .requestID),
+            model: try container.decode(String.self, forKey: .model),
+            strategy: try container.decode(String.self, forKey: .strategy),
+            reason: try container.decode(String.self, forKey: .reason),
+            candidates: try container.decode([Candidate].self, forKey: .candidates),
+            pick: try container.decodeIfPresent(String.self, forKey: .pick),
+            attempts: try container.decode([Attempt].self, forKey: .attempts),
+            timestamp: try container.decode(Double.self, forKey: .timestamp))
         router = try container.decodeIfPresent(RouterExplanation.self, forKey: .router)
     }
 
