@@ -22,27 +22,38 @@ public struct Authenticator: Sendable {
     /// The credential a request carries: the bearer token, else `x-api-key`.
     public static func credential(authorization: String?, apiKey: String?) -> Substring? {
         if let authorization, !authorization.isEmpty {
-            // Over UTF-8 bytes rather than characters (grapheme breaking cost 3,000 instructions per request).
             let utf8 = authorization.utf8
-            var start = utf8.startIndex
-            while start != utf8.endIndex, utf8[start] == UInt8(ascii: " ") { start = utf8.index(after: start) }
-            let trimmed = utf8[start...]
-            if trimmed.count > 7, isBearer(trimmed.prefix(7)) {
-                var key = utf8.index(start, offsetBy: 7)
-                while key != utf8.endIndex, utf8[key] == UInt8(ascii: " ") { key = utf8.index(after: key) }
-                return authorization[key...]
-            }
-            return authorization[start...]
+            // Byte offsets over the contiguous UTF-8 (a native string's): the generic index walk and `zip` over
+            // `Substring.UTF8View` cost 2,300 instructions per request under callgrind.
+            let (start, key) =
+                utf8.withContiguousStorageIfAvailable(Self.tokenBounds)
+                ?? Array(utf8).withUnsafeBufferPointer(Self.tokenBounds)
+            let from = utf8.index(utf8.startIndex, offsetBy: key ?? start)
+            return authorization[from...]
         }
         if let apiKey, !apiKey.isEmpty { return Substring(apiKey) }
         return nil
     }
 
-    /// Whether seven bytes spell `bearer ` in any case.
-    private static func isBearer(_ bytes: Substring.UTF8View) -> Bool {
-        zip(bytes, "bearer ".utf8).allSatisfy { byte, expected in
-            byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte + 32 == expected)
+    /// Where the credential starts in an `Authorization` value: after leading spaces (`start`), and after
+    /// `bearer ` (any case) and the spaces that follow it (`key`, when the scheme is there and a token follows).
+    private static func tokenBounds(_ bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, key: Int?) {
+        var start = 0
+        while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
+        guard bytes.count - start > 7 else { return (start, nil) }
+        for (offset, expected) in "bearer ".utf8.enumerated() {
+            let byte = bytes[start + offset]
+            guard byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte + 32 == expected)
+            else { return (start, nil) }
         }
+        var key = start + 7
+        while key < bytes.count, bytes[key] == UInt8(ascii: " ") { key += 1 }
+        return (start, key)
+    }
+
+    /// Whether a credential has the virtual-key marker (`sk-sy-`), compared as bytes.
+    public static func isVirtualKey(_ credential: Substring) -> Bool {
+        credential.utf8.starts(with: APIKey.marker.utf8)
     }
 
     /// Authenticates a virtual key.

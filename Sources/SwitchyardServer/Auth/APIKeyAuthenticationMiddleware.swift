@@ -61,7 +61,7 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
         var context = context
         if !required {
             let credential = Authenticator.credential(authorization: authorization, apiKey: apiKey)
-            if !(credential?.hasPrefix(APIKey.marker) ?? false) {
+            if !(credential.map(Authenticator.isVirtualKey) ?? false) {
                 context.identity = .anonymous
                 return .pass(context)
             }
