@@ -55,7 +55,7 @@ public struct GovernanceSettings: Sendable {
 /// // once the group runs (PostgreSQL needs its pool running), before marking the gateway ready:
 /// try await governance.prepare()
 /// ```
-public struct GovernanceRuntime: Sendable {
+public final class GovernanceRuntime: Sendable {
     /// The store.
     public let store: SQLStore
     /// Keys, tenants and teams in memory.
@@ -76,6 +76,32 @@ public struct GovernanceRuntime: Sendable {
     public let settings: GovernanceSettings
     /// Background services, in start order: store, alerts, cache refresh, ledger. Put them before the HTTP server.
     public let services: [any Service]
+
+    /// A class, not a struct: every request's governance step holds it, and a copy of its ten services was ten
+    /// reference-count operations.
+    init(
+        store: SQLStore,
+        cache: PolicyCache,
+        budgets: BudgetTracker,
+        ledger: UsageLedger,
+        governor: Governor,
+        authenticator: Authenticator,
+        admin: AdminService,
+        pricing: PricingCatalogue,
+        settings: GovernanceSettings,
+        services: [any Service]
+    ) {
+        self.store = store
+        self.cache = cache
+        self.budgets = budgets
+        self.ledger = ledger
+        self.governor = governor
+        self.authenticator = authenticator
+        self.admin = admin
+        self.pricing = pricing
+        self.settings = settings
+        self.services = services
+    }
 
     /// Opens the store and builds the pipeline (SQLite: creates the file on first start).
     ///

@@ -13,7 +13,10 @@ import SwitchyardStore
 /// // serve admission.downgradeModel instead, if set; add admission.headers to the response
 /// await governor.complete(admission, RequestOutcome(requestID: id, deployment: deployment, usage: usage, ...))
 /// ```
-public struct Governor: Sendable {
+///
+/// A class: the chat handler hands it on per request, and a copy of its six services was six reference-count
+/// operations.
+public final class Governor: Sendable {
     /// The key, tenant and team cache.
     public let cache: PolicyCache
     /// The budget counters.
