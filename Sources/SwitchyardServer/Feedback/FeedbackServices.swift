@@ -12,7 +12,10 @@ public import SwitchyardStore
 /// let routers = try RouterService.make(configuration: configuration, registry: registry, learner: feedback.learner)
 /// // background: feedback.persistence (flushes the bandit's state); after migrations: try await feedback.load()
 /// ```
-public struct FeedbackServices: Sendable {
+///
+/// A class: every request's feedback tracking holds it, and a copy of its five services was five reference-count
+/// operations.
+public final class FeedbackServices: Sendable {
     /// Online corrections of the learned routers' predicted quality.
     public let learner: ContextualBandit
     /// The configured experiments.
