@@ -3,6 +3,10 @@
 /// The canonical form is OpenAI's Chat Completions request: it is what clients send and the richest common
 /// denominator of the providers. Adapters translate it to their wire protocol. Fields the gateway does not know are
 /// kept in ``extraFields`` and passed through only to OpenAI-compatible upstreams.
+///
+/// Its fields live behind one reference (``CopyOnWrite``): a request is copied several times on its way (the call,
+/// the attempt, the span, the ticket), and a copy of its strings, arrays and objects was two dozen reference-count
+/// operations; now it is one.
 public struct ChatRequest: Sendable, Hashable {
     /// The stored fields.
     @usableFromInline struct Fields: Sendable, Hashable {
@@ -31,153 +35,130 @@ public struct ChatRequest: Sendable, Hashable {
         @usableFromInline var extraFields: JSONObject
     }
 
-    /// The fields behind one reference, copied on write: a request is copied several times on its way (the call,
-    /// the attempt, the span, the ticket), and a copy of its strings, arrays and objects was two dozen
-    /// reference-count operations; now it is one. Mutated only when uniquely referenced, so never shared mutable.
-    @usableFromInline final class Storage: @unchecked Sendable {
-        @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var storage: Storage
+    /// The fields, behind one reference (``CopyOnWrite``).
+    @usableFromInline var storage: CopyOnWrite<Fields>
 
     /// The public model name the client asked for.
     @inlinable public var model: String {
-        get { storage.fields.model }
-        _modify { yield &uniqueStorage().fields.model }
+        get { storage.value.model }
+        _modify { yield &storage.value.model }
     }
     /// The conversation.
     @inlinable public var messages: [ChatMessage] {
-        get { storage.fields.messages }
-        _modify { yield &uniqueStorage().fields.messages }
+        get { storage.value.messages }
+        _modify { yield &storage.value.messages }
     }
     /// Tools the model may call.
     @inlinable public var tools: [Tool]? {
-        get { storage.fields.tools }
-        _modify { yield &uniqueStorage().fields.tools }
+        get { storage.value.tools }
+        _modify { yield &storage.value.tools }
     }
     /// Which tool the model must call.
     @inlinable public var toolChoice: ToolChoice? {
-        get { storage.fields.toolChoice }
-        _modify { yield &uniqueStorage().fields.toolChoice }
+        get { storage.value.toolChoice }
+        _modify { yield &storage.value.toolChoice }
     }
     /// Whether the model may call several tools in one turn.
     @inlinable public var parallelToolCalls: Bool? {
-        get { storage.fields.parallelToolCalls }
-        _modify { yield &uniqueStorage().fields.parallelToolCalls }
+        get { storage.value.parallelToolCalls }
+        _modify { yield &storage.value.parallelToolCalls }
     }
     /// The shape of the answer.
     @inlinable public var responseFormat: ResponseFormat? {
-        get { storage.fields.responseFormat }
-        _modify { yield &uniqueStorage().fields.responseFormat }
+        get { storage.value.responseFormat }
+        _modify { yield &storage.value.responseFormat }
     }
     /// Sampling temperature.
     @inlinable public var temperature: Double? {
-        get { storage.fields.temperature }
-        _modify { yield &uniqueStorage().fields.temperature }
+        get { storage.value.temperature }
+        _modify { yield &storage.value.temperature }
     }
     /// Nucleus sampling mass.
     @inlinable public var topP: Double? {
-        get { storage.fields.topP }
-        _modify { yield &uniqueStorage().fields.topP }
+        get { storage.value.topP }
+        _modify { yield &storage.value.topP }
     }
     /// Legacy output token limit.
     @inlinable public var maxTokens: Int? {
-        get { storage.fields.maxTokens }
-        _modify { yield &uniqueStorage().fields.maxTokens }
+        get { storage.value.maxTokens }
+        _modify { yield &storage.value.maxTokens }
     }
     /// Output token limit (OpenAI's newer name, required by reasoning models).
     @inlinable public var maxCompletionTokens: Int? {
-        get { storage.fields.maxCompletionTokens }
-        _modify { yield &uniqueStorage().fields.maxCompletionTokens }
+        get { storage.value.maxCompletionTokens }
+        _modify { yield &storage.value.maxCompletionTokens }
     }
     /// Stop sequences.
     @inlinable public var stop: [String]? {
-        get { storage.fields.stop }
-        _modify { yield &uniqueStorage().fields.stop }
+        get { storage.value.stop }
+        _modify { yield &storage.value.stop }
     }
     /// Number of choices to generate.
     @inlinable public var n: Int? {
-        get { storage.fields.n }
-        _modify { yield &uniqueStorage().fields.n }
+        get { storage.value.n }
+        _modify { yield &storage.value.n }
     }
     /// Seed for deterministic sampling.
     @inlinable public var seed: Int? {
-        get { storage.fields.seed }
-        _modify { yield &uniqueStorage().fields.seed }
+        get { storage.value.seed }
+        _modify { yield &storage.value.seed }
     }
     /// End-user identifier.
     @inlinable public var user: String? {
-        get { storage.fields.user }
-        _modify { yield &uniqueStorage().fields.user }
+        get { storage.value.user }
+        _modify { yield &storage.value.user }
     }
     /// Client-supplied tags.
     @inlinable public var metadata: JSONObject? {
-        get { storage.fields.metadata }
-        _modify { yield &uniqueStorage().fields.metadata }
+        get { storage.value.metadata }
+        _modify { yield &storage.value.metadata }
     }
     /// Presence penalty.
     @inlinable public var presencePenalty: Double? {
-        get { storage.fields.presencePenalty }
-        _modify { yield &uniqueStorage().fields.presencePenalty }
+        get { storage.value.presencePenalty }
+        _modify { yield &storage.value.presencePenalty }
     }
     /// Frequency penalty.
     @inlinable public var frequencyPenalty: Double? {
-        get { storage.fields.frequencyPenalty }
-        _modify { yield &uniqueStorage().fields.frequencyPenalty }
+        get { storage.value.frequencyPenalty }
+        _modify { yield &storage.value.frequencyPenalty }
     }
     /// Whether to return log probabilities.
     @inlinable public var logprobs: Bool? {
-        get { storage.fields.logprobs }
-        _modify { yield &uniqueStorage().fields.logprobs }
+        get { storage.value.logprobs }
+        _modify { yield &storage.value.logprobs }
     }
     /// How many top alternatives to return per token.
     @inlinable public var topLogprobs: Int? {
-        get { storage.fields.topLogprobs }
-        _modify { yield &uniqueStorage().fields.topLogprobs }
+        get { storage.value.topLogprobs }
+        _modify { yield &storage.value.topLogprobs }
     }
     /// Reasoning effort for reasoning models: `minimal`, `low`, `medium`, `high`.
     @inlinable public var reasoningEffort: String? {
-        get { storage.fields.reasoningEffort }
-        _modify { yield &uniqueStorage().fields.reasoningEffort }
+        get { storage.value.reasoningEffort }
+        _modify { yield &storage.value.reasoningEffort }
     }
     /// Whether to stream the answer.
     @inlinable public var stream: Bool {
-        get { storage.fields.stream }
-        _modify { yield &uniqueStorage().fields.stream }
+        get { storage.value.stream }
+        _modify { yield &storage.value.stream }
     }
     /// Whether the last stream chunk carries usage.
     @inlinable public var includeUsageInStream: Bool {
-        get { storage.fields.includeUsageInStream }
-        _modify { yield &uniqueStorage().fields.includeUsageInStream }
+        get { storage.value.includeUsageInStream }
+        _modify { yield &storage.value.includeUsageInStream }
     }
     /// Request fields the gateway does not model, kept in order.
     @inlinable public var extraFields: JSONObject {
-        get { storage.fields.extraFields }
-        _modify { yield &uniqueStorage().fields.extraFields }
-    }
-
-    /// The storage, copied first when shared.
-    @inlinable mutating func uniqueStorage() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        return storage
-    }
-
-    /// Whether two requests have the same fields (at once when they share them).
-    public static func == (lhs: ChatRequest, rhs: ChatRequest) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    /// Hashes the fields.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.fields)
+        get { storage.value.extraFields }
+        _modify { yield &storage.value.extraFields }
     }
 
     /// Creates a request.
     public init(
         model: String, messages: [ChatMessage], stream: Bool = false, includeUsageInStream: Bool = false
     ) {
-        storage = Storage(
+        storage = CopyOnWrite(
             Fields(
                 model: model, messages: messages, stream: stream, includeUsageInStream: includeUsageInStream,
                 extraFields: JSONObject()))

@@ -1,9 +1,8 @@
 /// One upstream that can serve a public model: a provider, the model's name there, and how to call it.
 ///
-/// A value type whose fields live behind one immutable reference: a deployment is copied several times per request
-/// (the route plan, the attempt, the decision, the ticket, the usage record), and a copy of its dozen strings and
-/// collections was a dozen reference-count operations; now it is one. Setting a field (configuration time only)
-/// makes a new reference, so copies never share a change.
+/// Its fields live behind one reference (``CopyOnWrite``): a deployment is copied several times per request (the
+/// route plan, the attempt, the decision, the ticket, the usage record), and a copy of its dozen strings and
+/// collections was a dozen reference-count operations; now it is one.
 public struct Deployment: Sendable, Hashable {
     /// The stored fields.
     @usableFromInline struct Fields: Sendable, Hashable {
@@ -23,85 +22,78 @@ public struct Deployment: Sendable, Hashable {
         @usableFromInline var capabilities: DeploymentCapabilities
     }
 
-    /// The fields, shared by copies and never mutated.
-    @usableFromInline final class Storage: Sendable {
-        @usableFromInline let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    /// Inlinable accessors: `deployment.provider.name` from another module reads the one field instead of copying
-    /// the whole provider out of a getter.
-    @usableFromInline var storage: Storage
+    /// The fields, behind one reference (``CopyOnWrite``).
+    @usableFromInline var storage: CopyOnWrite<Fields>
 
     /// A stable identifier, unique in the configuration, e.g. `claude-sonnet/anthropic#0`.
     @inlinable public var id: String {
-        get { storage.fields.id }
-        set { update { $0.id = newValue } }
+        get { storage.value.id }
+        _modify { yield &storage.value.id }
     }
     /// The public model name this deployment serves.
     @inlinable public var publicModel: String {
-        get { storage.fields.publicModel }
-        set { update { $0.publicModel = newValue } }
+        get { storage.value.publicModel }
+        _modify { yield &storage.value.publicModel }
     }
     /// The provider to call.
     @inlinable public var provider: ProviderEndpoint {
-        get { storage.fields.provider }
-        set { update { $0.provider = newValue } }
+        get { storage.value.provider }
+        _modify { yield &storage.value.provider }
     }
     /// The model's name at the provider.
     @inlinable public var upstreamModel: String {
-        get { storage.fields.upstreamModel }
-        set { update { $0.upstreamModel = newValue } }
+        get { storage.value.upstreamModel }
+        _modify { yield &storage.value.upstreamModel }
     }
     /// Where the deployment runs, e.g. `us`, `eu`.
     @inlinable public var region: String? {
-        get { storage.fields.region }
-        set { update { $0.region = newValue } }
+        get { storage.value.region }
+        _modify { yield &storage.value.region }
     }
     /// Prices, when known.
     @inlinable public var pricing: ModelPricing? {
-        get { storage.fields.pricing }
-        set { update { $0.pricing = newValue } }
+        get { storage.value.pricing }
+        _modify { yield &storage.value.pricing }
     }
     /// Whether parameters the provider cannot honour are dropped (and reported) instead of rejected.
     @inlinable public var dropUnsupportedParams: Bool {
-        get { storage.fields.dropUnsupportedParams }
-        set { update { $0.dropUnsupportedParams = newValue } }
+        get { storage.value.dropUnsupportedParams }
+        _modify { yield &storage.value.dropUnsupportedParams }
     }
     /// Time limits.
     @inlinable public var timeouts: UpstreamTimeouts {
-        get { storage.fields.timeouts }
-        set { update { $0.timeouts = newValue } }
+        get { storage.value.timeouts }
+        _modify { yield &storage.value.timeouts }
     }
     /// Relative share of traffic under the `weighted` strategy. Default: 1.
     @inlinable public var weight: Double {
-        get { storage.fields.weight }
-        set { update { $0.weight = newValue } }
+        get { storage.value.weight }
+        _modify { yield &storage.value.weight }
     }
     /// Failover tier: tier 1 is tried before tier 2. Default: 1.
     @inlinable public var priority: Int {
-        get { storage.fields.priority }
-        set { update { $0.priority = newValue } }
+        get { storage.value.priority }
+        _modify { yield &storage.value.priority }
     }
     /// The model's context window in tokens, when known.
     @inlinable public var contextWindow: Int? {
-        get { storage.fields.contextWindow }
-        set { update { $0.contextWindow = newValue } }
+        get { storage.value.contextWindow }
+        _modify { yield &storage.value.contextWindow }
     }
     /// Requests per minute this deployment may receive from the gateway, when limited.
     @inlinable public var requestsPerMinute: Int? {
-        get { storage.fields.requestsPerMinute }
-        set { update { $0.requestsPerMinute = newValue } }
+        get { storage.value.requestsPerMinute }
+        _modify { yield &storage.value.requestsPerMinute }
     }
     /// Tokens per minute this deployment may receive from the gateway, when limited.
     @inlinable public var tokensPerMinute: Int? {
-        get { storage.fields.tokensPerMinute }
-        set { update { $0.tokensPerMinute = newValue } }
+        get { storage.value.tokensPerMinute }
+        _modify { yield &storage.value.tokensPerMinute }
     }
     /// What the deployment can do. Default: everything.
     @inlinable public var capabilities: DeploymentCapabilities {
-        get { storage.fields.capabilities }
-        set { update { $0.capabilities = newValue } }
+        get { storage.value.capabilities }
+        _modify { yield &storage.value.capabilities }
     }
 
     /// Creates a deployment.
@@ -111,7 +103,7 @@ public struct Deployment: Sendable, Hashable {
         weight: Double = 1, priority: Int = 1, contextWindow: Int? = nil, requestsPerMinute: Int? = nil,
         tokensPerMinute: Int? = nil, capabilities: DeploymentCapabilities = .all
     ) {
-        storage = Storage(
+        storage = CopyOnWrite(
             Fields(
                 id: id,
                 publicModel: publicModel,
@@ -129,20 +121,4 @@ public struct Deployment: Sendable, Hashable {
                 capabilities: capabilities))
     }
 
-    /// Replaces the storage with a changed copy of its fields.
-    @usableFromInline mutating func update(_ change: (inout Fields) -> Void) {
-        var fields = storage.fields
-        change(&fields)
-        storage = Storage(fields)
-    }
-
-    /// Whether two deployments have the same fields (at once when they share them).
-    public static func == (lhs: Deployment, rhs: Deployment) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    /// Hashes the fields.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.fields)
-    }
 }

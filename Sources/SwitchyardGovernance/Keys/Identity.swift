@@ -1,7 +1,12 @@
 import Foundation
+import SwitchyardCore
 import SwitchyardStore
 
 /// Who is calling, once a virtual key has been authenticated. Carries no secret.
+///
+/// Its fields live behind one reference (``CopyOnWrite``): an identity is copied several times per request (the
+/// request's context, the admission, the outcome), and a copy of its strings, sets and tags was a dozen
+/// reference-count operations; now it is one.
 public struct Identity: Sendable, Hashable {
     /// The stored fields.
     @usableFromInline struct Fields: Sendable, Hashable {
@@ -18,96 +23,72 @@ public struct Identity: Sendable, Hashable {
         @usableFromInline var tags: [String: String]
     }
 
-    /// The fields, shared by copies and never mutated: an identity is copied several times per request (the
-    /// request's context, the admission, the outcome), and a copy of its strings, sets and tags was a dozen
-    /// reference-count operations; now it is one. Setting a field makes a new reference.
-    @usableFromInline final class Storage: Sendable {
-        @usableFromInline let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var storage: Storage
+    /// The fields, behind one reference (``CopyOnWrite``).
+    @usableFromInline var storage: CopyOnWrite<Fields>
 
     /// The key's identifier.
     @inlinable public var keyID: String {
-        get { storage.fields.keyID }
-        set { update { $0.keyID = newValue } }
+        get { storage.value.keyID }
+        _modify { yield &storage.value.keyID }
     }
     /// The key's display prefix.
     @inlinable public var keyPrefix: String {
-        get { storage.fields.keyPrefix }
-        set { update { $0.keyPrefix = newValue } }
+        get { storage.value.keyPrefix }
+        _modify { yield &storage.value.keyPrefix }
     }
     /// The tenant billed and isolated by.
     @inlinable public var tenantID: String {
-        get { storage.fields.tenantID }
-        set { update { $0.tenantID = newValue } }
+        get { storage.value.tenantID }
+        _modify { yield &storage.value.tenantID }
     }
     /// The team, if the key belongs to one.
     @inlinable public var teamID: String? {
-        get { storage.fields.teamID }
-        set { update { $0.teamID = newValue } }
+        get { storage.value.teamID }
+        _modify { yield &storage.value.teamID }
     }
     /// The user or service account, if any.
     @inlinable public var principalID: String? {
-        get { storage.fields.principalID }
-        set { update { $0.principalID = newValue } }
+        get { storage.value.principalID }
+        _modify { yield &storage.value.principalID }
     }
     /// The key's scopes (`admin` manages its own tenant).
     @inlinable public var scopes: Set<String> {
-        get { storage.fields.scopes }
-        set { update { $0.scopes = newValue } }
+        get { storage.value.scopes }
+        _modify { yield &storage.value.scopes }
     }
     /// Models the key may use; empty allows all.
     @inlinable public var allowedModels: Set<String> {
-        get { storage.fields.allowedModels }
-        set { update { $0.allowedModels = newValue } }
+        get { storage.value.allowedModels }
+        _modify { yield &storage.value.allowedModels }
     }
     /// Regions the key may be served from; empty allows all.
     @inlinable public var allowedRegions: Set<String> {
-        get { storage.fields.allowedRegions }
-        set { update { $0.allowedRegions = newValue } }
+        get { storage.value.allowedRegions }
+        _modify { yield &storage.value.allowedRegions }
     }
     /// The key's own budget.
     @inlinable public var budget: BudgetLimits? {
-        get { storage.fields.budget }
-        set { update { $0.budget = newValue } }
+        get { storage.value.budget }
+        _modify { yield &storage.value.budget }
     }
     /// The key's own rate limits.
     @inlinable public var rateLimits: RateLimits {
-        get { storage.fields.rateLimits }
-        set { update { $0.rateLimits = newValue } }
+        get { storage.value.rateLimits }
+        _modify { yield &storage.value.rateLimits }
     }
     /// The key's metadata tags.
     @inlinable public var tags: [String: String] {
-        get { storage.fields.tags }
-        set { update { $0.tags = newValue } }
+        get { storage.value.tags }
+        _modify { yield &storage.value.tags }
     }
 
     /// The identity of a stored key.
     public init(key: VirtualKeyRecord) {
-        storage = Storage(
+        storage = CopyOnWrite(
             Fields(
                 keyID: key.id, keyPrefix: key.prefix, tenantID: key.tenantID, teamID: key.teamID,
                 principalID: key.principalID, scopes: Set(key.scopes), allowedModels: Set(key.allowedModels),
                 allowedRegions: Set(key.allowedRegions), budget: key.budget, rateLimits: key.rateLimits, tags: key.tags))
-    }
-
-    /// Replaces the storage with a changed copy of its fields.
-    @usableFromInline mutating func update(_ change: (inout Fields) -> Void) {
-        var fields = storage.fields
-        change(&fields)
-        storage = Storage(fields)
-    }
-
-    /// Whether two identities have the same fields (at once when they share them).
-    public static func == (lhs: Identity, rhs: Identity) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    /// Hashes the fields.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.fields)
     }
 
     /// The caller of a gateway that runs open (no keys required, loopback only): tenant `default`, no limits.

@@ -1,6 +1,10 @@
+import SwitchyardCore
+
 /// Why a request went where it went: the candidates, their scores, the pick and every attempt.
 ///
-/// Served at `GET /v1/routing/decisions/{request_id}`.
+/// Served at `GET /v1/routing/decisions/{request_id}`. Its fields live behind one reference (``CopyOnWrite``): a
+/// decision travels with its request (the routed answer, the ticket, the decision log, the headers), and a copy of
+/// its strings and arrays was a dozen reference-count operations; now it is one.
 public struct RoutingDecision: Sendable, Codable, Hashable {
     /// One deployment considered.
     public struct Candidate: Sendable, Codable, Hashable {
@@ -81,72 +85,59 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
         @usableFromInline var routerBox: RouterExplanationBox?
     }
 
-    /// The fields behind one reference, copied on write: a decision travels with its request (the routed answer,
-    /// the ticket, the decision log, the headers), and a copy of its strings and arrays was a dozen reference-count
-    /// operations; now it is one. Mutated only when uniquely referenced, so never shared mutable.
-    @usableFromInline final class Storage: @unchecked Sendable {
-        @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var storage: Storage
+    /// The fields, behind one reference (``CopyOnWrite``).
+    @usableFromInline var storage: CopyOnWrite<Fields>
 
     /// The request id.
     @inlinable public var requestID: String {
-        get { storage.fields.requestID }
-        _modify { yield &uniqueStorage().fields.requestID }
+        get { storage.value.requestID }
+        _modify { yield &storage.value.requestID }
     }
     /// The public model asked for.
     @inlinable public var model: String {
-        get { storage.fields.model }
-        _modify { yield &uniqueStorage().fields.model }
+        get { storage.value.model }
+        _modify { yield &storage.value.model }
     }
     /// The strategy used.
     @inlinable public var strategy: String {
-        get { storage.fields.strategy }
-        _modify { yield &uniqueStorage().fields.strategy }
+        get { storage.value.strategy }
+        _modify { yield &storage.value.strategy }
     }
     /// The short explanation also sent as `x-switchyard-route-reason`.
     @inlinable public var reason: String {
-        get { storage.fields.reason }
-        _modify { yield &uniqueStorage().fields.reason }
+        get { storage.value.reason }
+        _modify { yield &storage.value.reason }
     }
     /// Every candidate considered, eligible or not.
     @inlinable public var candidates: [Candidate] {
-        get { storage.fields.candidates }
-        _modify { yield &uniqueStorage().fields.candidates }
+        get { storage.value.candidates }
+        _modify { yield &storage.value.candidates }
     }
     /// The deployment that answered, if any did.
     @inlinable public var pick: String? {
-        get { storage.fields.pick }
-        _modify { yield &uniqueStorage().fields.pick }
+        get { storage.value.pick }
+        _modify { yield &storage.value.pick }
     }
     /// Every attempt, in order.
     @inlinable public var attempts: [Attempt] {
-        get { storage.fields.attempts }
-        _modify { yield &uniqueStorage().fields.attempts }
+        get { storage.value.attempts }
+        _modify { yield &storage.value.attempts }
     }
     /// Unix time of the decision, seconds.
     @inlinable public var timestamp: Double {
-        get { storage.fields.timestamp }
-        _modify { yield &uniqueStorage().fields.timestamp }
+        get { storage.value.timestamp }
+        _modify { yield &storage.value.timestamp }
     }
     /// The learned router's explanation, when a router chose the model.
     public var router: RouterExplanation? {
-        get { storage.fields.routerBox?.explanation }
-        set { uniqueStorage().fields.routerBox = newValue.map(RouterExplanationBox.init) }
+        get { storage.value.routerBox?.explanation }
+        set { storage.value.routerBox = newValue.map(RouterExplanationBox.init) }
     }
 
     /// ``router``, out of line (``RouterExplanationBox``): the engine hands on the features' box, not a copy.
     var routerBox: RouterExplanationBox? {
-        get { storage.fields.routerBox }
-        set { uniqueStorage().fields.routerBox = newValue }
-    }
-
-    /// The storage, copied first when shared.
-    @inlinable mutating func uniqueStorage() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        return storage
+        get { storage.value.routerBox }
+        set { storage.value.routerBox = newValue }
     }
 
     /// Creates a decision.
@@ -154,20 +145,10 @@ public struct RoutingDecision: Sendable, Codable, Hashable {
         requestID: String, model: String, strategy: String, reason: String, candidates: [Candidate], pick: String?,
         attempts: [Attempt], timestamp: Double
     ) {
-        storage = Storage(
+        storage = CopyOnWrite(
             Fields(
                 requestID: requestID, model: model, strategy: strategy, reason: reason, candidates: candidates,
                 pick: pick, attempts: attempts, timestamp: timestamp, routerBox: nil))
-    }
-
-    /// Whether two decisions have the same fields (at once when they share them).
-    public static func == (lhs: RoutingDecision, rhs: RoutingDecision) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    /// Hashes the fields.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.fields)
     }
 
     enum CodingKeys: String, CodingKey {

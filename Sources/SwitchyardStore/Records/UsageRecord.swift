@@ -1,6 +1,11 @@
 import Foundation
+import SwitchyardCore
 
 /// One request in the usage ledger.
+///
+/// Its fields live behind one reference (``CopyOnWrite``): a record is copied on its way to the ledger (the ticket,
+/// the governor, the ledger's buffer), and a copy of its dozen strings was a dozen reference-count operations; now
+/// it is one. It codes as its fields do, under their own names.
 public struct UsageRecord: Sendable, Hashable, Codable {
     /// The stored fields; their synthesized coding is the record's (the same keys as before the box).
     @usableFromInline struct Fields: Sendable, Hashable, Codable {
@@ -31,146 +36,133 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         @usableFromInline var experimentArm: String?
     }
 
-    /// The fields behind one reference, copied on write: a record is copied on its way to the ledger (the ticket,
-    /// the governor, the ledger's buffer), and a copy of its dozen strings was a dozen reference-count operations;
-    /// now it is one. Mutated only when uniquely referenced, so never shared mutable.
-    @usableFromInline final class Storage: @unchecked Sendable {
-        @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var storage: Storage
+    /// The fields, behind one reference (``CopyOnWrite``).
+    @usableFromInline var storage: CopyOnWrite<Fields>
 
     /// When the request started.
     @inlinable public var time: Date {
-        get { storage.fields.time }
-        _modify { yield &uniqueStorage().fields.time }
+        get { storage.value.time }
+        _modify { yield &storage.value.time }
     }
     /// The gateway's request id.
     @inlinable public var requestID: String {
-        get { storage.fields.requestID }
-        _modify { yield &uniqueStorage().fields.requestID }
+        get { storage.value.requestID }
+        _modify { yield &storage.value.requestID }
     }
     /// The tenant billed, if the request was authenticated.
     @inlinable public var tenantID: String? {
-        get { storage.fields.tenantID }
-        _modify { yield &uniqueStorage().fields.tenantID }
+        get { storage.value.tenantID }
+        _modify { yield &storage.value.tenantID }
     }
     /// The team billed, if any.
     @inlinable public var teamID: String? {
-        get { storage.fields.teamID }
-        _modify { yield &uniqueStorage().fields.teamID }
+        get { storage.value.teamID }
+        _modify { yield &storage.value.teamID }
     }
     /// The key's identifier, if any.
     @inlinable public var keyID: String? {
-        get { storage.fields.keyID }
-        _modify { yield &uniqueStorage().fields.keyID }
+        get { storage.value.keyID }
+        _modify { yield &storage.value.keyID }
     }
     /// The key's display prefix, if any.
     @inlinable public var keyPrefix: String? {
-        get { storage.fields.keyPrefix }
-        _modify { yield &uniqueStorage().fields.keyPrefix }
+        get { storage.value.keyPrefix }
+        _modify { yield &storage.value.keyPrefix }
     }
     /// The public model name served.
     @inlinable public var model: String {
-        get { storage.fields.model }
-        _modify { yield &uniqueStorage().fields.model }
+        get { storage.value.model }
+        _modify { yield &storage.value.model }
     }
     /// The deployment that served it.
     @inlinable public var deployment: String? {
-        get { storage.fields.deployment }
-        _modify { yield &uniqueStorage().fields.deployment }
+        get { storage.value.deployment }
+        _modify { yield &storage.value.deployment }
     }
     /// The deployment's region.
     @inlinable public var region: String? {
-        get { storage.fields.region }
-        _modify { yield &uniqueStorage().fields.region }
+        get { storage.value.region }
+        _modify { yield &storage.value.region }
     }
     /// Input tokens, cached ones included.
     @inlinable public var promptTokens: Int {
-        get { storage.fields.promptTokens }
-        _modify { yield &uniqueStorage().fields.promptTokens }
+        get { storage.value.promptTokens }
+        _modify { yield &storage.value.promptTokens }
     }
     /// Output tokens, reasoning included.
     @inlinable public var completionTokens: Int {
-        get { storage.fields.completionTokens }
-        _modify { yield &uniqueStorage().fields.completionTokens }
+        get { storage.value.completionTokens }
+        _modify { yield &storage.value.completionTokens }
     }
     /// Input tokens read from the provider's cache.
     @inlinable public var cachedPromptTokens: Int {
-        get { storage.fields.cachedPromptTokens }
-        _modify { yield &uniqueStorage().fields.cachedPromptTokens }
+        get { storage.value.cachedPromptTokens }
+        _modify { yield &storage.value.cachedPromptTokens }
     }
     /// Input tokens written to the provider's cache.
     @inlinable public var cacheCreationTokens: Int {
-        get { storage.fields.cacheCreationTokens }
-        _modify { yield &uniqueStorage().fields.cacheCreationTokens }
+        get { storage.value.cacheCreationTokens }
+        _modify { yield &storage.value.cacheCreationTokens }
     }
     /// Output tokens spent on reasoning.
     @inlinable public var reasoningTokens: Int {
-        get { storage.fields.reasoningTokens }
-        _modify { yield &uniqueStorage().fields.reasoningTokens }
+        get { storage.value.reasoningTokens }
+        _modify { yield &storage.value.reasoningTokens }
     }
     /// The cost in US dollars.
     @inlinable public var cost: Double {
-        get { storage.fields.cost }
-        _modify { yield &uniqueStorage().fields.cost }
+        get { storage.value.cost }
+        _modify { yield &storage.value.cost }
     }
     /// Total latency in milliseconds.
     @inlinable public var latencyMilliseconds: Double {
-        get { storage.fields.latencyMilliseconds }
-        _modify { yield &uniqueStorage().fields.latencyMilliseconds }
+        get { storage.value.latencyMilliseconds }
+        _modify { yield &storage.value.latencyMilliseconds }
     }
     /// Time to the first streamed token in milliseconds, for streams.
     @inlinable public var timeToFirstTokenMilliseconds: Double? {
-        get { storage.fields.timeToFirstTokenMilliseconds }
-        _modify { yield &uniqueStorage().fields.timeToFirstTokenMilliseconds }
+        get { storage.value.timeToFirstTokenMilliseconds }
+        _modify { yield &storage.value.timeToFirstTokenMilliseconds }
     }
     /// The HTTP status returned to the client.
     @inlinable public var status: Int {
-        get { storage.fields.status }
-        _modify { yield &uniqueStorage().fields.status }
+        get { storage.value.status }
+        _modify { yield &storage.value.status }
     }
     /// The gateway error code, when the request failed.
     @inlinable public var errorCode: String? {
-        get { storage.fields.errorCode }
-        _modify { yield &uniqueStorage().fields.errorCode }
+        get { storage.value.errorCode }
+        _modify { yield &storage.value.errorCode }
     }
     /// Whether the answer came from a cache.
     @inlinable public var cacheHit: Bool {
-        get { storage.fields.cacheHit }
-        _modify { yield &uniqueStorage().fields.cacheHit }
+        get { storage.value.cacheHit }
+        _modify { yield &storage.value.cacheHit }
     }
     /// What the answer would have cost from the upstream, in US dollars, when a cache answered it.
     @inlinable public var savedCost: Double {
-        get { storage.fields.savedCost }
-        _modify { yield &uniqueStorage().fields.savedCost }
+        get { storage.value.savedCost }
+        _modify { yield &storage.value.savedCost }
     }
     /// The learned router that chose the model (`auto`, `support-bot`), when one did.
     @inlinable public var router: String? {
-        get { storage.fields.router }
-        _modify { yield &uniqueStorage().fields.router }
+        get { storage.value.router }
+        _modify { yield &storage.value.router }
     }
     /// What the router's strongest candidate would have cost for this request, in US dollars (routed requests only).
     @inlinable public var strongestCost: Double? {
-        get { storage.fields.strongestCost }
-        _modify { yield &uniqueStorage().fields.strongestCost }
+        get { storage.value.strongestCost }
+        _modify { yield &storage.value.strongestCost }
     }
     /// The A/B experiment the request took part in, if any.
     @inlinable public var experiment: String? {
-        get { storage.fields.experiment }
-        _modify { yield &uniqueStorage().fields.experiment }
+        get { storage.value.experiment }
+        _modify { yield &storage.value.experiment }
     }
     /// The experiment arm it was assigned to, if any.
     @inlinable public var experimentArm: String? {
-        get { storage.fields.experimentArm }
-        _modify { yield &uniqueStorage().fields.experimentArm }
-    }
-
-    /// The storage, copied first when shared.
-    @inlinable mutating func uniqueStorage() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        return storage
+        get { storage.value.experimentArm }
+        _modify { yield &storage.value.experimentArm }
     }
 
     /// Creates a usage record.
@@ -183,7 +175,7 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         savedCost: Double = 0, router: String? = nil, strongestCost: Double? = nil, experiment: String? = nil,
         experimentArm: String? = nil
     ) {
-        storage = Storage(
+        storage = CopyOnWrite(
             Fields(
                 time: time,
                 requestID: requestID,
@@ -214,23 +206,14 @@ public struct UsageRecord: Sendable, Hashable, Codable {
 
     /// Decodes a record: the fields, under their own names.
     public init(from decoder: any Decoder) throws {
-        storage = Storage(try Fields(from: decoder))
+        storage = CopyOnWrite(try Fields(from: decoder))
     }
 
     /// Encodes the fields, under their own names.
     public func encode(to encoder: any Encoder) throws {
-        try storage.fields.encode(to: encoder)
+        try storage.value.encode(to: encoder)
     }
 
-    /// Whether two records have the same fields (at once when they share them).
-    public static func == (lhs: UsageRecord, rhs: UsageRecord) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
-    }
-
-    /// Hashes the fields.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.fields)
-    }
 }
 
 /// Which usage records a query covers.
