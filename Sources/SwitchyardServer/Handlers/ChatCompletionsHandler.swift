@@ -169,32 +169,25 @@ final class ChatCompletionsHandler: Sendable {
 
     /// The headers that say where a request went and why.
     ///
-    /// Collected in an array and appended at once: `HTTPFields.append` goes through the generic
-    /// `replaceSubrange` per field (2,100 instructions per request for five), and assigning through the subscript
-    /// also searches the list for an earlier field of the same name.
+    /// Appended, not assigned: assigning through the subscript searches the list for an earlier field of the same
+    /// name every time (this function was 32,000 instructions per request under callgrind).
     static func routingHeaders(for deployment: Deployment, decision: RoutingDecision? = nil) -> HTTPFields {
-        var fields: [HTTPField] = []
-        fields.reserveCapacity(6)
-        fields.append(HTTPField(name: .switchyardProvider, value: deployment.provider.name))
-        fields.append(HTTPField(name: .switchyardUpstreamModel, value: deployment.upstreamModel))
-        fields.append(HTTPField(name: .switchyardDeployment, value: deployment.id))
-        if let region = deployment.region { fields.append(HTTPField(name: .switchyardRegion, value: region)) }
-        if let decision {
-            fields.append(HTTPField(name: .switchyardAttempts, value: String(decision.attempts.count)))
-            fields.append(HTTPField(name: .switchyardRouteReason, value: headerSafe(decision.reason)))
-        }
         var headers = HTTPFields()
         headers.reserveCapacity(12)
-        headers.append(contentsOf: fields)
+        headers.append(HTTPField(name: .switchyardProvider, value: deployment.provider.name))
+        headers.append(HTTPField(name: .switchyardUpstreamModel, value: deployment.upstreamModel))
+        headers.append(HTTPField(name: .switchyardDeployment, value: deployment.id))
+        if let region = deployment.region { headers.append(HTTPField(name: .switchyardRegion, value: region)) }
+        if let decision {
+            headers.append(HTTPField(name: .switchyardAttempts, value: String(decision.attempts.count)))
+            headers.append(HTTPField(name: .switchyardRouteReason, value: headerSafe(decision.reason)))
+        }
         return headers
     }
 
     /// At most 200 ASCII characters of a reason (the reason itself when it already is).
     static func headerSafe(_ reason: String) -> String {
-        let ascii = reason.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.count <= 200 && !bytes.contains { $0 >= 0x80 }
-        }
-        if ascii ?? (reason.utf8.count <= 200 && reason.utf8.allSatisfy { $0 < 0x80 }) { return reason }
+        if reason.utf8.count <= 200, reason.utf8.allSatisfy({ $0 < 0x80 }) { return reason }
         return String(reason.unicodeScalars.filter(\.isASCII).prefix(200))
     }
 }
