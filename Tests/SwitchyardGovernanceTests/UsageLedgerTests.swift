@@ -67,14 +67,23 @@ import Testing
         try await store.close()
     }
 
-    /// The executors' threads run at the nice value they were made with; a task that prefers one runs there.
+    /// The executors' threads run at the nice value and in the scheduling class they were made with; a task that
+    /// prefers one runs there. The routine flushes' executor is in the idle class, the urgent one is not.
     @Test func backgroundExecutorsRunAtTheirPriority() async throws {
         let base = ThreadPriority.currentNice
         let low = BackgroundExecutor(name: "test-low", niceSteps: 4)
-        let seen = await withTaskExecutorPreference(low) { ThreadPriority.currentNice }
-        #expect(seen == min(19, base + 4))
-        let urgent = await withTaskExecutorPreference(BackgroundExecutor.ledgerUrgent) { ThreadPriority.currentNice }
-        #expect(urgent <= base)
+        let seen = await withTaskExecutorPreference(low) { (ThreadPriority.currentNice, ThreadPriority.currentThreadIsIdle) }
+        #expect(seen.0 == min(19, base + 4))
+        #expect(!seen.1)
+        let urgent = await withTaskExecutorPreference(BackgroundExecutor.ledgerUrgent) {
+            (ThreadPriority.currentNice, ThreadPriority.currentThreadIsIdle)
+        }
+        #expect(urgent.0 <= base)
+        #expect(!urgent.1)
+        #if os(Linux)
+        let routine = await withTaskExecutorPreference(BackgroundExecutor.ledger) { ThreadPriority.currentThreadIsIdle }
+        #expect(routine)
+        #endif
     }
 
     /// A ledger on a fresh SQLite file and the group that runs its flushing service: the store first, the ledger

@@ -6,12 +6,17 @@ import Testing
 
 /// The SQLite driver's second connection, for ``WritePriority/background`` writes.
 @Suite struct SQLiteBackgroundLaneTests {
-    /// Background writes run on a thread whose nice value is raised, and land in the same database.
+    /// Background writes run on a thread in the idle scheduling class, its nice value raised, and land in the same
+    /// database.
     @Test func backgroundWritesRunLowerAndLandInTheSameDatabase() async throws {
         let nice = ThreadPriority.currentNice
         try await StoreBackend.sqlite.withStore { store in
             let driver = try #require(store.driver as? SQLiteDriver)
             #expect(try await driver.backgroundThreadNice() == min(19, nice + SQLiteDriver.backgroundNiceSteps))
+            #if os(Linux)
+            #expect(try await driver.backgroundThreadIsIdle())
+            #expect(!ThreadPriority.currentThreadIsIdle)
+            #endif
             try await store.appendUsage((0..<50).map { Fixture.usage($0, tenant: "ten_low") }, priority: .background)
             try await store.addBudgetSpend(
                 [BudgetCounter(scope: "key", scopeID: "key_1", period: "total", spent: 2)], priority: .background)

@@ -6,13 +6,44 @@ import Musl
 import Darwin
 #endif
 
-/// The calling thread's scheduling priority (its nice value), for background threads that should take CPU from
-/// requests only when nothing else wants it.
+/// The calling thread's scheduling priority (its nice value and its scheduling class), for background threads that
+/// should take CPU from requests only when nothing else wants it.
 ///
-/// On Linux the nice value belongs to each thread, not to the process, and any thread may raise its own (lower its
-/// priority) without privileges; lowering it again needs `CAP_SYS_NICE`. So a thread is lowered once, for good,
-/// and work that must not fall behind is given to another thread instead.
+/// On Linux the nice value and the class belong to each thread, not to the process, and any thread may lower its own
+/// priority without privileges; raising it again needs `CAP_SYS_NICE`. So a thread is lowered once, for good, and
+/// work that must not fall behind is given to another thread instead.
 public enum ThreadPriority {
+    /// Linux's `SCHED_IDLE` (not exported by Glibc's module map).
+    static let idlePolicy: Int32 = 5
+
+    /// Puts the calling thread in Linux's idle scheduling class (`SCHED_IDLE`): it runs on a core that nothing else
+    /// wants, and a thread of the normal class woken on its core takes the core at once.
+    ///
+    /// A raised nice value is not enough for that: the scheduler (EEVDF) lets the running thread finish its time slice
+    /// before a woken one preempts it, and a nice +10 thread's slice is milliseconds of a request's wait. Under full
+    /// load an idle-class thread still gets a sliver of CPU (a weight of 3 against 1,024 for nice 0), so work that must
+    /// keep up needs a path at normal priority too (the ledger's urgent flushes).
+    ///
+    /// - Returns: `true` when the thread is in the idle class afterwards; `false` where there is no such class.
+    @discardableResult
+    public static func makeCurrentThreadIdle() -> Bool {
+        #if os(Linux)
+        var parameters = sched_param()
+        parameters.sched_priority = 0
+        _ = sched_setscheduler(0, idlePolicy, &parameters)
+        #endif
+        return currentThreadIsIdle
+    }
+
+    /// Whether the calling thread is in Linux's idle scheduling class (``makeCurrentThreadIdle()``).
+    public static var currentThreadIsIdle: Bool {
+        #if os(Linux)
+        return sched_getscheduler(0) == idlePolicy
+        #else
+        return false
+        #endif
+    }
+
     /// The calling thread's nice value (-20, highest, to 19, lowest).
     public static var currentNice: Int32 {
         #if os(Linux)

@@ -20,13 +20,18 @@ import SwitchyardCore
 /// that prefers this executor (`withTaskExecutorPreference`) runs its nonisolated code, and the default actors it
 /// calls, on this thread instead.
 ///
-/// The ledger has two: ``ledger`` runs at a lower priority (nice +10) for routine flushes, whose SQLite work goes to
-/// the store's background connection, also at nice +10; ``ledgerUrgent`` runs at normal priority for a backlog that
-/// must not grow further, and for the last flush at shutdown. A thread can lower its own priority without
+/// The ledger has two: ``ledger`` runs in the idle scheduling class for routine flushes, whose SQLite work goes to
+/// the store's background connection, also in the idle class; ``ledgerUrgent`` runs at normal priority for a backlog
+/// that must not grow further, and for the last flush at shutdown. A thread can lower its own priority without
 /// privileges but not raise it again, hence two threads rather than one that changes.
+///
+/// Idle class rather than nice +10 alone: with nice +10 a request whose thread was woken on a core running a flush
+/// still waited for the flush's time slice, and the flushes (every 200 ms) made the p99 added latency at
+/// concurrency 1 twice that with the ledger idle: +618 against +283 µs; in the idle class, +283 µs
+/// (`bench/results/gateway-2026-12-04-session14.md`).
 public final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
-    /// The executor of the ledger's routine flushes, at nice +10.
-    public static let ledger = BackgroundExecutor(name: "sy-ledger", niceSteps: 10)
+    /// The executor of the ledger's routine flushes: idle scheduling class, and nice +10 where there is no such class.
+    public static let ledger = BackgroundExecutor(name: "sy-ledger", niceSteps: 10, idle: true)
     /// The executor of the ledger's urgent flushes (a backlog, shutdown), at normal priority; started when first used.
     public static let ledgerUrgent = BackgroundExecutor(name: "sy-ledger-now")
 
@@ -34,12 +39,14 @@ public final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     private let wake = DispatchSemaphore(value: 0)
 
     /// Starts the executor's thread, named `name` (at most 15 bytes show in `ps` and `/proc`), with its nice value
-    /// raised by `niceSteps` (``ThreadPriority/lowerCurrentThread(by:)``).
-    public init(name: String, niceSteps: Int32 = 0) {
+    /// raised by `niceSteps` (``ThreadPriority/lowerCurrentThread(by:)``) and, when `idle`, in the idle scheduling
+    /// class (``ThreadPriority/makeCurrentThreadIdle()``).
+    public init(name: String, niceSteps: Int32 = 0, idle: Bool = false) {
         let thread = Thread { [unowned self] in
             // Set from the thread itself: a Linux thread otherwise keeps the name of the thread that created it.
             Thread.current.name = name
             if niceSteps > 0 { ThreadPriority.lowerCurrentThread(by: niceSteps) }
+            if idle { ThreadPriority.makeCurrentThreadIdle() }
             self.run()
         }
         thread.start()

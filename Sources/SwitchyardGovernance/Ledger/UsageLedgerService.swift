@@ -7,11 +7,11 @@ import SwitchyardStore
 /// Put it in the `ServiceGroup` after the store and *before* the HTTP server: services stop in reverse order, so the
 /// server drains its requests first, then this service writes the last records, then the store closes.
 ///
-/// Routine flushes run at a lower priority (``BackgroundExecutor/ledger`` and ``WritePriority/background``), so that
-/// they take CPU from requests only when it is free. When more than `urgentBacklog` records are waiting (the
-/// process has been saturated for a while and the low-priority flushes fell behind), a flush runs at normal
-/// priority (``BackgroundExecutor/ledgerUrgent``): the buffer stays bounded. The last flushes at shutdown are
-/// urgent too.
+/// Routine flushes run in the idle scheduling class (``BackgroundExecutor/ledger`` and ``WritePriority/background``),
+/// so that they take CPU from requests only when it is free. When more than `urgentBacklog` records are waiting (the
+/// process has been saturated for a while and the idle-class flushes fell behind: at concurrency 64 on two cores,
+/// every few seconds), a flush runs at normal priority (``BackgroundExecutor/ledgerUrgent``): the buffer stays
+/// bounded. The last flushes at shutdown are urgent too.
 public struct UsageLedgerService: Service {
     let ledger: UsageLedger
     let interval: Duration

@@ -11,10 +11,12 @@ import ServiceLifecycle
 ///
 /// - The main connection runs everything, on NIO's shared thread pool.
 /// - The background connection runs the writes asked for at ``WritePriority/background`` (the usage ledger's
-///   routine flushes), on a thread of its own whose nice value is raised by ``backgroundNiceSteps``.
+///   routine flushes), on a thread of its own in the idle scheduling class (``ThreadPriority/makeCurrentThreadIdle()``),
+///   its nice value also raised by ``backgroundNiceSteps``.
 ///   A flush of a few hundred records is milliseconds of SQLite's CPU; at normal priority it held one of the two
 ///   cores of the benchmark machine while requests waited for it, which was most of the p99 added latency at
-///   concurrency 1 (`bench/results/gateway-2026-12-03-session11.md`).
+///   concurrency 1 (`bench/results/gateway-2026-12-03-session11.md`); at nice +10 requests still waited for its time
+///   slice (`bench/results/gateway-2026-12-04-session14.md`).
 ///   The two connections share the file. Their transactions take turns on one ``AsyncLock`` before SQLite sees
 ///   them; a single statement outside a transaction waits in SQLite (`busy_timeout`, 30 s).
 final class SQLiteDriver: SQLDriver {
@@ -42,7 +44,10 @@ final class SQLiteDriver: SQLDriver {
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
         do {
-            try await pool.runIfActive { _ = ThreadPriority.lowerCurrentThread(by: backgroundNiceSteps) }
+            try await pool.runIfActive {
+                ThreadPriority.lowerCurrentThread(by: backgroundNiceSteps)
+                ThreadPriority.makeCurrentThreadIdle()
+            }
             let background = try await SQLiteLane.open(path: path, pool: pool, writeLock: writeLock, logger: logger)
             return SQLiteDriver(main: main, background: background)
         } catch {
@@ -56,6 +61,12 @@ final class SQLiteDriver: SQLDriver {
     func backgroundThreadNice() async throws -> Int32 {
         guard let pool = background.ownPool else { return ThreadPriority.currentNice }
         return try await pool.runIfActive { ThreadPriority.currentNice }
+    }
+
+    /// Whether the background connection's thread is in the idle scheduling class (for tests).
+    func backgroundThreadIsIdle() async throws -> Bool {
+        guard let pool = background.ownPool else { return ThreadPriority.currentThreadIsIdle }
+        return try await pool.runIfActive { ThreadPriority.currentThreadIsIdle }
     }
 
     func run() async throws {
