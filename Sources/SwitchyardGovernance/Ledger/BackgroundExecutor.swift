@@ -34,6 +34,10 @@ public final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     public static let ledger = BackgroundExecutor(name: "sy-ledger", niceSteps: 10, idle: true)
     /// The executor of the ledger's urgent flushes (a backlog, shutdown), at normal priority; started when first used.
     public static let ledgerUrgent = BackgroundExecutor(name: "sy-ledger-now")
+    /// The executor of the other periodic services (the key and tenant refresh, spend forecasts, alerts), at normal
+    /// priority: their work must keep up (a key disabled on another replica stops working here at the next refresh),
+    /// but not on the event loops, where a refresh of 20,000 keys held the requests of its loop for milliseconds.
+    public static let services = BackgroundExecutor(name: "sy-services")
 
     private let jobs = Mutex<[UnownedJob]>([])
     private let wake = DispatchSemaphore(value: 0)
