@@ -54,13 +54,8 @@ public struct GatewayServices: Sendable {
     }
 
     /// Background services (store, alerts, ledger writer) to run before the HTTP server, so they stop after it
-    /// and the ledger's last flush sees every request. Each runs off the event loops (``OffLoopService``).
+    /// and the ledger's last flush sees every request.
     public var background: [any Service] {
-        backgroundServices.map { OffLoopService(wrapped: $0) }
-    }
-
-    /// The background services, as they are.
-    var backgroundServices: [any Service] {
         var services: [any Service] = []
         if let persistence = cache?.persistence { services.append(ClosingService(name: "semantic cache") {
             try await persistence.close()

@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 import SwitchyardGovernance
 
 /// Runs a background service on ``BackgroundExecutor/services`` instead of the event loops that serve requests.
@@ -10,15 +10,23 @@ import SwitchyardGovernance
 /// to 5.7 ms off them, and the longest wait from 222 to 18 ms (`bench/results/gateway-2026-12-04-session14.md`).
 ///
 /// A service that picks its own executor (the usage ledger) keeps it: the preference set here is only the default.
-struct OffLoopService: Service, CustomStringConvertible {
+///
+/// `switchyard serve` wraps every service of its group but the HTTP server: the gateway's background services, the
+/// trace exporter and the heap trimmer.
+public struct OffLoopService: Service, CustomStringConvertible {
     /// The service run off the loops.
-    let wrapped: any Service
+    public let wrapped: any Service
+
+    /// Wraps `wrapped`.
+    public init(wrapped: any Service) {
+        self.wrapped = wrapped
+    }
 
     /// The wrapped service's description, which the service group logs.
-    var description: String { String(describing: wrapped) }
+    public var description: String { String(describing: wrapped) }
 
     /// Runs the wrapped service with ``BackgroundExecutor/services`` as its task's preferred executor.
-    func run() async throws {
+    public func run() async throws {
         try await withTaskExecutorPreference(BackgroundExecutor.services) {
             try await wrapped.run()
         }

@@ -88,7 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
         // Background services first: they start before the server and stop after it, so the ledger's last flush
-        // sees every request the server answered.
+        // sees every request the server answered. Each runs off the event loops that serve requests (Swift
+        // concurrency runs on those loops here, `EventLoopExecutor`).
         let prepared = services
         let trimmer: (any Service)? =
             configuration.server.heapTrimSeconds > 0
@@ -96,7 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
             : nil
         let group = ServiceGroup(
             configuration: .init(
-                services: ([tracer, trimmer].compactMap { $0 } + services.background).map { .init(service: $0) } + [
+                services: ([tracer, trimmer].compactMap { $0 } + services.background).map {
+                    .init(service: OffLoopService(wrapped: $0))
+                } + [
                     .init(service: PreparedService(service: app) { try await prepared.prepare() })
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

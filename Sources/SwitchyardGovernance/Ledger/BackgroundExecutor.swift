@@ -11,7 +11,7 @@ import Synchronization
 import SwitchyardCore
 
 /// A task executor with one thread of its own, for work that must not run on the event loops: the usage ledger's
-/// flushes.
+/// flushes, and the periodic background services (``services``).
 ///
 /// `switchyard serve` runs Swift concurrency on NIO's event loops, so a request stays on the thread that read it. A
 /// flush then ran there too: turning a few hundred buffered records into SQL binds and text took the loop for
