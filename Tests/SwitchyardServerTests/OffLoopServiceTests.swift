@@ -22,7 +22,12 @@ import Testing
             try await Task.sleep(for: .milliseconds(5))
             names.append(Self.currentThreadName())
             if let own {
-                let inside = await withTaskExecutorPreference(own) { Self.currentThreadName() }
+                // The operation inherits its caller's isolation, so a body without a suspension may run before any
+                // hop; work after one runs on the preferred executor, as the ledger's flushes do.
+                let inside = await withTaskExecutorPreference(own) {
+                    try? await Task.sleep(for: .milliseconds(1))
+                    return Self.currentThreadName()
+                }
                 names.append(inside)
             }
         }
