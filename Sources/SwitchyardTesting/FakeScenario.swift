@@ -20,6 +20,9 @@ public enum FakeScenario: Sendable, Equatable {
     case streamError
     /// The response head arrives only after two seconds.
     case slowFirstByte
+    /// A stream whose head comes at once and whose first event comes after 1.5 s of silence, the rest at once: a
+    /// reasoning model's time to first token.
+    case ponder
     /// A stream of text deltas every 20 ms for up to 30 s, for disconnect and back-pressure tests.
     case endless
     /// A stream that sends two events, then goes silent for three seconds, then finishes.
@@ -47,6 +50,8 @@ public enum FakeScenario: Sendable, Equatable {
             self = .reset
         } else if name.contains("stream-error") {
             self = .streamError
+        } else if name.contains("ponder") {
+            self = .ponder
         } else if name.contains("slow") {
             self = .slowFirstByte
         } else if name.contains("endless") {

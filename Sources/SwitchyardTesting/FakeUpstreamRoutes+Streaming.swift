@@ -11,12 +11,14 @@ extension FakeUpstreamRoutes {
         var resetAfter: Int?
         var stallAfter: Int?
         var holdFirst = false
+        var firstAfter: Duration?
         var repeating: String?
         switch scenario {
         case .cut: events = Array(events.prefix(2))
         case .reset: resetAfter = 2
         case .stall: stallAfter = 2
         case .hold: holdFirst = true
+        case .ponder: firstAfter = .milliseconds(1_500)
         case .malformed: events = Array(events.prefix(1)) + [wire.malformedFrame]
         case .streamError:
             if let fixture = wire.streamErrorFixture {
@@ -34,9 +36,10 @@ extension FakeUpstreamRoutes {
         }
         let recorder = self.recorder
         let headers: HTTPFields = [.contentType: wire.streamContentType, .cacheControl: "no-cache"]
-        let body = ResponseBody { [events, resetAfter, stallAfter, holdFirst, repeating] writer in
+        let body = ResponseBody { [events, resetAfter, stallAfter, holdFirst, firstAfter, repeating] writer in
             do {
                 if holdFirst { try await Self.hold() }
+                if let firstAfter { try await Task.sleep(for: firstAfter) }
                 for (index, event) in events.enumerated() {
                     if let resetAfter, index == resetAfter { throw FakeConnectionReset() }
                     if let stallAfter, index == stallAfter { try await Task.sleep(for: .seconds(3)) }

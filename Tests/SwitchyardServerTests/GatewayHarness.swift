@@ -48,6 +48,10 @@ enum GatewayHarness {
                 deployments: [ { provider: claude, model: claude-error-529 } ]
               - name: slow
                 deployments: [ { provider: oai, model: gpt-slow, timeouts: { first_byte_ms: 200, total_ms: 500 } } ]
+              - name: ponder
+                deployments: [ { provider: oai, model: gpt-ponder, timeouts: { first_byte_ms: 20000, idle_ms: 300 } } ]
+              - name: ponder-impatient
+                deployments: [ { provider: claude, model: claude-ponder, timeouts: { first_byte_ms: 300 } } ]
               - name: cut
                 deployments: [ { provider: oai, model: gpt-cut } ]
               - name: claude-cut

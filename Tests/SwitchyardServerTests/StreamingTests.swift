@@ -72,6 +72,33 @@ import Testing
         }
     }
 
+    /// A reasoning model sends its head at once and its first token after thinking (the fake: 1.5 s). The wait is
+    /// the first-byte limit's, not the idle limit's (300 ms on `ponder`); past the first-byte limit (300 ms on
+    /// `ponder-impatient`) nothing was sent yet, so the client gets the HTTP error.
+    @Test func aFirstTokenAfterThinkingIsWithinTheFirstByteLimit() async throws {
+        try await GatewayHarness.withGateway(.live) { client, _ in
+            let body = GatewayHarness.chatBody(model: "ponder", stream: true)
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: body) {
+                response in
+                #expect(response.status == .ok)
+                let events = Self.events(response.body)
+                #expect(events.last == "[DONE]")
+                let text = events.dropLast().map(Self.json).compactMap { chunk -> String? in
+                    ((chunk["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String
+                }.joined()
+                #expect(text == "Hello! How can I help you today?")
+            }
+            let impatient = GatewayHarness.chatBody(model: "ponder-impatient", stream: true)
+            try await client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: impatient
+            ) {
+                #expect($0.status == .gatewayTimeout)
+                let code = try GatewayHarness.errorFields($0)["code"] as? String
+                #expect(code == "upstream_timeout")
+            }
+        }
+    }
+
     @Test func failureBeforeFirstEventIsAnHTTPError() async throws {
         try await GatewayHarness.withGateway(.live) { client, _ in
             let body = GatewayHarness.chatBody(model: "rate-limited", stream: true)

@@ -7,8 +7,9 @@ import SwitchyardCore
 /// Everything here runs on the connection's event loop. The response head completes the caller's promise with the
 /// head and a body sequence; body parts are yielded into that sequence as they are read. Back-pressure: when the
 /// sequence's buffer is full, `read` calls are held until the consumer asks for more, so a slow client slows the
-/// upstream instead of filling memory. Timers: the first-byte deadline while waiting for the head, and an idle
-/// deadline re-armed at most once per read burst (not per chunk) while the body streams. After a complete response
+/// upstream instead of filling memory. Timers: the first-byte deadline while waiting for the head and, on a body read
+/// as it streams, for its first byte (a model's time to first token: a reasoning model sends its head at once and its
+/// first token minutes later); then an idle deadline, re-armed at most once per read burst (not per chunk). After a complete response
 /// on a keep-alive connection the handler goes back to idle and reports itself free (``onIdle``); a late signal from
 /// an earlier exchange's consumer is told apart by the exchange's generation number.
 ///
@@ -54,6 +55,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     private var keepAlive = true
     private var readPaused = false
     private var pendingRead = false
+    /// A streamed body's head came and its first byte has not: the first-byte timer is still armed.
+    private var awaitingFirstBody = false
     private var idleLimit = TimeAmount.seconds(30)
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var timer: NIOScheduledCallback?
@@ -114,6 +117,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         }
         generation &+= 1
         self.idleLimit = idleLimit
+        awaitingFirstBody = false
         collectLimit = request.wholeBodyLimit
         state = .awaitingHead
         self.promise = promise
@@ -180,10 +184,10 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             guard case .awaitingHead = state, let promise else { return fail(.malformedResponse("unexpected response")) }
             // 1xx answers (100 Continue, 103 Early Hints) precede the real head.
             if head.status.code < 200 && head.status != .switchingProtocols { return }
-            disarm(context: context)
             keepAlive = responseDecoder?.keepAlive ?? head.isKeepAlive
             if collectLimit != nil {
                 // Read whole: no body sequence, and the caller is answered at the end.
+                disarm(context: context)
                 state = .streaming
                 collectedHead = head
                 lastActivity = .now()
@@ -194,7 +198,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
                 elementType: ByteBuffer.self, failureType: (any Error).self,
                 backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16), finishOnDeinit: false,
                 delegate: delegate)
+            // The first-byte timer stays armed until the body's first byte.
             state = .streaming
+            awaitingFirstBody = true
             source = body.source
             self.promise = nil
             lastActivity = .now()
@@ -202,6 +208,11 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         case .body(var buffer):
             guard case .streaming = state else { return }
             if let source {
+                if awaitingFirstBody {
+                    // The first byte: from now on the idle limit (armed when this read burst completes).
+                    awaitingFirstBody = false
+                    disarm(context: context)
+                }
                 if case .stopProducing = source.yield(buffer) { readPaused = true }
                 return
             }
@@ -349,6 +360,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         switch (kind, state) {
         case (.firstByte, .awaitingHead):
             fail(.firstByteTimeout)
+        case (.firstByte, .streaming) where awaitingFirstBody:
+            fail(.firstByteTimeout)
         case (.idle, .streaming):
             // Silence of our own making (the consumer is slow and reads are held) is not the upstream's.
             let silent = NIODeadline.now() - lastActivity
@@ -407,8 +420,7 @@ extension HTTP1ExchangeHandler {
         _ request: UpstreamRequest, on loop: any EventLoop, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts
     ) async throws -> Answer {
         let promise = loop.makePromise(of: Answer.self)
-        // AsyncHTTPClient's read timeout also covers the wait for the head, so the head waits at most the smaller.
-        let headLimit = TimeAmount.nanoseconds(min(timeouts.firstByte.nanoseconds, timeouts.idle.nanoseconds))
+        let headLimit = TimeAmount.nanoseconds(timeouts.firstByte.nanoseconds)
         let idleLimit = TimeAmount.nanoseconds(timeouts.idle.nanoseconds)
         // The handler is only touched on its loop: here at once when already there, else in the hop.
         let bound = UnsafeTransfer(self)

@@ -1,8 +1,7 @@
-import AsyncHTTPClient
 public import NIOCore
 
-/// A provider response's body, read on demand: from the pooled HTTP/1.1 transport (plain-HTTP upstreams) or from
-/// AsyncHTTPClient (TLS upstreams, HTTP/2).
+/// A provider response's body, read on demand: from the pooled transports (plain-HTTP upstreams) or from
+/// AsyncHTTPClient (TLS upstreams), or read whole.
 public struct UpstreamBody: AsyncSequence, Sendable {
     /// The pooled transport's body: bytes yielded by ``HTTP1ExchangeHandler`` with back-pressure.
     typealias Pooled = NIOThrowingAsyncSequenceProducer<
@@ -13,39 +12,40 @@ public struct UpstreamBody: AsyncSequence, Sendable {
     /// Pieces of the body as they arrive.
     public typealias Element = ByteBuffer
 
-    private let client: HTTPClientResponse.Body?
+    private let delegated: AsyncHTTPClientExchange.Body?
     private let pooled: Pooled?
     private let collected: ByteBuffer?
 
-    /// A body read through AsyncHTTPClient.
-    init(client: HTTPClientResponse.Body) {
-        self.client = client
+    /// A body read through AsyncHTTPClient (``AsyncHTTPClientExchange``).
+    init(delegated: AsyncHTTPClientExchange.Body) {
+        self.delegated = delegated
         pooled = nil
         collected = nil
     }
 
-    /// A body read through the pooled HTTP/1.1 transport.
+    /// A body read through the pooled transports (HTTP/1.1 keep-alive, HTTP/2 with prior knowledge).
     init(pooled: Pooled) {
-        client = nil
+        delegated = nil
         self.pooled = pooled
         collected = nil
     }
 
-    /// A body the pooled transport read whole (``UpstreamRequest/wholeBodyLimit``).
+    /// A body a transport read whole (``UpstreamRequest/wholeBodyLimit``).
     init(collected: ByteBuffer) {
-        client = nil
+        delegated = nil
         pooled = nil
         self.collected = collected
     }
 
     /// Starts reading.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(client: client?.makeAsyncIterator(), pooled: pooled?.makeAsyncIterator(), collected: collected)
+        AsyncIterator(
+            delegated: delegated?.makeAsyncIterator(), pooled: pooled?.makeAsyncIterator(), collected: collected)
     }
 
     /// Reads the body's pieces in order.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        var client: HTTPClientResponse.Body.AsyncIterator?
+        var delegated: AsyncHTTPClientExchange.Body.AsyncIterator?
         var pooled: Pooled.AsyncIterator?
         var collected: ByteBuffer?
 
@@ -56,7 +56,7 @@ public struct UpstreamBody: AsyncSequence, Sendable {
                 collected = nil
                 return piece
             }
-            return try await client?.next()
+            return try await delegated?.next()
         }
     }
 

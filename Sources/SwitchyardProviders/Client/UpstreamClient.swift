@@ -16,9 +16,10 @@ public import SwitchyardCore
 /// go through AsyncHTTPClient, which brings TLS and HTTP/2. ``Configuration/plainHTTPTransport`` sends plain HTTP
 /// through AsyncHTTPClient too (to compare the two, or to fall back).
 ///
-/// Timeouts, all per deployment: `connect` and `idle` (the longest silence while reading) are connection settings,
-/// so deployments that share them share one connection pool; time to first byte is a deadline on the response
-/// head; the total time is checked as the body streams.
+/// Timeouts, all per deployment: `connect` is a connection setting, so deployments that share it share one
+/// connection pool; the first-byte limit (until the head and, on a streamed body, until its first byte), the idle
+/// limit between pieces after that, and the total time are kept per exchange, on both transports
+/// (``HTTP1ExchangeHandler``, ``AsyncHTTPClientExchange``).
 public final class UpstreamClient: Sendable {
     /// Settings of the shared client.
     public struct Configuration: Sendable {
@@ -56,18 +57,13 @@ public final class UpstreamClient: Sendable {
         }
     }
 
-    private let clients: Mutex<[TimeoutKey: HTTPClient]>
+    /// AsyncHTTPClient's clients, one per connect timeout.
+    private let clients: Mutex<[Duration: HTTPClient]>
     private let pool: HTTP1ConnectionPool
     private let http2Pool: HTTP2ConnectionPool
     /// Parsed URLs: a deployment's URL is the same on every request (the parse was 9,000 instructions a request).
     private let endpoints = Mutex<[String: UpstreamEndpoint]>([:])
     let configuration: Configuration
-
-    /// Connection-level timeouts: one pooled client serves every deployment that shares them.
-    struct TimeoutKey: Hashable {
-        var connect: Duration
-        var idle: Duration
-    }
 
     /// Creates a client on the shared event loop group.
     public init(configuration: Configuration = .init()) {
@@ -77,14 +73,13 @@ public final class UpstreamClient: Sendable {
         http2Pool = HTTP2ConnectionPool()
     }
 
-    /// The pooled client for a pair of connection-level timeouts, created on first use.
-    func http(for timeouts: UpstreamTimeouts) -> HTTPClient {
-        let key = TimeoutKey(connect: timeouts.connect, idle: timeouts.idle)
-        return clients.withLock { clients in
-            if let client = clients[key] { return client }
+    /// AsyncHTTPClient's client for a connect timeout, created on first use. It has no read timeout: each exchange
+    /// keeps its own limits (``AsyncHTTPClientExchange``).
+    func http(connect: Duration) -> HTTPClient {
+        clients.withLock { clients in
+            if let client = clients[connect] { return client }
             var settings = HTTPClient.Configuration()
-            settings.timeout = .init(
-                connect: .nanoseconds(Int64(key.connect.nanoseconds)), read: .nanoseconds(Int64(key.idle.nanoseconds)))
+            settings.timeout = .init(connect: .nanoseconds(Int64(connect.nanoseconds)), read: nil)
             settings.connectionPool = .init(
                 idleTimeout: .seconds(60),
                 concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnectionsPerHost)
@@ -94,7 +89,7 @@ public final class UpstreamClient: Sendable {
                 settings.tracing.tracer = nil
             }
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
-            clients[key] = client
+            clients[connect] = client
             return client
         }
     }
@@ -110,12 +105,14 @@ public final class UpstreamClient: Sendable {
         for client in all { try await client.shutdown() }
     }
 
-    /// Sends a request and returns the response head and the unread body.
+    /// Sends a request and returns the response head and the unread body (or the whole body, read here, when the
+    /// request says so: ``UpstreamRequest/wholeBodyLimit``).
     ///
     /// With `http2PriorKnowledge`, an `http://` upstream is spoken to in HTTP/2 straight away (``HTTP2ConnectionPool``,
     /// whatever ``Configuration/plainHTTPTransport`` says); `https://` upstreams negotiate HTTP/2 themselves.
     ///
-    /// - Throws: ``GatewayError`` with `upstream_timeout` (connect or first byte) or `upstream_unreachable`.
+    /// - Throws: ``GatewayError`` with `upstream_timeout` (connect, first byte, or the whole body read here) or
+    ///   `upstream_unreachable`.
     public func send(
         _ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String, http2PriorKnowledge: Bool = false
     ) async throws -> UpstreamResponse {
@@ -178,21 +175,23 @@ public final class UpstreamClient: Sendable {
         _ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String
     ) async throws -> UpstreamResponse {
         let started = ContinuousClock.now
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        let total = NIODeadline.now() + .nanoseconds(timeouts.total.nanoseconds)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(request.headers.count)
+        for (name, value) in request.headers { headers.add(name: name, value: value) }
         if let context = ServiceContext.current {
             // W3C `traceparent` (and whatever else the bootstrapped instrument propagates) to the upstream.
-            InstrumentationSystem.instrument.inject(context, into: &outgoing.headers, using: HTTPHeadersInjector())
+            InstrumentationSystem.instrument.inject(context, into: &headers, using: HTTPHeadersInjector())
         }
-        outgoing.body = .bytes(request.body)
         do {
-            let firstByte = NIODeadline.now() + .nanoseconds(Int64(timeouts.firstByte.nanoseconds))
-            let response = try await http(for: timeouts).execute(outgoing, deadline: firstByte)
-            let head = UpstreamResponseHead(status: Int(response.status.code), headers: response.headers)
-            return UpstreamResponse(
-                head: head, body: UpstreamBody(client: response.body), deadline: started + timeouts.total,
-                provider: provider, maxBytes: configuration.maxResponseBytes)
+            let outgoing = try HTTPClient.Request(
+                url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                body: .byteBuffer(request.body))
+            let client = http(connect: timeouts.connect)
+            let exchange = AsyncHTTPClientExchange(
+                loop: client.eventLoopGroup.any(), timeouts: timeouts, collectLimit: request.wholeBodyLimit)
+            let answer = try await exchange.run(outgoing, on: client, deadline: total)
+            return response(answer, deadline: started + timeouts.total, provider: provider)
         } catch {
             throw Self.map(error, provider: provider)
         }
