@@ -9,22 +9,25 @@
 # the same noise. Used in session 11 for the ledger's priority and the request parser
 # (bench/results/gateway-2026-12-03-session11.md). A measurement, not a test.
 #
-# Usage: bench/gateway/ab.sh [-r ROUNDS] [-d SECONDS] [-c CONCURRENCY] NAME=SPEC [NAME=SPEC ...]
+# Usage: bench/gateway/ab.sh [-r ROUNDS] [-d SECONDS] [-c CONCURRENCY] [-s] NAME=SPEC [NAME=SPEC ...]
+#   -s                    streamed requests (SSE, 20 chunks + usage) instead of JSON
 #   SPEC is a comma-separated list of:
 #     bin=PATH            the binary (default .build-release/release/switchyard)
 #     flush=MS            governance.ledger_flush_ms
 #     trim=SECONDS        server.heap_trim_seconds
+#     transport=NAME      server.plain_http_upstreams (`async-http-client`: the transport of every TLS upstream)
 #     ENV_NAME=value      an environment variable for the gateway (upper-case names)
 #   e.g. bench/gateway/ab.sh -r 12 before=bin=/tmp/sy-before after=bin=/tmp/sy-after idle=flush=3600000
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LIB=$ROOT/bench/gateway
-ROUNDS=12 SECONDS_EACH=1 CONCURRENCY=1
-while getopts "r:d:c:" opt; do
+ROUNDS=12 SECONDS_EACH=1 CONCURRENCY=1 STREAM=0
+while getopts "r:d:c:s" opt; do
     case $opt in
         r) ROUNDS=$OPTARG ;;
         d) SECONDS_EACH=$OPTARG ;;
         c) CONCURRENCY=$OPTARG ;;
+        s) STREAM=1 ;;
         *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
     esac
 done
@@ -61,6 +64,7 @@ for spec in "$@"; do
             bin=*) bin=${part#bin=} ;;
             flush=*) printf 'governance:\n  ledger_flush_ms: %d\n' "${part#flush=}" >>"$dir/switchyard.yaml" ;;
             trim=*) sed -i "s/^server:\$/server:\n  heap_trim_seconds: ${part#trim=}/" "$dir/switchyard.yaml" ;;
+            transport=*) sed -i "s/^server:\$/server:\n  plain_http_upstreams: ${part#transport=}/" "$dir/switchyard.yaml" ;;
             [A-Z]*=*) envs+=("$part") ;;
             "") ;;
             *) echo "unknown option '$part' in $spec" >&2; exit 2 ;;
@@ -75,10 +79,16 @@ for gw_port in "${PORTS[@]}"; do
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gw_port/readyz" >/dev/null && break; sleep 0.1; done
 done
 BODY=$WORK/body.json
-printf '%s' '{"model":"bench-chat","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! Say hello back in one short sentence."}],"max_tokens":64,"temperature":0.2}' >"$BODY"
-run() { # run PORT SECONDS -> the WRK_JSON line
+if ((STREAM)); then
+    printf '%s' '{"model":"bench-stream","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! Say hello back in one short sentence."}],"max_tokens":64,"temperature":0.2,"stream":true,"stream_options":{"include_usage":true}}' >"$BODY"
+else
+    printf '%s' '{"model":"bench-chat","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! Say hello back in one short sentence."}],"max_tokens":64,"temperature":0.2}' >"$BODY"
+fi
+run() { # run PORT SECONDS -> the WRK_JSON line (the upstream's own port: its streaming path when -s)
+    local path=/v1/chat/completions
+    ((STREAM)) && [[ $1 == "$UP" ]] && path=/stream/v1/chat/completions
     BENCH_BODY_FILE=$BODY wrk -t1 -c"$CONCURRENCY" -d"$2s" --latency -s "$LIB/wrk-post.lua" \
-        "http://127.0.0.1:$1/v1/chat/completions" 2>/dev/null | sed -n 's/^WRK_JSON //p'
+        "http://127.0.0.1:$1$path" 2>/dev/null | sed -n 's/^WRK_JSON //p'
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }

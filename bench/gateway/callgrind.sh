@@ -6,6 +6,7 @@
 #
 #   bench/gateway/callgrind.sh [--requests N] [--stream-requests N] [--repeat R] [--ledger-flush-ms MS|as-configured]
 #                              [--top K] [--json FILE] [--bin PATH] [--log-level LEVEL] [--keep-work]
+#                              [--transport async-http-client]
 #
 # For each mode (non-streaming `json`, then `stream`) it sends warm-up requests, then R phases of N sequential
 # keep-alive requests (gateway/client.py, one connection per phase; every answer is checked), zeroing the counters
@@ -43,7 +44,7 @@ STREAM_WARMUP=30
 TOP=25
 JSON_OUT=""
 BIN="$ROOT/.build-release/release/switchyard"
-LOG_LEVEL=""
+LOG_LEVEL="" TRANSPORT=""
 KEEP=0
 while (($#)); do
     case "$1" in
@@ -55,6 +56,7 @@ while (($#)); do
         --json) JSON_OUT=$2; shift 2 ;;
         --bin) BIN=$2; shift 2 ;;
         --log-level) LOG_LEVEL=$2; shift 2 ;;
+        --transport) TRANSPORT=$2; shift 2 ;;
         --keep-work) KEEP=1; shift ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -120,6 +122,9 @@ wait_ready "http://127.0.0.1:$UP/healthz" 10 "${PIDS[0]}" || { echo "callgrind.s
 # shellcheck source-path=SCRIPTDIR source=switchyard-config.sh
 source "$LIB/switchyard-config.sh"
 write_switchyard_config "$WORK/switchyard.yaml" "$SY" "$UP" "$WORK/switchyard.sqlite"
+if [[ -n $TRANSPORT ]]; then # server.plain_http_upstreams: AsyncHTTPClient is the transport of every TLS upstream
+    sed -i "s/^server:\$/server:\n  plain_http_upstreams: $TRANSPORT/" "$WORK/switchyard.yaml"
+fi
 if [[ $LEDGER_FLUSH_MS != as-configured ]]; then
     printf 'governance:\n  ledger_flush_ms: %d\n' "$LEDGER_FLUSH_MS" >>"$WORK/switchyard.yaml"
 fi
