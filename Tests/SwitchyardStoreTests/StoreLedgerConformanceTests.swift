@@ -145,6 +145,30 @@ import Testing
         }
     }
 
+    /// Deltas to one counter in one call are summed (PostgreSQL refuses an upsert that touches a row twice), and a
+    /// call with more counters than one statement binds (15,000 on PostgreSQL, 7,500 on SQLite) writes them all.
+    @Test(arguments: StoreBackend.allCases)
+    func budgetSpendSumsRepeatsAndSpansStatements(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.addBudgetSpend([
+                BudgetCounter(scope: "key", scopeID: "key_1", period: "total", spent: 1),
+                BudgetCounter(scope: "team", scopeID: "t_1", period: "total", spent: 2),
+                BudgetCounter(scope: "key", scopeID: "key_1", period: "total", spent: 0.5),
+            ])
+            #expect(
+                try await store.budgetCounters(periods: ["total"]) == [
+                    BudgetCounter(scope: "key", scopeID: "key_1", period: "total", spent: 1.5),
+                    BudgetCounter(scope: "team", scopeID: "t_1", period: "total", spent: 2),
+                ])
+            let many = (0..<15_001).map { BudgetCounter(scope: "key", scopeID: "k\($0)", period: "d:2026-12-04", spent: 1) }
+            try await store.addBudgetSpend(many)
+            try await store.addBudgetSpend(Array(many.prefix(10)))
+            let written = try await store.budgetCounters(periods: ["d:2026-12-04"])
+            #expect(written.count == 15_001)
+            #expect(written.reduce(0) { $0 + $1.spent } == 15_011)
+        }
+    }
+
     @Test func sqliteCreatesItsFileInWALMode() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sy-wal-\(UUID().uuidString)")
         let path = directory.appendingPathComponent("data/switchyard.sqlite").path

@@ -38,9 +38,17 @@ protocol SQLDriver: SQLExecutor {
     func transaction<T: Sendable>(
         priority: WritePriority, _ body: @Sendable (any SQLExecutor) async throws -> T
     ) async throws -> T
+    /// Runs one statement, atomic by itself, at `priority`. No transaction is opened around it: on PostgreSQL the
+    /// locks it takes (budget counters' rows) are released when the server has run it, not after this process's next
+    /// turn to send `COMMIT`, which a routine flush in the idle scheduling class may wait for while the process is busy.
+    func execute(priority: WritePriority, _ sql: String, _ binds: [SQLValue]) async throws
 }
 
 extension SQLDriver {
+    func execute(priority: WritePriority, _ sql: String, _ binds: [SQLValue]) async throws {
+        try await execute(sql, binds)
+    }
+
     func transaction<T: Sendable>(
         priority: WritePriority, _ body: @Sendable (any SQLExecutor) async throws -> T
     ) async throws -> T {

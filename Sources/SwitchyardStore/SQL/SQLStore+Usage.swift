@@ -31,9 +31,19 @@ extension SQLStore {
     /// team, region, error, router or experiment, and SQLite parses and binds every placeholder of every row anew
     /// (SQLiteNIO keeps no prepared statements). With 25 placeholders a row that was about 37,000 instructions per
     /// record, most of the ledger's cost (`bench/results/gateway-2026-12-03-session11.md`).
+    ///
+    /// Up to 500 records go in one statement without a transaction around it (``SQLDriver/execute(priority:_:_:)``);
+    /// more in one transaction.
     public func appendUsage(_ records: [UsageRecord], priority: WritePriority) async throws {
         guard !records.isEmpty else { return }
         let perStatement = min(500, driver.dialect.maxBinds / Self.usageColumnCount)
+        if records.count <= perStatement {
+            var rows: [SQLValue] = []
+            rows.reserveCapacity(records.count * Self.usageColumnCount)
+            for record in records { Self.appendBinds(for: record, to: &rows) }
+            let (sql, binds) = Self.insert(rows: rows, count: records.count)
+            return try await driver.execute(priority: priority, sql, binds)
+        }
         try await driver.transaction(priority: priority) { db in
             var start = 0
             while start < records.count {
@@ -139,17 +149,67 @@ extension SQLStore {
     // MARK: Budget counters
 
     /// See ``Store/addBudgetSpend(_:)``.
+    ///
+    /// Deltas to the same counter are summed first. Then one multi-row upsert, without a transaction around it
+    /// (``SQLDriver/execute(priority:_:_:)``): on PostgreSQL, where replicas add to the same counters, a counter's
+    /// row is locked only while the server runs the statement. It was one statement per counter in a transaction,
+    /// whose rows stayed locked until this process, perhaps busy and flushing in the idle scheduling class, sent
+    /// `COMMIT`. More counters than one statement can bind go in one transaction.
     public func addBudgetSpend(_ deltas: [BudgetCounter], priority: WritePriority) async throws {
-        guard !deltas.isEmpty else { return }
+        let counters = Self.summed(deltas)
+        guard !counters.isEmpty else { return }
+        let perStatement = driver.dialect.maxBinds / 4
+        if counters.count <= perStatement {
+            let (sql, binds) = Self.budgetUpsert(counters[...])
+            return try await driver.execute(priority: priority, sql, binds)
+        }
         try await driver.transaction(priority: priority) { db in
-            for delta in deltas {
-                try await db.execute(
-                    """
-                    INSERT INTO budget_counters (scope, scope_id, period, spent) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (scope, scope_id, period) DO UPDATE SET spent = budget_counters.spent + excluded.spent
-                    """, [.text(delta.scope), .text(delta.scopeID), .text(delta.period), .double(delta.spent)])
+            var start = 0
+            while start < counters.count {
+                let end = min(start + perStatement, counters.count)
+                let (sql, binds) = Self.budgetUpsert(counters[start..<end])
+                try await db.execute(sql, binds)
+                start = end
             }
         }
+    }
+
+    /// One delta per counter, in the order each counter first appears (PostgreSQL refuses an upsert that touches a
+    /// row twice).
+    static func summed(_ deltas: [BudgetCounter]) -> [BudgetCounter] {
+        var index: [BudgetCounterKey: Int] = [:]
+        var counters: [BudgetCounter] = []
+        counters.reserveCapacity(deltas.count)
+        for delta in deltas {
+            let key = BudgetCounterKey(scope: delta.scope, scopeID: delta.scopeID, period: delta.period)
+            if let at = index[key] {
+                counters[at].spent += delta.spent
+            } else {
+                index[key] = counters.count
+                counters.append(delta)
+            }
+        }
+        return counters
+    }
+
+    /// The multi-row upsert that adds `counters` to their rows.
+    static func budgetUpsert(_ counters: ArraySlice<BudgetCounter>) -> (String, [SQLValue]) {
+        var sql = "INSERT INTO budget_counters (scope, scope_id, period, spent) VALUES "
+        sql += Array(repeating: "(?, ?, ?, ?)", count: counters.count).joined(separator: ", ")
+        sql += " ON CONFLICT (scope, scope_id, period) DO UPDATE SET spent = budget_counters.spent + excluded.spent"
+        var binds: [SQLValue] = []
+        binds.reserveCapacity(counters.count * 4)
+        for counter in counters {
+            binds += [.text(counter.scope), .text(counter.scopeID), .text(counter.period), .double(counter.spent)]
+        }
+        return (sql, binds)
+    }
+
+    /// A budget counter's identity.
+    private struct BudgetCounterKey: Hashable {
+        var scope: String
+        var scopeID: String
+        var period: String
     }
 
     /// See ``Store/budgetCounters(periods:)``.

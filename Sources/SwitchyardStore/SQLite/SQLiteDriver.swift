@@ -97,6 +97,12 @@ final class SQLiteDriver: SQLDriver {
         }
     }
 
+    /// A write in a transaction of its own, which holds the database's write lock (``SQLiteLane/writeLock``) so that
+    /// the other lane's transactions never make it wait inside SQLite.
+    func execute(priority: WritePriority, _ sql: String, _ binds: [SQLValue]) async throws {
+        try await transaction(priority: priority) { try await $0.execute(sql, binds) }
+    }
+
     static func data(for value: SQLValue) -> SQLiteData {
         switch value {
         case .int(let int): return .integer(SQLiteInt64(int))
