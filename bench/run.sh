@@ -62,6 +62,7 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --litellm-workers "L"   LiteLLM worker counts to try (default "$LITELLM_WORKERS")
   --no-litellm            same as --targets "direct switchyard"
   --skip-build            use the existing .build-release binary
+  --bin PATH              use this Switchyard binary (implies --skip-build; e.g. an earlier build, for a before/after)
   --source worktree|head  build the work tree as it is (default), or the committed HEAD exported with git archive
                           to bench/.work/src-<commit> (same scratch path), when the work tree is mid-edit
   --log-level LEVEL       Switchyard's log level (default $SY_LOG_LEVEL, as shipped: one access line per request)
@@ -101,6 +102,7 @@ while (($#)); do
         --litellm-workers) LITELLM_WORKERS=$2; shift 2 ;;
         --no-litellm) TARGETS="direct switchyard"; shift ;;
         --skip-build) BUILD=0; shift ;;
+        --bin) BIN_OVERRIDE=$2; BUILD=0; shift 2 ;;
         --source) SOURCE=$2; shift 2 ;;
         --log-level) SY_LOG_LEVEL=$2; shift 2 ;;
         --nginx-workers) NGINX_WORKERS=$2; shift 2 ;;
@@ -275,6 +277,9 @@ if [[ $BUILD -eq 1 ]]; then
     (cd "$PKG" && flock /tmp/switchyard-release.lock \
         swift build -c release --product switchyard --scratch-path "$ROOT/.build-release") >"$WORK/build.log" 2>&1 ||
         { tail -30 "$WORK/build.log" >&2; die "release build failed (log: $WORK/build.log)"; }
+elif [[ -n ${BIN_OVERRIDE:-} ]]; then
+    SY_BIN=$(realpath "$BIN_OVERRIDE")
+    SOURCE_DESC="prebuilt binary $SY_BIN (--bin; its source is not recorded)"
 else
     SOURCE_DESC="prebuilt binary (--skip-build), $SOURCE_DESC"
 fi

@@ -19,9 +19,11 @@ public struct UpstreamTimeouts: Sendable, Hashable {
     /// Time for the whole call, body included; the only limit once connected on a call whose answer comes whole.
     public var total: Duration
 
-    /// Creates time limits. The defaults suit hosted LLM APIs: long answers take minutes.
+    /// Creates time limits. The defaults suit hosted LLM APIs: long answers take minutes, and a reasoning model
+    /// streamed through OpenAI's Chat Completions sends nothing while it thinks, often more than a minute (LiteLLM's
+    /// and OpenAI's SDK's default limit is 600 s). Set a shorter `firstByte` on a fast model to fail over sooner.
     public init(
-        connect: Duration = .seconds(5), firstByte: Duration = .seconds(60), idle: Duration = .seconds(30),
+        connect: Duration = .seconds(5), firstByte: Duration = .seconds(300), idle: Duration = .seconds(30),
         total: Duration = .seconds(600)
     ) {
         self.connect = connect
