@@ -1,5 +1,6 @@
 import Foundation
 import ServiceLifecycle
+import SwitchyardCore
 import SwitchyardGovernance
 @testable import SwitchyardServer
 import Testing
@@ -34,8 +35,7 @@ import Testing
 
         /// The calling thread's name, as `ps` and `/proc` show it.
         static func currentThreadName() -> String {
-            let comm = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
-            return comm?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            ThreadName.current
         }
     }
 

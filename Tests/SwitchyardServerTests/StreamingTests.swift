@@ -73,7 +73,7 @@ import Testing
     }
 
     /// A reasoning model sends its head at once and its first token after thinking (the fake: 1.5 s). The wait is
-    /// the first-byte limit's, not the idle limit's (300 ms on `ponder`); past the first-byte limit (300 ms on
+    /// the first-byte limit's, not the idle limit's (1 s on `ponder`); past the first-byte limit (300 ms on
     /// `ponder-impatient`) nothing was sent yet, so the client gets the HTTP error.
     @Test func aFirstTokenAfterThinkingIsWithinTheFirstByteLimit() async throws {
         try await GatewayHarness.withGateway(.live) { client, _ in

@@ -48,7 +48,7 @@ public final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     public init(name: String, niceSteps: Int32 = 0, idle: Bool = false) {
         let thread = Thread { [unowned self] in
             // Set from the thread itself: a Linux thread otherwise keeps the name of the thread that created it.
-            Thread.current.name = name
+            ThreadName.setCurrent(name)
             if niceSteps > 0 { ThreadPriority.lowerCurrentThread(by: niceSteps) }
             if idle { ThreadPriority.makeCurrentThreadIdle() }
             self.run()
