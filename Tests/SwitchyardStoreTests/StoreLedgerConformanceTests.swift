@@ -169,6 +169,25 @@ import Testing
         }
     }
 
+    /// Replicas that add to the same counters at once lock their rows in one order (scope, scope id, period), so
+    /// that their upserts cannot deadlock on PostgreSQL.
+    @Test func budgetDeltasAreSummedIntoOneOrder() {
+        let summed = SQLStore.summed([
+            BudgetCounter(scope: "team", scopeID: "t_1", period: "total", spent: 1),
+            BudgetCounter(scope: "key", scopeID: "key_2", period: "total", spent: 2),
+            BudgetCounter(scope: "key", scopeID: "key_1", period: "total", spent: 3),
+            BudgetCounter(scope: "team", scopeID: "t_1", period: "total", spent: 4),
+            BudgetCounter(scope: "key", scopeID: "key_1", period: "d:2026-12-04", spent: 5),
+        ])
+        #expect(
+            summed == [
+                BudgetCounter(scope: "key", scopeID: "key_1", period: "d:2026-12-04", spent: 5),
+                BudgetCounter(scope: "key", scopeID: "key_1", period: "total", spent: 3),
+                BudgetCounter(scope: "key", scopeID: "key_2", period: "total", spent: 2),
+                BudgetCounter(scope: "team", scopeID: "t_1", period: "total", spent: 5),
+            ])
+    }
+
     @Test func sqliteCreatesItsFileInWALMode() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sy-wal-\(UUID().uuidString)")
         let path = directory.appendingPathComponent("data/switchyard.sqlite").path

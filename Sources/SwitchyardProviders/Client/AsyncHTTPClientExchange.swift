@@ -6,10 +6,10 @@ import SwitchyardCore
 /// Drives one request through AsyncHTTPClient (TLS upstreams, HTTP/2), with the gateway's time limits kept by its own
 /// timer, as ``HTTP1ExchangeHandler`` keeps them on the pooled transport.
 ///
-/// AsyncHTTPClient has one read timeout per client, and it covers every wait alike. A streamed call needs two: its first
-/// byte may come minutes after the request (a reasoning model sends its head at once and its first token when it has
-/// thought), while a silence after the first byte means a stalled upstream. So the client runs without a read timeout,
-/// and this exchange keeps:
+/// AsyncHTTPClient has one read timeout per client, and it covers every wait alike. A streamed call needs two: its
+/// first byte may come minutes after the request (a reasoning model sends its head at once and its first token when it
+/// has thought), while a silence after the first byte means a stalled upstream. So the client runs without a read
+/// timeout, and this exchange keeps:
 /// - the first-byte limit, from sending the request until the head and, on a body read as it streams, until the body's
 ///   first byte;
 /// - the idle limit between two pieces after that, not counting the time a slow consumer holds the reads (the body is

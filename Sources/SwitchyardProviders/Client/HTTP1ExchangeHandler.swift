@@ -9,9 +9,9 @@ import SwitchyardCore
 /// sequence's buffer is full, `read` calls are held until the consumer asks for more, so a slow client slows the
 /// upstream instead of filling memory. Timers: the first-byte deadline while waiting for the head and, on a body read
 /// as it streams, for its first byte (a model's time to first token: a reasoning model sends its head at once and its
-/// first token minutes later); then an idle deadline, re-armed at most once per read burst (not per chunk). After a complete response
-/// on a keep-alive connection the handler goes back to idle and reports itself free (``onIdle``); a late signal from
-/// an earlier exchange's consumer is told apart by the exchange's generation number.
+/// first token minutes later); then an idle deadline, re-armed at most once per read burst (not per chunk). After a
+/// complete response on a keep-alive connection the handler goes back to idle and reports itself free (``onIdle``); a
+/// late signal from an earlier exchange's consumer is told apart by the exchange's generation number.
 ///
 /// The same handler drives one HTTP/2 stream (``HTTP2ConnectionPool``): behind NIOHTTP2's HTTP/1 codec a stream
 /// looks like a connection that carries one exchange, so the handler is made not ``reusable`` there.

@@ -40,7 +40,8 @@ protocol SQLDriver: SQLExecutor {
     ) async throws -> T
     /// Runs one statement, atomic by itself, at `priority`. No transaction is opened around it: on PostgreSQL the
     /// locks it takes (budget counters' rows) are released when the server has run it, not after this process's next
-    /// turn to send `COMMIT`, which a routine flush in the idle scheduling class may wait for while the process is busy.
+    /// turn to send `COMMIT`, which a routine flush in the idle scheduling class may wait for while the process is
+    /// busy.
     func execute(priority: WritePriority, _ sql: String, _ binds: [SQLValue]) async throws
 }
 

@@ -174,8 +174,9 @@ extension SQLStore {
         }
     }
 
-    /// One delta per counter, in the order each counter first appears (PostgreSQL refuses an upsert that touches a
-    /// row twice).
+    /// One delta per counter (PostgreSQL refuses an upsert that touches a row twice), ordered by scope, scope id and
+    /// period: replicas that add to the same counters at once then lock their rows in the same order, and cannot
+    /// deadlock on them.
     static func summed(_ deltas: [BudgetCounter]) -> [BudgetCounter] {
         var index: [BudgetCounterKey: Int] = [:]
         var counters: [BudgetCounter] = []
@@ -189,7 +190,7 @@ extension SQLStore {
                 counters.append(delta)
             }
         }
-        return counters
+        return counters.sorted { ($0.scope, $0.scopeID, $0.period) < ($1.scope, $1.scopeID, $1.period) }
     }
 
     /// The multi-row upsert that adds `counters` to their rows.
