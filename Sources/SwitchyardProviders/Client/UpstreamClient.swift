@@ -6,6 +6,7 @@ import Tracing
 import NIOCore
 import NIOPosix
 import NIOHTTP1
+import NIOSSL
 public import SwitchyardCore
 
 /// The one HTTP client every provider call goes through: pooled keep-alive connections, HTTP/2 where the upstream
@@ -64,10 +65,18 @@ public final class UpstreamClient: Sendable {
     /// Parsed URLs: a deployment's URL is the same on every request (the parse was 9,000 instructions a request).
     private let endpoints = Mutex<[String: UpstreamEndpoint]>([:])
     let configuration: Configuration
+    /// TLS settings for AsyncHTTPClient's connections; `nil` for its defaults (the system's trust roots).
+    let tlsConfiguration: TLSConfiguration?
 
     /// Creates a client on the shared event loop group.
-    public init(configuration: Configuration = .init()) {
+    public convenience init(configuration: Configuration = .init()) {
+        self.init(configuration: configuration, tlsConfiguration: nil)
+    }
+
+    /// Creates a client whose TLS connections use `tlsConfiguration` (tests: a trust root of their own).
+    init(configuration: Configuration, tlsConfiguration: TLSConfiguration?) {
         self.configuration = configuration
+        self.tlsConfiguration = tlsConfiguration
         clients = Mutex([:])
         pool = HTTP1ConnectionPool()
         http2Pool = HTTP2ConnectionPool()
@@ -80,6 +89,7 @@ public final class UpstreamClient: Sendable {
             if let client = clients[connect] { return client }
             var settings = HTTPClient.Configuration()
             settings.timeout = .init(connect: .nanoseconds(Int64(connect.nanoseconds)), read: nil)
+            if let tlsConfiguration { settings.tlsConfiguration = tlsConfiguration }
             settings.connectionPool = .init(
                 idleTimeout: .seconds(60),
                 concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnectionsPerHost)
