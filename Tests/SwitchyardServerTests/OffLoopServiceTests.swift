@@ -19,23 +19,13 @@ import Testing
         }
 
         func run() async throws {
-            names.append(Self.currentThreadName())
+            names.append(ThreadName.current)
             try await Task.sleep(for: .milliseconds(5))
-            names.append(Self.currentThreadName())
+            names.append(ThreadName.current)
             if let own {
-                // The operation inherits its caller's isolation, so a body without a suspension may run before any
-                // hop; work after one runs on the preferred executor, as the ledger's flushes do.
-                let inside = await withTaskExecutorPreference(own) {
-                    try? await Task.sleep(for: .milliseconds(1))
-                    return Self.currentThreadName()
-                }
+                let inside = await withTaskExecutorPreference(own) { ThreadName.current }
                 names.append(inside)
             }
-        }
-
-        /// The calling thread's name, as `ps` and `/proc` show it.
-        static func currentThreadName() -> String {
-            ThreadName.current
         }
     }
 

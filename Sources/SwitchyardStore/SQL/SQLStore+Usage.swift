@@ -37,25 +37,36 @@ extension SQLStore {
     public func appendUsage(_ records: [UsageRecord], priority: WritePriority) async throws {
         guard !records.isEmpty else { return }
         let perStatement = min(500, driver.dialect.maxBinds / Self.usageColumnCount)
-        if records.count <= perStatement {
-            var rows: [SQLValue] = []
-            rows.reserveCapacity(records.count * Self.usageColumnCount)
-            for record in records { Self.appendBinds(for: record, to: &rows) }
-            let (sql, binds) = Self.insert(rows: rows, count: records.count)
+        try await write(records, perStatement: perStatement, priority: priority, statement: Self.insert)
+    }
+
+    /// Writes `items` in statements of at most `perStatement` items each (`statement` makes one): a single statement
+    /// on its own (``SQLDriver/execute(priority:_:_:)``), more in one transaction.
+    private func write<Item: Sendable>(
+        _ items: [Item], perStatement: Int, priority: WritePriority,
+        statement: @escaping @Sendable (ArraySlice<Item>) -> (String, [SQLValue])
+    ) async throws {
+        if items.count <= perStatement {
+            let (sql, binds) = statement(items[...])
             return try await driver.execute(priority: priority, sql, binds)
         }
         try await driver.transaction(priority: priority) { db in
             var start = 0
-            while start < records.count {
-                let chunk = records[start..<min(start + perStatement, records.count)]
-                var rows: [SQLValue] = []
-                rows.reserveCapacity(chunk.count * Self.usageColumnCount)
-                for record in chunk { Self.appendBinds(for: record, to: &rows) }
-                let (sql, binds) = Self.insert(rows: rows, count: chunk.count)
+            while start < items.count {
+                let end = min(start + perStatement, items.count)
+                let (sql, binds) = statement(items[start..<end])
                 try await db.execute(sql, binds)
-                start += chunk.count
+                start = end
             }
         }
+    }
+
+    /// The `INSERT` of `records`, and its binds.
+    static func insert(_ records: ArraySlice<UsageRecord>) -> (String, [SQLValue]) {
+        var rows: [SQLValue] = []
+        rows.reserveCapacity(records.count * usageColumnCount)
+        for record in records { appendBinds(for: record, to: &rows) }
+        return insert(rows: rows, count: records.count)
     }
 
     /// The `INSERT` of `count` rows (`rows`: their values, column after column, row after row), without the columns
@@ -158,20 +169,8 @@ extension SQLStore {
     public func addBudgetSpend(_ deltas: [BudgetCounter], priority: WritePriority) async throws {
         let counters = Self.summed(deltas)
         guard !counters.isEmpty else { return }
-        let perStatement = driver.dialect.maxBinds / 4
-        if counters.count <= perStatement {
-            let (sql, binds) = Self.budgetUpsert(counters[...])
-            return try await driver.execute(priority: priority, sql, binds)
-        }
-        try await driver.transaction(priority: priority) { db in
-            var start = 0
-            while start < counters.count {
-                let end = min(start + perStatement, counters.count)
-                let (sql, binds) = Self.budgetUpsert(counters[start..<end])
-                try await db.execute(sql, binds)
-                start = end
-            }
-        }
+        try await write(
+            counters, perStatement: driver.dialect.maxBinds / 4, priority: priority, statement: Self.budgetUpsert)
     }
 
     /// One delta per counter (PostgreSQL refuses an upsert that touches a row twice), ordered by scope, scope id and
