@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardCore
 import Yams
 
@@ -110,7 +111,7 @@ struct ConfigReader {
         var settings = ServerSettings()
         let keys: Set<String> = [
             "host", "port", "region", "max_body_bytes", "drop_unsupported_params", "log_prompts",
-            "plain_http_upstreams", "heap_trim_seconds", "idle_timeout_seconds",
+            "plain_http_upstreams", "tls_upstreams", "upstream_ca_file", "heap_trim_seconds", "idle_timeout_seconds",
         ]
         for (key, value) in try node.mapping(allowing: keys) {
             switch key {
@@ -123,12 +124,19 @@ struct ConfigReader {
                 settings.maxBodyBytes = try value.int()
                 guard settings.maxBodyBytes > 0 else { throw value.error("must be positive") }
             case "drop_unsupported_params": settings.dropUnsupportedParams = try value.bool()
-            case "plain_http_upstreams":
-                settings.plainHTTPUpstreams = try value.string()
-                guard ServerSettings.plainHTTPUpstreamChoices.contains(settings.plainHTTPUpstreams) else {
+            case "plain_http_upstreams", "tls_upstreams":
+                let choice = try value.string()
+                guard ServerSettings.plainHTTPUpstreamChoices.contains(choice) else {
                     throw value.error(
                         "must be one of \(ServerSettings.plainHTTPUpstreamChoices.joined(separator: ", "))")
                 }
+                if key == "tls_upstreams" { settings.tlsUpstreams = choice } else { settings.plainHTTPUpstreams = choice }
+            case "upstream_ca_file":
+                let path = try value.string()
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw value.error("cannot read '\(path)'")
+                }
+                settings.upstreamCAFile = path
             case "heap_trim_seconds":
                 settings.heapTrimSeconds = try value.double()
                 guard settings.heapTrimSeconds >= 0 else { throw value.error("must be 0 (off) or positive") }

@@ -14,9 +14,15 @@ public struct ServerSettings: Sendable, Hashable {
     /// Log prompt and answer text (redacted). Key: `server.log_prompts`. Default: `false`.
     public var logPrompts: Bool
     /// How plain-HTTP (`http://`) upstreams are reached: `pooled`, keep-alive HTTP/1.1 connections on the event loop
-    /// that serves the request, or `async-http-client`. TLS upstreams always use AsyncHTTPClient. Key:
-    /// `server.plain_http_upstreams`. Default: `pooled`.
+    /// that serves the request, or `async-http-client`. Key: `server.plain_http_upstreams`. Default: `pooled`.
     public var plainHTTPUpstreams: String
+    /// How TLS (`https://`) upstreams are reached: `pooled`, the gateway's own connections on the event loop that
+    /// serves the request (HTTP/2 or HTTP/1.1, as the upstream chooses by ALPN), or `async-http-client`. Key:
+    /// `server.tls_upstreams`. Default: `pooled`.
+    public var tlsUpstreams: String
+    /// A PEM file of certificates trusted for TLS upstreams besides the system's (a private CA in front of a
+    /// self-hosted model). Key: `server.upstream_ca_file`. Default: none.
+    public var upstreamCAFile: String?
     /// Seconds between two looks at the C heap, which give its free pages back to the system when fewer than 100
     /// requests started meanwhile (``0`` turns it off). Key: `server.heap_trim_seconds`. Default: `10`.
     public var heapTrimSeconds: Double
@@ -26,15 +32,18 @@ public struct ServerSettings: Sendable, Hashable {
     /// do not hold a descriptor for good. ``0`` turns it off. Key: `server.idle_timeout_seconds`. Default: `75`.
     public var idleTimeoutSeconds: Double
 
-    /// The values `server.plain_http_upstreams` accepts.
+    /// The values `server.plain_http_upstreams` and `server.tls_upstreams` accept.
     public static let plainHTTPUpstreamChoices = ["pooled", "async-http-client"]
 
     /// Creates settings with the documented defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 4000, region: String? = nil, maxBodyBytes: Int = 8 << 20,
         dropUnsupportedParams: Bool = false, logPrompts: Bool = false, plainHTTPUpstreams: String = "pooled",
-        heapTrimSeconds: Double = 10, idleTimeoutSeconds: Double = 75
+        tlsUpstreams: String = "pooled", upstreamCAFile: String? = nil, heapTrimSeconds: Double = 10,
+        idleTimeoutSeconds: Double = 75
     ) {
+        self.tlsUpstreams = tlsUpstreams
+        self.upstreamCAFile = upstreamCAFile
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.heapTrimSeconds = heapTrimSeconds
         self.plainHTTPUpstreams = plainHTTPUpstreams

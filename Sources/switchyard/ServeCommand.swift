@@ -67,7 +67,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let client = UpstreamClient(
             configuration: .init(
-                plainHTTPTransport: .init(rawValue: configuration.server.plainHTTPUpstreams) ?? .pooled))
+                plainHTTPTransport: .init(rawValue: configuration.server.plainHTTPUpstreams) ?? .pooled,
+                tlsTransport: .init(rawValue: configuration.server.tlsUpstreams) ?? .pooled,
+                additionalTrustRootsFile: configuration.server.upstreamCAFile))
+        if configuration.server.upstreamCAFile != nil {
+            do {
+                try client.prepareTLS()
+            } catch {
+                throw ValidationError("server.upstream_ca_file: \(error)")
+            }
+        }
         let registry = ProviderRegistry(client: client)
         var services: GatewayServices
         do {

@@ -1,3 +1,4 @@
+import Foundation
 import SwitchyardConfiguration
 import SwitchyardCore
 import Testing
@@ -67,6 +68,12 @@ import Testing
             name: "unknown upstream transport", yaml: "server:\n  host: 127.0.0.1\n  plain_http_upstreams: curl\n",
             line: 3, fragment: "must be one of pooled, async-http-client"),
         Invalid(
+            name: "unknown TLS upstream transport", yaml: "server:\n  tls_upstreams: openssl\n",
+            line: 2, fragment: "must be one of pooled, async-http-client"),
+        Invalid(
+            name: "unreadable upstream CA file", yaml: "server:\n  upstream_ca_file: /nonexistent/ca.pem\n",
+            line: 2, fragment: "cannot read '/nonexistent/ca.pem'"),
+        Invalid(
             name: "negative heap trim interval", yaml: "server:\n  heap_trim_seconds: -1\n", line: 2,
             fragment: "must be 0 (off) or positive"),
         Invalid(
@@ -110,6 +117,21 @@ import Testing
         let switched = try GatewayConfiguration.load(
             yaml: "server:\n  plain_http_upstreams: async-http-client\n", environment: [:])
         #expect(switched.server.plainHTTPUpstreams == "async-http-client")
+        #expect(switched.server.tlsUpstreams == "pooled")
+    }
+
+    @Test func tlsUpstreamsDefaultToThePoolAndCanBeSwitchedAndTrustACAFile() throws {
+        let defaults = try GatewayConfiguration.load(yaml: "server: {}\n", environment: [:]).server
+        #expect(defaults.tlsUpstreams == "pooled")
+        #expect(defaults.upstreamCAFile == nil)
+        let ca = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-ca-\(UUID()).pem")
+        try Data("not checked here".utf8).write(to: ca)
+        defer { try? FileManager.default.removeItem(at: ca) }
+        let switched = try GatewayConfiguration.load(
+            yaml: "server:\n  tls_upstreams: async-http-client\n  upstream_ca_file: \(ca.path)\n", environment: [:])
+        #expect(switched.server.tlsUpstreams == "async-http-client")
+        #expect(switched.server.plainHTTPUpstreams == "pooled")
+        #expect(switched.server.upstreamCAFile == ca.path)
     }
 
     @Test func heapTrimsEveryTenSecondsByDefaultAndCanBeTunedOrTurnedOff() throws {

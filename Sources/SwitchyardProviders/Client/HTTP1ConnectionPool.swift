@@ -12,12 +12,14 @@ import SwitchyardCore
 /// lock around its idle list. Connections idle for longer than ``idleTimeout`` are closed when next seen, and
 /// connections the upstream closed are dropped as soon as their close is read.
 ///
-/// TLS upstreams are not served here: ``UpstreamClient`` sends them through AsyncHTTPClient (TLS, HTTP/2).
+/// `https://` upstreams that chose HTTP/1.1 by ALPN are served here too, with TLS in front of each connection
+/// (``UpstreamTLS``); a handshake that chose HTTP/2 fails the connect with ``UpstreamTransportError/negotiated(http2:)``.
 final class HTTP1ConnectionPool: Sendable {
-    /// Which upstream a connection is open to.
+    /// Which upstream a connection is open to, and whether over TLS.
     struct Key: Hashable, Sendable {
         var host: String
         var port: Int
+        var tls = false
     }
 
     /// One open connection and its exchange handler (which is only touched on the connection's event loop).
@@ -48,10 +50,16 @@ final class HTTP1ConnectionPool: Sendable {
     private let pools: EventLoopLocal<LoopPool>
     /// How long a connection may sit unused before it is closed instead of reused.
     let idleTimeout: TimeAmount
+    /// TLS for `https://` upstreams; `nil` when this pool serves plain HTTP only.
+    private let tls: UpstreamTLS?
 
     /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on).
-    init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount = .seconds(60)) {
+    init(
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount = .seconds(60),
+        tls: UpstreamTLS? = nil
+    ) {
         self.idleTimeout = idleTimeout
+        self.tls = tls
         pools = EventLoopLocal(group: group) { LoopPool(loop: $0) }
     }
 
@@ -61,7 +69,7 @@ final class HTTP1ConnectionPool: Sendable {
     func execute(_ request: UpstreamRequest, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts) async throws
         -> HTTP1ExchangeHandler.Answer
     {
-        let key = Key(host: endpoint.host, port: endpoint.port)
+        let key = Key(endpoint)
         let pool: LoopPool
         let idle: Connection?
         if let own = pools.current {
@@ -124,30 +132,46 @@ final class HTTP1ConnectionPool: Sendable {
         }
     }
 
-    /// Opens a connection on the pool's loop.
+    /// Opens a connection on the pool's loop (with its TLS handshake done, for an `https://` upstream).
     private func connect(_ key: Key, on pool: LoopPool, timeouts: UpstreamTimeouts) async throws -> Connection {
         let made = NIOLockedValueBox<Connection?>(nil)
+        let handshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
+        let tls = key.tls ? self.tls : nil
+        if key.tls, tls == nil { throw UpstreamTransportError.connectFailed("this pool has no TLS") }
+        let connectTimeout = TimeAmount.nanoseconds(timeouts.connect.nanoseconds)
         let bootstrap = ClientBootstrap(group: pool.loop)
-            .connectTimeout(.nanoseconds(timeouts.connect.nanoseconds))
+            .connectTimeout(connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Responses are parsed by UpstreamResponseDecoder; requests are written as bytes below it
                     // (HTTP1RequestEncoder), so the pipeline has no request encoder.
-                    let decoder = UpstreamResponseDecoder()
-                    try channel.pipeline.syncOperations.addHandler(decoder)
-                    let handler = HTTP1ExchangeHandler(responseDecoder: decoder)
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    let connection = Connection(channel: channel, handler: handler, key: key)
-                    // A cycle (connection → handler → closure → connection) that the handler breaks when the
-                    // channel closes: while an exchange runs, nothing else holds the connection.
-                    handler.onIdle = { _ in self?.release(connection, to: pool) }
-                    made.withLockedValue { $0 = connection }
+                    let configure: (any Channel) throws -> Void = { channel in
+                        let decoder = UpstreamResponseDecoder()
+                        try channel.pipeline.syncOperations.addHandler(decoder)
+                        let handler = HTTP1ExchangeHandler(responseDecoder: decoder)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        let connection = Connection(channel: channel, handler: handler, key: key)
+                        // A cycle (connection → handler → closure → connection) that the handler breaks when the
+                        // channel closes: while an exchange runs, nothing else holds the connection.
+                        handler.onIdle = { _ in self?.release(connection, to: pool) }
+                        made.withLockedValue { $0 = connection }
+                    }
+                    if let tls {
+                        let done = try tls.secure(
+                            channel, key: key, speaks: .http1, timeout: connectTimeout, configure: configure)
+                        handshake.withLockedValue { $0 = done }
+                    } else {
+                        try configure(channel)
+                    }
                 }
             }
         let channel: any Channel
         do {
             channel = try await bootstrap.connect(host: key.host, port: key.port).get()
+            try await handshake.withLockedValue({ $0 })?.get()
+        } catch let error as UpstreamTransportError {
+            throw error
         } catch {
             throw UpstreamTransportError.connect(failure: error)
         }
@@ -167,5 +191,12 @@ final class HTTP1ConnectionPool: Sendable {
             }
             for connection in all { connection.channel.close(promise: nil) }
         }
+    }
+}
+
+extension HTTP1ConnectionPool.Key {
+    /// The endpoint's host and port, over TLS for `https`.
+    init(_ endpoint: UpstreamEndpoint) {
+        self.init(host: endpoint.host, port: endpoint.port, tls: endpoint.scheme == "https")
     }
 }

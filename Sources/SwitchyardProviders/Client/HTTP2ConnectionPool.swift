@@ -21,6 +21,9 @@ import SwitchyardCore
 /// timeouts, back-pressure (through HTTP/2 flow control) and error mapping are those of the HTTP/1.1 transport. A
 /// stream the upstream refuses before answering (a connection going away, `REFUSED_STREAM`) is retried once on
 /// another connection.
+///
+/// `https://` upstreams that chose HTTP/2 by ALPN are served here too, with TLS in front of each connection
+/// (``UpstreamTLS``); a handshake that chose HTTP/1.1 fails with ``UpstreamTransportError/negotiated(http2:)``.
 final class HTTP2ConnectionPool: Sendable {
     typealias Key = HTTP1ConnectionPool.Key
     typealias Multiplexer = NIOHTTP2Handler.StreamMultiplexer
@@ -116,10 +119,16 @@ final class HTTP2ConnectionPool: Sendable {
     private let pools: EventLoopLocal<LoopPool>
     /// Each upstream's last announced stream limit, on any loop.
     private let knownLimits = NIOLockedValueBox([Key: Int]())
+    /// TLS for `https://` upstreams; `nil` when this pool serves h2c only.
+    private let tls: UpstreamTLS?
 
     /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on);
     /// connections that carry no stream for `idleTimeout` are closed.
-    init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount = .seconds(60)) {
+    init(
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount = .seconds(60),
+        tls: UpstreamTLS? = nil
+    ) {
+        self.tls = tls
         pools = EventLoopLocal(group: group) { LoopPool(loop: $0, idleTimeout: idleTimeout) }
     }
 
@@ -127,7 +136,7 @@ final class HTTP2ConnectionPool: Sendable {
     func execute(_ request: UpstreamRequest, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts) async throws
         -> HTTP1ExchangeHandler.Answer
     {
-        let key = Key(host: endpoint.host, port: endpoint.port)
+        let key = Key(endpoint)
         let own = pools.current
         do {
             return try await attempt(request, key: key, own: own, endpoint: endpoint, timeouts: timeouts)
@@ -148,7 +157,7 @@ final class HTTP2ConnectionPool: Sendable {
         let stream: any Channel
         do {
             let multiplexer = try await connection.multiplexer.futureResult.get()
-            stream = try await openStream(on: multiplexer, loop: pool.loop, handler: handler)
+            stream = try await openStream(on: multiplexer, loop: pool.loop, tls: key.tls, handler: handler)
         } catch {
             pool.releaseSlot(of: connection)
             if let transport = error as? UpstreamTransportError { throw transport }
@@ -199,29 +208,47 @@ final class HTTP2ConnectionPool: Sendable {
                 knownLimits.withLockedValue { $0[key] = limit }
             },
             onGoAway: { pool.retire(connection, closed: false) })
-        // Handed out once connected: streams opened before would be written ahead of the connection preface.
+        // Handed out once connected (and, over TLS, once the handshake chose HTTP/2): streams opened before would be
+        // written ahead of the connection preface.
         let made = NIOLockedValueBox<Multiplexer?>(nil)
+        let handshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
+        let tls = key.tls ? self.tls : nil
+        let connectTimeout = TimeAmount.nanoseconds(timeouts.connect.nanoseconds)
         let bootstrap = ClientBootstrap(group: pool.loop)
-            .connectTimeout(.nanoseconds(timeouts.connect.nanoseconds))
+            .connectTimeout(connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    var settings = NIOHTTP2Handler.ConnectionConfiguration()
-                    // We open every stream; the upstream opens none (no server push).
-                    settings.initialSettings =
-                        nioDefaultSettings.filter { $0.parameter != .maxConcurrentStreams } + [
-                            HTTP2Setting(parameter: .maxConcurrentStreams, value: 0),
-                            HTTP2Setting(parameter: .enablePush, value: 0),
-                        ]
-                    let multiplexer = try sync.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: settings, streamConfiguration: .init()
-                    ) { stream in stream.close() }
-                    try sync.addHandler(watcher)
-                    made.withLockedValue { $0 = multiplexer }
+                    let configure: (any Channel) throws -> Void = { channel in
+                        let sync = channel.pipeline.syncOperations
+                        var settings = NIOHTTP2Handler.ConnectionConfiguration()
+                        // We open every stream; the upstream opens none (no server push).
+                        settings.initialSettings =
+                            nioDefaultSettings.filter { $0.parameter != .maxConcurrentStreams } + [
+                                HTTP2Setting(parameter: .maxConcurrentStreams, value: 0),
+                                HTTP2Setting(parameter: .enablePush, value: 0),
+                            ]
+                        let multiplexer = try sync.configureHTTP2Pipeline(
+                            mode: .client, connectionConfiguration: settings, streamConfiguration: .init()
+                        ) { stream in stream.close() }
+                        try sync.addHandler(watcher)
+                        made.withLockedValue { $0 = multiplexer }
+                    }
+                    if let tls {
+                        let done = try tls.secure(
+                            channel, key: key, speaks: .http2, timeout: connectTimeout, configure: configure)
+                        handshake.withLockedValue { $0 = done }
+                    } else if key.tls {
+                        throw UpstreamTransportError.connectFailed("this pool has no TLS")
+                    } else {
+                        try configure(channel)
+                    }
                 }
             }
-        bootstrap.connect(host: key.host, port: key.port).whenComplete { result in
+        let connected = bootstrap.connect(host: key.host, port: key.port).flatMap { channel in
+            (handshake.withLockedValue { $0 } ?? channel.eventLoop.makeSucceededVoidFuture()).map { channel }
+        }
+        connected.whenComplete { result in
             switch result {
             case .success(let channel):
                 pool.connections.withLockedValue { _ in connection.channel = channel }
@@ -235,22 +262,23 @@ final class HTTP2ConnectionPool: Sendable {
                 }
             case .failure(let error):
                 pool.retire(connection, closed: true)
-                connection.multiplexer.fail(UpstreamTransportError.connect(failure: error))
+                connection.multiplexer.fail(
+                    error as? UpstreamTransportError ?? UpstreamTransportError.connect(failure: error))
             }
         }
     }
 
     /// Opens a stream whose pipeline is NIOHTTP2's HTTP/1 codec and the exchange handler.
-    private func openStream(on multiplexer: Multiplexer, loop: any EventLoop, handler: HTTP1ExchangeHandler)
-        async throws -> any Channel
-    {
+    private func openStream(
+        on multiplexer: Multiplexer, loop: any EventLoop, tls: Bool, handler: HTTP1ExchangeHandler
+    ) async throws -> any Channel {
         // Made off the loop and not yet in any pipeline: handed to the stream's initializer on the loop.
         let handlerBox = UnsafeTransfer(handler)
         let promise = loop.makePromise(of: (any Channel).self)
         multiplexer.createStreamChannel(promise: promise) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let sync = stream.pipeline.syncOperations
-                try sync.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http))
+                try sync.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: tls ? .https : .http))
                 try sync.addHandler(handlerBox.value)
             }
         }

@@ -12,10 +12,12 @@ public import SwitchyardCore
 /// The one HTTP client every provider call goes through: pooled keep-alive connections, HTTP/2 where the upstream
 /// offers it, and the gateway's timeouts.
 ///
-/// Two transports: plain-HTTP upstreams (local Ollama, vLLM, in-cluster deployments, sidecars) go through
-/// ``HTTP1ConnectionPool``, keep-alive HTTP/1.1 connections on the event loop that serves the request; TLS upstreams
-/// go through AsyncHTTPClient, which brings TLS and HTTP/2. ``Configuration/plainHTTPTransport`` sends plain HTTP
-/// through AsyncHTTPClient too (to compare the two, or to fall back).
+/// Two transports. The gateway's own pools, on the event loop that serves the request: ``HTTP1ConnectionPool``
+/// (keep-alive HTTP/1.1) and ``HTTP2ConnectionPool`` (HTTP/2), for plain-HTTP upstreams (local Ollama, vLLM,
+/// in-cluster deployments, sidecars; HTTP/2 with prior knowledge when the provider says so) and for TLS upstreams
+/// (every hosted provider), where ALPN chooses between the two (``UpstreamTLS``). Or AsyncHTTPClient, when
+/// ``Configuration/plainHTTPTransport`` or ``Configuration/tlsTransport`` says so (to compare the two, or to fall
+/// back).
 ///
 /// Timeouts, all per deployment: `connect` is a connection setting, so deployments that share it share one
 /// connection pool; the first-byte limit (until the head and, on a streamed body, until its first byte), the idle
@@ -35,12 +37,17 @@ public final class UpstreamClient: Sendable {
         public var maxConnectionsPerHost: Int
         /// How plain-HTTP (`http://`) upstreams are reached.
         public var plainHTTPTransport: PlainHTTPTransport
+        /// How TLS (`https://`) upstreams are reached.
+        public var tlsTransport: PlainHTTPTransport
+        /// A PEM file of certificates trusted for TLS upstreams besides the system's; `nil` for none.
+        public var additionalTrustRootsFile: String?
 
-        /// The transport for `http://` upstreams.
+        /// A transport for `http://` or `https://` upstreams.
         public enum PlainHTTPTransport: String, Sendable, CaseIterable {
-            /// ``HTTP1ConnectionPool``: keep-alive HTTP/1.1 on the request's own event loop (the default).
+            /// The gateway's own pools on the request's event loop (the default): keep-alive HTTP/1.1, or HTTP/2
+            /// where the upstream chose it by ALPN or the provider says it speaks it without TLS.
             case pooled
-            /// AsyncHTTPClient, as for TLS upstreams.
+            /// AsyncHTTPClient.
             case asyncHTTPClient = "async-http-client"
         }
 
@@ -48,9 +55,12 @@ public final class UpstreamClient: Sendable {
         public init(
             connectTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(60),
             maxResponseBytes: Int = 64 << 20, maxConnectionsPerHost: Int = 16_384,
-            plainHTTPTransport: PlainHTTPTransport = .pooled
+            plainHTTPTransport: PlainHTTPTransport = .pooled, tlsTransport: PlainHTTPTransport = .pooled,
+            additionalTrustRootsFile: String? = nil
         ) {
+            self.additionalTrustRootsFile = additionalTrustRootsFile
             self.plainHTTPTransport = plainHTTPTransport
+            self.tlsTransport = tlsTransport
             self.connectTimeout = connectTimeout
             self.idleTimeout = idleTimeout
             self.maxResponseBytes = maxResponseBytes
@@ -65,12 +75,30 @@ public final class UpstreamClient: Sendable {
     /// Parsed URLs: a deployment's URL is the same on every request (the parse was 9,000 instructions a request).
     private let endpoints = Mutex<[String: UpstreamEndpoint]>([:])
     let configuration: Configuration
-    /// TLS settings for AsyncHTTPClient's connections; `nil` for its defaults (the system's trust roots).
+    /// TLS settings for every TLS connection; `nil` for the defaults (the system's trust roots).
     let tlsConfiguration: TLSConfiguration?
+    /// TLS on the pooled transports, and which HTTP version each upstream chose.
+    private let tls: UpstreamTLS
 
     /// Creates a client on the shared event loop group.
     public convenience init(configuration: Configuration = .init()) {
-        self.init(configuration: configuration, tlsConfiguration: nil)
+        var tls: TLSConfiguration?
+        if let file = configuration.additionalTrustRootsFile {
+            tls = .makeClientConfiguration()
+            tls?.additionalTrustRoots = [.file(file)]
+        }
+        self.init(configuration: configuration, tlsConfiguration: tls)
+    }
+
+    /// Loads the TLS settings now (the trust roots, ``Configuration/additionalTrustRootsFile``) rather than on the
+    /// first TLS connection, so that a bad file stops the gateway at start.
+    public func prepareTLS() throws {
+        do {
+            try tls.prepare()
+        } catch {
+            let reason = if case .connectFailed(let reason) = error { reason } else { String(describing: error) }
+            throw GatewayError(.invalidConfiguration, "The TLS settings for upstreams cannot be used: \(reason)")
+        }
     }
 
     /// Creates a client whose TLS connections use `tlsConfiguration` (tests: a trust root of their own).
@@ -78,8 +106,9 @@ public final class UpstreamClient: Sendable {
         self.configuration = configuration
         self.tlsConfiguration = tlsConfiguration
         clients = Mutex([:])
-        pool = HTTP1ConnectionPool()
-        http2Pool = HTTP2ConnectionPool()
+        tls = UpstreamTLS(configuration: tlsConfiguration)
+        pool = HTTP1ConnectionPool(tls: tls)
+        http2Pool = HTTP2ConnectionPool(tls: tls)
     }
 
     /// AsyncHTTPClient's client for a connect timeout, created on first use. It has no read timeout: each exchange
@@ -119,38 +148,55 @@ public final class UpstreamClient: Sendable {
     /// request says so: ``UpstreamRequest/wholeBodyLimit``).
     ///
     /// With `http2PriorKnowledge`, an `http://` upstream is spoken to in HTTP/2 straight away (``HTTP2ConnectionPool``,
-    /// whatever ``Configuration/plainHTTPTransport`` says); `https://` upstreams negotiate HTTP/2 themselves.
+    /// whatever ``Configuration/plainHTTPTransport`` says); `https://` upstreams choose HTTP/2 or HTTP/1.1 by ALPN.
     ///
     /// - Throws: ``GatewayError`` with `upstream_timeout` (connect, first byte, or the whole body read here) or
     ///   `upstream_unreachable`.
     public func send(
         _ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String, http2PriorKnowledge: Bool = false
     ) async throws -> UpstreamResponse {
-        if http2PriorKnowledge || configuration.plainHTTPTransport == .pooled, let endpoint = endpoint(for: request.url),
-            endpoint.scheme == "http"
-        {
-            return try await sendPooled(
-                request, endpoint: endpoint, timeouts: timeouts, provider: provider,
-                http2PriorKnowledge: http2PriorKnowledge)
+        if let endpoint = endpoint(for: request.url) {
+            if endpoint.scheme == "http", http2PriorKnowledge || configuration.plainHTTPTransport == .pooled {
+                return try await sendPooled(
+                    request, endpoint: endpoint, timeouts: timeouts, provider: provider,
+                    http2: http2PriorKnowledge)
+            }
+            if endpoint.scheme == "https", configuration.tlsTransport == .pooled {
+                // The version the upstream chose last; HTTP/1.1 until it has chosen (a connection that chooses
+                // HTTP/2 then sends the request to the other pool).
+                let http2 = tls.version(for: HTTP1ConnectionPool.Key(endpoint)) == .http2
+                return try await sendPooled(
+                    request, endpoint: endpoint, timeouts: timeouts, provider: provider, http2: http2)
+            }
         }
         return try await sendThroughAsyncHTTPClient(request, timeouts: timeouts, provider: provider)
     }
 
-    /// Sends over the gateway's own pools (HTTP/1.1 keep-alive, or HTTP/2 with prior knowledge). Its own function,
-    /// with the work around the exchange in synchronous helpers: a stream waits for its upstream's first byte
-    /// under this frame (it was part of one 2,528-byte frame with the AsyncHTTPClient path).
+    /// Sends over the gateway's own pools (HTTP/1.1 keep-alive, or HTTP/2 when `http2`). Its own function, with the
+    /// work around the exchange in synchronous helpers: a stream waits for its upstream's first byte under this frame
+    /// (it was part of one 2,528-byte frame with the AsyncHTTPClient path).
+    ///
+    /// A TLS connection whose handshake chose the other version sends the request through the other pool, once.
     @inline(never)
     private func sendPooled(
         _ request: UpstreamRequest, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts, provider: String,
-        http2PriorKnowledge: Bool
+        http2: Bool
     ) async throws -> UpstreamResponse {
         let started = ContinuousClock.now
         let request = Self.traced(request)
         do {
-            let answer =
-                http2PriorKnowledge
-                ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
-                : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+            let answer: HTTP1ExchangeHandler.Answer
+            do {
+                answer =
+                    http2
+                    ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                    : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+            } catch UpstreamTransportError.negotiated(let chosen) where chosen != http2 {
+                answer =
+                    chosen
+                    ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                    : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+            }
             return response(answer, deadline: started + timeouts.total, provider: provider)
         } catch {
             throw Self.map(error, provider: provider)
@@ -179,7 +225,7 @@ public final class UpstreamClient: Sendable {
             body: answer.body, deadline: deadline, provider: provider, maxBytes: configuration.maxResponseBytes)
     }
 
-    /// Sends through AsyncHTTPClient: TLS upstreams, and plain HTTP when so configured.
+    /// Sends through AsyncHTTPClient, when so configured.
     @inline(never)
     private func sendThroughAsyncHTTPClient(
         _ request: UpstreamRequest, timeouts: UpstreamTimeouts, provider: String
@@ -277,7 +323,7 @@ extension UpstreamClient {
                 .gatewayOverloaded,
                 "The gateway has no file descriptors left to reach provider '\(provider)'; try again shortly.",
                 underlying: error)
-        case .connectFailed:
+        case .connectFailed, .negotiated:
             return GatewayError(
                 .upstreamUnreachable, "Provider '\(provider)' could not be reached.", upstream: failure,
                 underlying: error)

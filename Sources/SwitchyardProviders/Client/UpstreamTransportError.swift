@@ -30,6 +30,9 @@ enum UpstreamTransportError: Error, Sendable, Equatable {
     case cancelled
     /// The upstream sent bytes that are not HTTP/1.1.
     case malformedResponse(String)
+    /// A TLS handshake chose the other HTTP version (by ALPN) than the pool that opened the connection speaks:
+    /// HTTP/2 when `http2`. ``UpstreamClient`` then sends the request through the pool that speaks it.
+    case negotiated(http2: Bool)
     /// The request cannot be written as HTTP/1.1: a header (named here; or `method`, `target`, `host`) holds a
     /// character a field may not. Nothing was sent.
     case invalidRequestHeader(String)

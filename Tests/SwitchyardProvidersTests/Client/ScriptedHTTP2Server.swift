@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTP2
 import NIOPosix
+import NIOSSL
 
 /// A loopback HTTP/2 server with prior knowledge (h2c) that answers each stream from a script, for testing
 /// ``HTTP2ConnectionPool``: streams multiplexed on one connection, the stream limit it advertises, resets and
@@ -57,8 +58,9 @@ final class ScriptedHTTP2Server: Sendable {
     var port: Int { channel.localAddress!.port! }
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the server advertising `maxStreams` concurrent streams per connection.
-    init(maxStreams: Int = 1_000, script: @escaping @Sendable (Seen) -> [Step]) async throws {
+    /// Starts the server advertising `maxStreams` concurrent streams per connection; with `tls`, behind TLS (the
+    /// context's ALPN list then says whether it speaks HTTP/2 that way).
+    init(maxStreams: Int = 1_000, tls: NIOSSLContext? = nil, script: @escaping @Sendable (Seen) -> [Step]) async throws {
         let record = NIOLockedValueBox(Record())
         self.record = record
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -70,6 +72,7 @@ final class ScriptedHTTP2Server: Sendable {
                 }
                 channel.closeFuture.whenComplete { _ in record.withLockedValue { $0.connectionsClosed += 1 } }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     var settings = NIOHTTP2Handler.ConnectionConfiguration()
                     settings.initialSettings = [HTTP2Setting(parameter: .maxConcurrentStreams, value: maxStreams)]
                     _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(

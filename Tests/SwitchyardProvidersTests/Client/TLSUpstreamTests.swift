@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -9,10 +10,13 @@ import SwitchyardCore
 import Testing
 import X509
 
-/// A TLS upstream, the way every hosted provider is reached (AsyncHTTPClient, through `AsyncHTTPClientExchange`):
-/// a loopback HTTPS server with a certificate made for the test, which the client trusts and nothing else does.
+/// A TLS upstream, the way every hosted provider is reached, on both transports: the gateway's own pools
+/// (``UpstreamTLS``; HTTP/1.1 or HTTP/2 as ALPN chooses) and AsyncHTTPClient (`AsyncHTTPClientExchange`). A loopback
+/// HTTPS server with a certificate made for the test, which the client trusts and nothing else does.
 @Suite("TLS upstreams")
 struct TLSUpstreamTests {
+    static let transports: [UpstreamClient.Configuration.PlainHTTPTransport] = [.pooled, .asyncHTTPClient]
+
     /// A self-signed certificate for `localhost`, and its key.
     static func selfSigned() throws -> (NIOSSLCertificate, NIOSSLPrivateKey) {
         let key = P256.Signing.PrivateKey()
@@ -54,16 +58,35 @@ struct TLSUpstreamTests {
         }
     }
 
-    /// Starts the HTTPS server on a free loopback port.
-    static func startServer(_ certificate: NIOSSLCertificate, _ key: NIOSSLPrivateKey) async throws -> any Channel {
+    /// A server context for the certificate, offering `protocols` by ALPN.
+    static func serverContext(_ certificate: NIOSSLCertificate, _ key: NIOSSLPrivateKey, protocols: [String])
+        throws -> NIOSSLContext
+    {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))
-        configuration.applicationProtocols = ["http/1.1"]
-        let context = try NIOSSLContext(configuration: configuration)
+        configuration.applicationProtocols = protocols
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// A client that trusts `certificate`, reaching TLS upstreams through `transport`.
+    static func client(trusting certificate: NIOSSLCertificate, _ transport: UpstreamClient.Configuration.PlainHTTPTransport)
+        -> UpstreamClient
+    {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates([certificate])
+        return UpstreamClient(configuration: .init(tlsTransport: transport), tlsConfiguration: tls)
+    }
+
+    /// Starts the HTTPS server (HTTP/1.1) on a free loopback port; `accepted` counts its connections.
+    static func startServer(
+        _ certificate: NIOSSLCertificate, _ key: NIOSSLPrivateKey, accepted: NIOLockedValueBox<Int> = .init(0)
+    ) async throws -> any Channel {
+        let context = try serverContext(certificate, key, protocols: ["http/1.1"])
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                accepted.withLockedValue { $0 += 1 }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(LateEventHandler())
@@ -72,22 +95,23 @@ struct TLSUpstreamTests {
             .bind(host: "127.0.0.1", port: 0).get()
     }
 
-    static func request(port: Int, whole: Bool = false) -> UpstreamRequest {
+    static func request(port: Int, whole: Bool = false, host: String = "localhost") -> UpstreamRequest {
         var request = UpstreamRequest(
-            url: "https://localhost:\(port)/v1/chat/completions", headers: [("content-type", "application/json")],
+            url: "https://\(host):\(port)/v1/chat/completions", headers: [("content-type", "application/json")],
             body: ByteBuffer(string: #"{"stream":true}"#))
         if whole { request.wholeBodyLimit = 1 << 20 }
         return request
     }
 
-    @Test("over TLS, a stream's first event later than the idle limit is read, and a whole answer comes whole")
-    func streamAndWholeAnswer() async throws {
+    @Test(
+        "over TLS, a stream's first event later than the idle limit is read, and a whole answer comes whole",
+        arguments: transports)
+    func streamAndWholeAnswer(_ transport: UpstreamClient.Configuration.PlainHTTPTransport) async throws {
         let (certificate, key) = try Self.selfSigned()
-        let server = try await Self.startServer(certificate, key)
+        let accepted = NIOLockedValueBox(0)
+        let server = try await Self.startServer(certificate, key, accepted: accepted)
         let port = try #require(server.localAddress?.port)
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .certificates([certificate])
-        let client = UpstreamClient(configuration: .init(), tlsConfiguration: tls)
+        let client = Self.client(trusting: certificate, transport)
         await #expect(throws: Never.self) {
             let stream = try await client.send(
                 Self.request(port: port), timeouts: .init(firstByte: .seconds(20), idle: .milliseconds(300)),
@@ -98,21 +122,144 @@ struct TLSUpstreamTests {
                 Self.request(port: port, whole: true), timeouts: UpstreamTimeouts().forWholeAnswer, provider: "fake")
             #expect(String(buffer: try await whole.collect()) == "data: hello\n\n")
         }
+        // Both exchanges on one keep-alive connection.
+        #expect(accepted.withLockedValue { $0 } == 1)
         try await client.shutdown()
         try await server.close()
     }
 
-    @Test("a client that does not trust the certificate refuses the upstream: upstream_unreachable")
-    func untrustedCertificate() async throws {
+    @Test("a client that does not trust the certificate refuses the upstream: upstream_unreachable", arguments: transports)
+    func untrustedCertificate(_ transport: UpstreamClient.Configuration.PlainHTTPTransport) async throws {
         let (certificate, key) = try Self.selfSigned()
         let server = try await Self.startServer(certificate, key)
         let port = try #require(server.localAddress?.port)
-        let client = UpstreamClient()
+        let client = UpstreamClient(configuration: .init(tlsTransport: transport))
         let error = await #expect(throws: GatewayError.self) {
             _ = try await client.send(Self.request(port: port), timeouts: .init(connect: .seconds(1)), provider: "fake")
         }
         #expect(error?.code == .upstreamUnreachable)
         try await client.shutdown()
         try await server.close()
+    }
+
+    @Test("a certificate for another name is refused: upstream_unreachable", arguments: transports)
+    func certificateForAnotherName(_ transport: UpstreamClient.Configuration.PlainHTTPTransport) async throws {
+        // The certificate names `localhost`; the URL names the address.
+        let (certificate, key) = try Self.selfSigned()
+        let server = try await Self.startServer(certificate, key)
+        let port = try #require(server.localAddress?.port)
+        let client = Self.client(trusting: certificate, transport)
+        let error = await #expect(throws: GatewayError.self) {
+            _ = try await client.send(
+                Self.request(port: port, host: "127.0.0.1"), timeouts: .init(connect: .seconds(1)), provider: "fake")
+        }
+        #expect(error?.code == .upstreamUnreachable)
+        try await client.shutdown()
+        try await server.close()
+    }
+
+    @Test("a CA file from the configuration is trusted besides the system's roots", arguments: transports)
+    func additionalTrustRootsFile(_ transport: UpstreamClient.Configuration.PlainHTTPTransport) async throws {
+        let (certificate, key) = try Self.selfSigned()
+        let server = try await Self.startServer(certificate, key)
+        let port = try #require(server.localAddress?.port)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-ca-\(UUID()).pem")
+        try Data(try Certificate(derEncoded: certificate.toDERBytes()).serializeAsPEM().pemString.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let client = UpstreamClient(
+            configuration: .init(tlsTransport: transport, additionalTrustRootsFile: file.path))
+        try client.prepareTLS()
+        await #expect(throws: Never.self) {
+            let whole = try await client.send(
+                Self.request(port: port, whole: true), timeouts: UpstreamTimeouts().forWholeAnswer, provider: "fake")
+            #expect(String(buffer: try await whole.collect()) == "data: hello\n\n")
+        }
+        try await client.shutdown()
+        try await server.close()
+    }
+
+    @Test("a CA file that holds no certificate stops the client before any request")
+    func unusableTrustRootsFile() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-ca-\(UUID()).pem")
+        try Data("not a certificate".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let client = UpstreamClient(configuration: .init(additionalTrustRootsFile: file.path))
+        let error = #expect(throws: GatewayError.self) { try client.prepareTLS() }
+        #expect(error?.code == .invalidConfiguration)
+        try await client.shutdown()
+    }
+
+    @Test("an upstream that chooses HTTP/2 by ALPN is spoken to in HTTP/2: concurrent requests share one connection")
+    func http2ChosenByALPN() async throws {
+        let (certificate, key) = try Self.selfSigned()
+        let server = try await ScriptedHTTP2Server(
+            tls: try Self.serverContext(certificate, key, protocols: ["h2"])
+        ) { seen in
+            [.head(status: 200, headers: [("content-type", "text/event-stream")]), .body("data: \(seen.body)\n\n"), .end]
+        }
+        let client = Self.client(trusting: certificate, .pooled)
+        func send(_ index: Int) async throws -> String {
+            let request = UpstreamRequest(
+                url: "https://localhost:\(server.port)/v1/chat/completions", headers: [("content-type", "application/json")],
+                body: ByteBuffer(string: "\(index)"))
+            let response = try await client.send(request, timeouts: .init(), provider: "fake")
+            #expect(response.head.status == 200)
+            return String(buffer: try await response.collect())
+        }
+        // The first connection offers both versions and is dropped when the upstream chooses HTTP/2; the request
+        // goes over HTTP/2 on the next, and so does every request after it.
+        #expect(try await send(0) == "data: 0\n\n")
+        let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for index in 1...20 { group.addTask { (index, try await send(index)) } }
+            return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(answers.count == 20)
+        for (index, answer) in answers { #expect(answer == "data: \(index)\n\n") }
+        let record = server.snapshot
+        #expect(record.requests.count == 21)
+        #expect(record.connectionsAccepted == 2)
+        #expect(Set(record.requests.map(\.connection)) == [2])
+        try await client.shutdown()
+        try await server.stop()
+    }
+
+    @Test("an upstream that stops offering HTTP/2 is spoken to in HTTP/1.1 again")
+    func http2ThenHTTP1() async throws {
+        let (certificate, key) = try Self.selfSigned()
+        let h2 = try await ScriptedHTTP2Server(
+            tls: try Self.serverContext(certificate, key, protocols: ["h2"])
+        ) { _ in
+            // GOAWAY: this connection takes no new stream, so the next request opens another.
+            [.goAway, .head(status: 200, headers: []), .body("h2"), .end]
+        }
+        let client = Self.client(trusting: certificate, .pooled)
+        let port = h2.port
+        func send() async throws -> String {
+            let request = UpstreamRequest(
+                url: "https://localhost:\(port)/v1/chat/completions", headers: [], body: ByteBuffer(string: "{}"))
+            return String(buffer: try await client.send(request, timeouts: .init(), provider: "fake").collect())
+        }
+        #expect(try await send() == "h2")
+        // The same address now serves HTTP/1.1 only, as after a redeploy.
+        try await h2.stop()
+        let accepted = NIOLockedValueBox(0)
+        let h1 = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                accepted.withLockedValue { $0 += 1 }
+                return channel.eventLoop.makeCompletedFuture {
+                    let context = try Self.serverContext(certificate, key, protocols: ["http/1.1"])
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(LateEventHandler())
+                }
+            }
+            .bind(host: "127.0.0.1", port: port).get()
+        #expect(try await send() == "data: hello\n\n")
+        #expect(try await send() == "data: hello\n\n")
+        // One connection chose HTTP/1.1 and was dropped by the HTTP/2 pool; the next carried both requests.
+        #expect(accepted.withLockedValue { $0 } == 2)
+        try await client.shutdown()
+        try await h1.close()
     }
 }

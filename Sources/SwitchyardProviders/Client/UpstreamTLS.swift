@@ -1,0 +1,145 @@
+import NIOCore
+import NIOSSL
+import NIOTLS
+import Synchronization
+
+/// TLS on the pooled transports (``HTTP1ConnectionPool``, ``HTTP2ConnectionPool``): one client context for every
+/// `https://` upstream, the handshake in front of each new connection, and which HTTP version each upstream chose.
+///
+/// Every connection offers `h2` and `http/1.1` by ALPN, as AsyncHTTPClient and browsers do. What an upstream chose is
+/// remembered per host and port, and later requests go straight to the pool that speaks it. A connection whose
+/// handshake chose the other version than the pool that opened it speaks (the first connection to an upstream, or an
+/// upstream that changed) fails with ``UpstreamTransportError/negotiated(http2:)``, and ``UpstreamClient`` sends the
+/// request through the other pool: one handshake thrown away per upstream and process.
+///
+/// The connect timeout covers the TCP connect and the handshake together. Certificates are verified against the
+/// trust roots (the system's by default) and the host name; an IP-literal URL is verified against the address, and
+/// sends no SNI.
+final class UpstreamTLS: Sendable {
+    /// An HTTP version chosen by ALPN.
+    enum Version: Sendable, Equatable {
+        case http1
+        case http2
+    }
+
+    private let configuration: TLSConfiguration
+    /// The context, made on first use (loading the system's trust roots is not free), or why it could not be made.
+    private let context = Mutex<Result<NIOSSLContext, UpstreamTransportError>?>(nil)
+    private let chosen = Mutex<[HTTP1ConnectionPool.Key: Version]>([:])
+
+    /// TLS with `configuration`'s trust roots and verification (`nil`: the system's), offering HTTP/2 and HTTP/1.1.
+    init(configuration: TLSConfiguration?) {
+        var configuration = configuration ?? .makeClientConfiguration()
+        configuration.applicationProtocols = ["h2", "http/1.1"]
+        self.configuration = configuration
+    }
+
+    /// The version `key`'s upstream chose on its last handshake; `nil` before the first.
+    func version(for key: HTTP1ConnectionPool.Key) -> Version? {
+        chosen.withLock { $0[key] }
+    }
+
+    private func remember(_ version: Version, for key: HTTP1ConnectionPool.Key) {
+        chosen.withLock { chosen in
+            if chosen[key] != version { chosen[key] = version }
+        }
+    }
+
+    /// Makes the context now, to report bad settings (an unreadable trust-root file) at start.
+    func prepare() throws(UpstreamTransportError) {
+        _ = try sslContext()
+    }
+
+    private func sslContext() throws(UpstreamTransportError) -> NIOSSLContext {
+        let made = context.withLock { context -> Result<NIOSSLContext, UpstreamTransportError> in
+            if let context { return context }
+            let made: Result<NIOSSLContext, UpstreamTransportError>
+            do {
+                made = .success(try NIOSSLContext(configuration: configuration))
+            } catch {
+                made = .failure(.connectFailed("TLS settings: \(error)"))
+            }
+            context = made
+            return made
+        }
+        return try made.get()
+    }
+
+    /// Adds TLS to a new connection's pipeline (from its channel initializer, on its loop). Once the handshake is
+    /// done, `configure` adds the HTTP handlers for `speaks` on the loop, before any byte of the upstream's is read on;
+    /// the returned future then succeeds. It fails when the handshake fails, when the upstream chose the other
+    /// version (``UpstreamTransportError/negotiated(http2:)``), or when `timeout` passes first.
+    func secure(
+        _ channel: any Channel, key: HTTP1ConnectionPool.Key, speaks: Version, timeout: TimeAmount,
+        configure: @escaping (any Channel) throws -> Void
+    ) throws -> EventLoopFuture<Void> {
+        let context = try sslContext()
+        let host = key.host
+        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host))
+        let done = channel.eventLoop.makePromise(of: Void.self)
+        let handshake = TLSHandshakeHandler(done: done) { [weak self] protocolName, channel in
+            let version: Version = protocolName == "h2" ? .http2 : .http1
+            self?.remember(version, for: key)
+            guard version == speaks else { throw UpstreamTransportError.negotiated(http2: version == .http2) }
+            try configure(channel)
+        }
+        try sync.addHandler(handshake)
+        let deadline = channel.eventLoop.scheduleTask(in: timeout) {
+            done.fail(UpstreamTransportError.connectTimeout)
+            channel.close(promise: nil)
+        }
+        done.futureResult.whenComplete { _ in deadline.cancel() }
+        return done.futureResult
+    }
+}
+
+/// Waits for a connection's TLS handshake, then lets the pool add its HTTP handlers and steps out of the pipeline.
+/// A failure before that (a certificate not trusted, a name that does not match, a close) fails the handshake's
+/// promise.
+private final class TLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    private let done: EventLoopPromise<Void>
+    private let configure: (String?, any Channel) throws -> Void
+    private var finished = false
+
+    init(done: EventLoopPromise<Void>, configure: @escaping (String?, any Channel) throws -> Void) {
+        self.done = done
+        self.configure = configure
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard !finished, let tls = event as? TLSUserEvent, case .handshakeCompleted(let protocolName) = tls else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        finished = true
+        do {
+            try configure(protocolName, context.channel)
+        } catch {
+            done.fail(error)
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        done.succeed(())
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !finished {
+            finished = true
+            done.fail(UpstreamTransportError.connectFailed("TLS handshake: \(error)"))
+        }
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !finished {
+            finished = true
+            done.fail(UpstreamTransportError.connectFailed("the connection closed during the TLS handshake"))
+        }
+        context.fireChannelInactive()
+    }
+}
