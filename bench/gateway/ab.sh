@@ -15,7 +15,11 @@
 #     bin=PATH            the binary (default .build-release/release/switchyard)
 #     flush=MS            governance.ledger_flush_ms
 #     trim=SECONDS        server.heap_trim_seconds
-#     transport=NAME      server.plain_http_upstreams (`async-http-client`: the transport of every TLS upstream)
+#     transport=NAME      server.plain_http_upstreams (`pooled` or `async-http-client`)
+#     upstream=tls|h2     the upstream over TLS, HTTP/1.1 only (`tls`) or with HTTP/2 offered by ALPN (`h2`): nginx
+#                         with a self-signed certificate, trusted through server.upstream_ca_file; the stand-in for
+#                         a hosted provider. The direct measurement stays plain HTTP.
+#     tls=NAME            server.tls_upstreams (`pooled` or `async-http-client`)
 #     ENV_NAME=value      an environment variable for the gateway (upper-case names)
 #   e.g. bench/gateway/ab.sh -r 12 before=bin=/tmp/sy-before after=bin=/tmp/sy-after idle=flush=3600000
 set -euo pipefail
@@ -44,8 +48,8 @@ cleanup() {
 trap cleanup EXIT
 port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-UP=$(port)
-python3 "$LIB/make-upstream.py" "$ROOT/Sources/SwitchyardTesting/Fixtures/openai" "$WORK/up" "$UP" 1
+UP=$(port) UP_TLS=$(port) UP_H2=$(port)
+python3 "$LIB/make-upstream.py" "$ROOT/Sources/SwitchyardTesting/Fixtures/openai" "$WORK/up" "$UP" 1 "$UP_TLS" "$UP_H2"
 nginx -p "$WORK/up" -c "$WORK/up/nginx.conf" -e "$WORK/up/nginx-error.log" &
 PIDS+=($!)
 # shellcheck source=switchyard-config.sh
@@ -65,6 +69,12 @@ for spec in "$@"; do
             flush=*) printf 'governance:\n  ledger_flush_ms: %d\n' "${part#flush=}" >>"$dir/switchyard.yaml" ;;
             trim=*) sed -i "s/^server:\$/server:\n  heap_trim_seconds: ${part#trim=}/" "$dir/switchyard.yaml" ;;
             transport=*) sed -i "s/^server:\$/server:\n  plain_http_upstreams: ${part#transport=}/" "$dir/switchyard.yaml" ;;
+            tls=*) sed -i "s/^server:\$/server:\n  tls_upstreams: ${part#tls=}/" "$dir/switchyard.yaml" ;;
+            upstream=tls | upstream=h2)
+                tls_port=$UP_TLS
+                [[ $part == upstream=h2 ]] && tls_port=$UP_H2
+                sed -i "s|http://127.0.0.1:$UP/|https://localhost:$tls_port/|; s|^server:\$|server:\n  upstream_ca_file: $WORK/up/cert.pem|" \
+                    "$dir/switchyard.yaml" ;;
             [A-Z]*=*) envs+=("$part") ;;
             "") ;;
             *) echo "unknown option '$part' in $spec" >&2; exit 2 ;;

@@ -119,6 +119,10 @@ public final class UpstreamClient: Sendable {
             var settings = HTTPClient.Configuration()
             settings.timeout = .init(connect: .nanoseconds(Int64(connect.nanoseconds)), read: nil)
             if let tlsConfiguration { settings.tlsConfiguration = tlsConfiguration }
+            // HTTP/1.1 only: AsyncHTTPClient's HTTP/2 handler crashes the process when an upstream resets a stream or
+            // sends GOAWAY at the wrong moment (async-http-client#922; nginx does it on every POST it answers without
+            // reading the body). HTTP/2 to TLS upstreams is the pooled transport's (``UpstreamTLS``).
+            settings.httpVersion = .http1Only
             settings.connectionPool = .init(
                 idleTimeout: .seconds(60),
                 concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnectionsPerHost)
