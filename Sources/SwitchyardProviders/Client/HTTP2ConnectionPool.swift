@@ -63,16 +63,23 @@ final class HTTP2ConnectionPool: Sendable {
             self.idleTimeout = idleTimeout
         }
 
-        /// A stream of `connection` ended (or was never opened). When it was the last, an idle check is scheduled.
+        /// A stream of `connection` ended (or was never opened). When it was the last, an idle check is scheduled;
+        /// a retired connection is closed.
         func releaseSlot(of connection: Connection) {
-            let schedule = connections.withLockedValue { _ -> Bool in
+            enum Next { case none, sweep, close(any Channel) }
+            let next = connections.withLockedValue { _ -> Next in
                 connection.openStreams -= 1
-                guard connection.openStreams == 0 else { return false }
+                guard connection.openStreams == 0 else { return .none }
+                if !connection.usable { return connection.channel.map { .close($0) } ?? .none }
                 connection.idleSince = .now()
                 defer { connection.sweepScheduled = true }
-                return !connection.sweepScheduled
+                return connection.sweepScheduled ? .none : .sweep
             }
-            if schedule { scheduleSweep(of: connection, in: idleTimeout) }
+            switch next {
+            case .none: break
+            case .sweep: scheduleSweep(of: connection, in: idleTimeout)
+            case .close(let channel): channel.close(promise: nil)
+            }
         }
 
         private func scheduleSweep(of connection: Connection, in delay: TimeAmount) {
@@ -102,12 +109,15 @@ final class HTTP2ConnectionPool: Sendable {
             }
         }
 
-        /// Marks a connection as taking no new streams, and forgets it once closed.
+        /// Marks a connection as taking no new streams, and forgets it once closed. An open one is closed once its
+        /// last stream has ended (now, when it carries none).
         func retire(_ connection: Connection, closed: Bool) {
-            connections.withLockedValue { connections in
+            let drained = connections.withLockedValue { connections -> (any Channel)? in
                 connection.usable = false
                 if closed { connections[connection.key]?.removeAll { $0 === connection } }
+                return closed || connection.openStreams > 0 ? nil : connection.channel
             }
+            drained?.close(promise: nil)
         }
 
         /// The upstream's new limit on concurrent streams.
@@ -207,7 +217,8 @@ final class HTTP2ConnectionPool: Sendable {
                 pool.updateLimit(of: connection, to: limit)
                 knownLimits.withLockedValue { $0[key] = limit }
             },
-            onGoAway: { pool.retire(connection, closed: false) })
+            onGoAway: { pool.retire(connection, closed: false) },
+            onError: { pool.retire(connection, closed: false) })
         // Handed out once connected (and, over TLS, once the handshake chose HTTP/2): streams opened before would be
         // written ahead of the connection preface.
         let made = NIOLockedValueBox<Multiplexer?>(nil)
@@ -222,6 +233,10 @@ final class HTTP2ConnectionPool: Sendable {
                     let configure: (any Channel) throws -> Void = { channel in
                         let sync = channel.pipeline.syncOperations
                         var settings = NIOHTTP2Handler.ConnectionConfiguration()
+                        // Frames the upstream had sent before it read our reset of a stream are dropped quietly for
+                        // the last this-many streams reset, and count as the peer's errors beyond: a client closing
+                        // many streams at once (a load balancer's clients going away) reset more than the default 32.
+                        settings.maximumRecentlyResetStreams = 1_024
                         // We open every stream; the upstream opens none (no server push).
                         settings.initialSettings =
                             nioDefaultSettings.filter { $0.parameter != .maxConcurrentStreams } + [

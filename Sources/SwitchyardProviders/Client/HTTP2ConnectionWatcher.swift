@@ -2,18 +2,47 @@ import NIOCore
 import NIOHTTP2
 
 /// Watches an HTTP/2 connection's own frames (stream 0) for what ``HTTP2ConnectionPool`` must know: the upstream's
-/// limit on concurrent streams (`SETTINGS_MAX_CONCURRENT_STREAMS`) and `GOAWAY`, after which the connection takes
-/// no new streams.
+/// limit on concurrent streams (`SETTINGS_MAX_CONCURRENT_STREAMS`), and `GOAWAY` or an error on the connection, after
+/// which it takes no new streams.
+///
+/// Errors: NIOHTTP2 fires stream errors and connection errors here alike. On a connection error it sends GOAWAY and
+/// leaves the connection open, and the streams on it are never answered nor closed. Before this watcher, the pool kept
+/// sending requests there, and they waited for good (seen against nginx after a load test's clients went away at once:
+/// more than 200 frames for streams reset long before, which NIOHTTP2 counts as the peer's glitches). So any error
+/// retires the connection (it is closed once its last stream ends, and a stream error costs only a new connection),
+/// and the errors NIOHTTP2 gives up a connection for (its limits against a misbehaving peer) close it at once: its
+/// streams end with `upstream_stream_interrupted` instead of waiting.
 final class HTTP2ConnectionWatcher: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTP2Frame
 
     private let onSettings: @Sendable (Int) -> Void
     private let onGoAway: @Sendable () -> Void
+    private let onError: @Sendable () -> Void
 
-    /// Creates a watcher calling `onSettings` with each new stream limit and `onGoAway` once the upstream is leaving.
-    init(onSettings: @escaping @Sendable (Int) -> Void, onGoAway: @escaping @Sendable () -> Void) {
+    /// Creates a watcher calling `onSettings` with each new stream limit, `onGoAway` once the upstream is leaving, and
+    /// `onError` on an error on the connection.
+    init(
+        onSettings: @escaping @Sendable (Int) -> Void, onGoAway: @escaping @Sendable () -> Void,
+        onError: @escaping @Sendable () -> Void
+    ) {
         self.onSettings = onSettings
         self.onGoAway = onGoAway
+        self.onError = onError
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        onError()
+        if Self.isFatal(error) { context.close(promise: nil) }
+        context.fireErrorCaught(error)
+    }
+
+    /// Whether NIOHTTP2 gave up the connection for `error`: the peer went over one of its limits.
+    static func isFatal(_ error: any Error) -> Bool {
+        error is NIOHTTP2Errors.ExcessiveNumberOfGlitches || error is NIOHTTP2Errors.ExcessiveRSTFrames
+            || error is NIOHTTP2Errors.ExcessiveStreamErrors || error is NIOHTTP2Errors.ExcessiveEmptyDataFrames
+            || error is NIOHTTP2Errors.ExcessiveControlFrames || error is NIOHTTP2Errors.ExcessiveContinuationFrames
+            || error is NIOHTTP2Errors.ExcessivelyLargeHeaderBlock
+            || error is NIOHTTP2Errors.ExcessiveOutboundFrameBuffering
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -139,6 +139,28 @@ struct PooledHTTP2TransportTests {
         try await server.stop()
     }
 
+    @Test("a connection NIOHTTP2 gave up on (too many resets from the upstream) takes no new stream, and is closed")
+    func connectionErrorRetiresTheConnection() async throws {
+        // NIOHTTP2 takes more than 200 stream resets in 30 s from the peer for an attack ("rapid reset"): it sends
+        // GOAWAY and reports an error on the connection, but leaves it open. A request sent on it after that waited
+        // for an answer that never came.
+        let server = try await ScriptedHTTP2Server { seen in
+            seen.body == "reset" ? [.head(status: 200, headers: []), .body("0"), .reset] : Self.okSteps
+        }
+        let timeouts = UpstreamTimeouts(connect: .seconds(5), firstByte: .seconds(5), idle: .seconds(5))
+        for _ in 0..<260 {
+            let response = try await response(server, body: "reset", timeouts: timeouts)
+            _ = try? await response.collect()
+        }
+        let answer = try await response(server, timeouts: timeouts)
+        #expect(String(buffer: try await answer.collect()) == Self.json)
+        #expect(server.snapshot.connectionsAccepted == 2)
+        // The first connection is closed by the gateway.
+        try await eventually(server) { $0.connectionsClosed == 1 }
+        #expect(server.snapshot.connectionsClosed == 1)
+        try await server.stop()
+    }
+
     @Test("a connection closed mid-body fails as upstream_stream_interrupted; the next request reconnects")
     func connectionClosedMidBody() async throws {
         let server = try await ScriptedHTTP2Server { seen in
