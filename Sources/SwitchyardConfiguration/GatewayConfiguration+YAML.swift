@@ -111,7 +111,8 @@ struct ConfigReader {
         var settings = ServerSettings()
         let keys: Set<String> = [
             "host", "port", "region", "max_body_bytes", "drop_unsupported_params", "log_prompts",
-            "plain_http_upstreams", "tls_upstreams", "upstream_ca_file", "heap_trim_seconds", "idle_timeout_seconds",
+            "plain_http_upstreams", "tls_upstreams", "upstream_ca_file", "tls_http2", "heap_trim_seconds",
+            "idle_timeout_seconds",
         ]
         for (key, value) in try node.mapping(allowing: keys) {
             switch key {
@@ -131,6 +132,7 @@ struct ConfigReader {
                         "must be one of \(ServerSettings.plainHTTPUpstreamChoices.joined(separator: ", "))")
                 }
                 if key == "tls_upstreams" { settings.tlsUpstreams = choice } else { settings.plainHTTPUpstreams = choice }
+            case "tls_http2": settings.tlsHTTP2 = try value.bool()
             case "upstream_ca_file":
                 let path = try value.string()
                 guard FileManager.default.isReadableFile(atPath: path) else {

@@ -69,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(
                 plainHTTPTransport: .init(rawValue: configuration.server.plainHTTPUpstreams) ?? .pooled,
                 tlsTransport: .init(rawValue: configuration.server.tlsUpstreams) ?? .pooled,
-                additionalTrustRootsFile: configuration.server.upstreamCAFile))
+                additionalTrustRootsFile: configuration.server.upstreamCAFile,
+                tlsHTTP2: configuration.server.tlsHTTP2))
         if configuration.server.upstreamCAFile != nil {
             do {
                 try client.prepareTLS()

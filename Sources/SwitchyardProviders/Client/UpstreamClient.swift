@@ -41,6 +41,8 @@ public final class UpstreamClient: Sendable {
         public var tlsTransport: PlainHTTPTransport
         /// A PEM file of certificates trusted for TLS upstreams besides the system's; `nil` for none.
         public var additionalTrustRootsFile: String?
+        /// Whether the pooled transport offers HTTP/2 to TLS upstreams (by ALPN, before HTTP/1.1).
+        public var tlsHTTP2: Bool
 
         /// A transport for `http://` or `https://` upstreams.
         public enum PlainHTTPTransport: String, Sendable, CaseIterable {
@@ -56,8 +58,9 @@ public final class UpstreamClient: Sendable {
             connectTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(60),
             maxResponseBytes: Int = 64 << 20, maxConnectionsPerHost: Int = 16_384,
             plainHTTPTransport: PlainHTTPTransport = .pooled, tlsTransport: PlainHTTPTransport = .pooled,
-            additionalTrustRootsFile: String? = nil
+            additionalTrustRootsFile: String? = nil, tlsHTTP2: Bool = false
         ) {
+            self.tlsHTTP2 = tlsHTTP2
             self.additionalTrustRootsFile = additionalTrustRootsFile
             self.plainHTTPTransport = plainHTTPTransport
             self.tlsTransport = tlsTransport
@@ -106,7 +109,7 @@ public final class UpstreamClient: Sendable {
         self.configuration = configuration
         self.tlsConfiguration = tlsConfiguration
         clients = Mutex([:])
-        tls = UpstreamTLS(configuration: tlsConfiguration)
+        tls = UpstreamTLS(configuration: tlsConfiguration, offerHTTP2: configuration.tlsHTTP2)
         pool = HTTP1ConnectionPool(tls: tls)
         http2Pool = HTTP2ConnectionPool(tls: tls)
     }

@@ -6,8 +6,12 @@ import Synchronization
 /// TLS on the pooled transports (``HTTP1ConnectionPool``, ``HTTP2ConnectionPool``): one client context for every
 /// `https://` upstream, the handshake in front of each new connection, and which HTTP version each upstream chose.
 ///
-/// Every connection offers `h2` and `http/1.1` by ALPN, as AsyncHTTPClient and browsers do. What an upstream chose is
-/// remembered per host and port, and later requests go straight to the pool that speaks it. A connection whose
+/// Connections offer `http/1.1` by ALPN, and `h2` before it when so configured (as AsyncHTTPClient and browsers do).
+/// HTTP/1.1 is the default because it is the cheaper of the two per request here: against nginx over TLS, HTTP/2 took
+/// 30 to 40% more CPU per request and added 70 µs to the median at one request at a time
+/// (`bench/results/gateway-2026-12-04-session16.md`). HTTP/2 holds many streams on one connection: fewer descriptors
+/// and handshakes for thousands of concurrent streams. What an upstream chose is remembered per host and port, and
+/// later requests go straight to the pool that speaks it. A connection whose
 /// handshake chose the other version than the pool that opened it speaks (the first connection to an upstream, or an
 /// upstream that changed) fails with ``UpstreamTransportError/negotiated(http2:)``, and ``UpstreamClient`` sends the
 /// request through the other pool: one handshake thrown away per upstream and process.
@@ -27,10 +31,11 @@ final class UpstreamTLS: Sendable {
     private let context = Mutex<Result<NIOSSLContext, UpstreamTransportError>?>(nil)
     private let chosen = Mutex<[HTTP1ConnectionPool.Key: Version]>([:])
 
-    /// TLS with `configuration`'s trust roots and verification (`nil`: the system's), offering HTTP/2 and HTTP/1.1.
-    init(configuration: TLSConfiguration?) {
+    /// TLS with `configuration`'s trust roots and verification (`nil`: the system's), offering HTTP/1.1, and HTTP/2
+    /// first when `offerHTTP2`.
+    init(configuration: TLSConfiguration?, offerHTTP2: Bool) {
         var configuration = configuration ?? .makeClientConfiguration()
-        configuration.applicationProtocols = ["h2", "http/1.1"]
+        configuration.applicationProtocols = offerHTTP2 ? ["h2", "http/1.1"] : ["http/1.1"]
         self.configuration = configuration
     }
 

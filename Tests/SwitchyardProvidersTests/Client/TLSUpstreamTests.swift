@@ -68,20 +68,23 @@ struct TLSUpstreamTests {
         return try NIOSSLContext(configuration: configuration)
     }
 
-    /// A client that trusts `certificate`, reaching TLS upstreams through `transport`.
-    static func client(trusting certificate: NIOSSLCertificate, _ transport: UpstreamClient.Configuration.PlainHTTPTransport)
-        -> UpstreamClient
-    {
+    /// A client that trusts `certificate`, reaching TLS upstreams through `transport` (offering HTTP/2 with `http2`).
+    static func client(
+        trusting certificate: NIOSSLCertificate, _ transport: UpstreamClient.Configuration.PlainHTTPTransport,
+        http2: Bool = false
+    ) -> UpstreamClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates([certificate])
-        return UpstreamClient(configuration: .init(tlsTransport: transport), tlsConfiguration: tls)
+        return UpstreamClient(configuration: .init(tlsTransport: transport, tlsHTTP2: http2), tlsConfiguration: tls)
     }
 
-    /// Starts the HTTPS server (HTTP/1.1) on a free loopback port; `accepted` counts its connections.
+    /// Starts the HTTPS server (HTTP/1.1, whatever it offers by ALPN) on a free loopback port; `accepted` counts its
+    /// connections.
     static func startServer(
-        _ certificate: NIOSSLCertificate, _ key: NIOSSLPrivateKey, accepted: NIOLockedValueBox<Int> = .init(0)
+        _ certificate: NIOSSLCertificate, _ key: NIOSSLPrivateKey, accepted: NIOLockedValueBox<Int> = .init(0),
+        offering protocols: [String] = ["http/1.1"]
     ) async throws -> any Channel {
-        let context = try serverContext(certificate, key, protocols: ["http/1.1"])
+        let context = try serverContext(certificate, key, protocols: protocols)
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -189,6 +192,24 @@ struct TLSUpstreamTests {
         try await client.shutdown()
     }
 
+    @Test("by default HTTP/1.1 alone is offered: an upstream that could speak HTTP/2 is spoken to in HTTP/1.1")
+    func http1ByDefault() async throws {
+        let (certificate, key) = try Self.selfSigned()
+        let accepted = NIOLockedValueBox(0)
+        // A server that would choose h2 if offered; its pipeline speaks HTTP/1.1 only, so h2 would fail.
+        let server = try await Self.startServer(certificate, key, accepted: accepted, offering: ["h2", "http/1.1"])
+        let port = try #require(server.localAddress?.port)
+        let client = Self.client(trusting: certificate, .pooled)
+        for _ in 0..<2 {
+            let whole = try await client.send(
+                Self.request(port: port, whole: true), timeouts: UpstreamTimeouts().forWholeAnswer, provider: "fake")
+            #expect(String(buffer: try await whole.collect()) == "data: hello\n\n")
+        }
+        #expect(accepted.withLockedValue { $0 } == 1)
+        try await client.shutdown()
+        try await server.close()
+    }
+
     @Test("an upstream that chooses HTTP/2 by ALPN is spoken to in HTTP/2: concurrent requests share one connection")
     func http2ChosenByALPN() async throws {
         let (certificate, key) = try Self.selfSigned()
@@ -197,7 +218,7 @@ struct TLSUpstreamTests {
         ) { seen in
             [.head(status: 200, headers: [("content-type", "text/event-stream")]), .body("data: \(seen.body)\n\n"), .end]
         }
-        let client = Self.client(trusting: certificate, .pooled)
+        let client = Self.client(trusting: certificate, .pooled, http2: true)
         func send(_ index: Int) async throws -> String {
             let request = UpstreamRequest(
                 url: "https://localhost:\(server.port)/v1/chat/completions", headers: [("content-type", "application/json")],
@@ -232,7 +253,7 @@ struct TLSUpstreamTests {
             // GOAWAY: this connection takes no new stream, so the next request opens another.
             [.goAway, .head(status: 200, headers: []), .body("h2"), .end]
         }
-        let client = Self.client(trusting: certificate, .pooled)
+        let client = Self.client(trusting: certificate, .pooled, http2: true)
         let port = h2.port
         func send() async throws -> String {
             let request = UpstreamRequest(
