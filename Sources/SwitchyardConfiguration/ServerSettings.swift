@@ -20,9 +20,9 @@ public struct ServerSettings: Sendable, Hashable {
     /// serves the request (HTTP/2 or HTTP/1.1, as the upstream chooses by ALPN), or `async-http-client`. Key:
     /// `server.tls_upstreams`. Default: `pooled`.
     public var tlsUpstreams: String
-    /// Whether TLS upstreams are offered HTTP/2 (by ALPN, before HTTP/1.1) on the pooled transport. HTTP/1.1 costs less
-    /// per request; HTTP/2 holds thousands of concurrent streams on a few connections. Key: `server.tls_http2`.
-    /// Default: `false`.
+    /// Whether TLS upstreams are offered HTTP/2 (by ALPN, before HTTP/1.1) on the pooled transport: HTTP/2 holds
+    /// thousands of concurrent streams on a few connections, HTTP/1.1 costs less per request. Key: `server.tls_http2`.
+    /// Default: `true`.
     public var tlsHTTP2: Bool
     /// A PEM file of certificates trusted for TLS upstreams besides the system's (a private CA in front of a
     /// self-hosted model). Key: `server.upstream_ca_file`. Default: none.
@@ -43,7 +43,7 @@ public struct ServerSettings: Sendable, Hashable {
     public init(
         host: String = "127.0.0.1", port: Int = 4000, region: String? = nil, maxBodyBytes: Int = 8 << 20,
         dropUnsupportedParams: Bool = false, logPrompts: Bool = false, plainHTTPUpstreams: String = "pooled",
-        tlsUpstreams: String = "pooled", upstreamCAFile: String? = nil, tlsHTTP2: Bool = false,
+        tlsUpstreams: String = "pooled", upstreamCAFile: String? = nil, tlsHTTP2: Bool = true,
         heapTrimSeconds: Double = 10, idleTimeoutSeconds: Double = 75
     ) {
         self.tlsHTTP2 = tlsHTTP2

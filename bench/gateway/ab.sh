@@ -16,10 +16,10 @@
 #     flush=MS            governance.ledger_flush_ms
 #     trim=SECONDS        server.heap_trim_seconds
 #     transport=NAME      server.plain_http_upstreams (`pooled` or `async-http-client`)
-#     upstream=tls|h2     the upstream over TLS, HTTP/1.1 only (`tls`), or HTTP/2 by ALPN (`h2`: an nginx port that
-#                         offers it, and server.tls_http2 on): nginx with a self-signed certificate, trusted through
-#                         server.upstream_ca_file; the stand-in for a hosted provider. The direct measurement stays
-#                         plain HTTP.
+#     upstream=tls|h2     the upstream over TLS, HTTP/1.1 only (`tls`), or on an nginx port that offers HTTP/2 by ALPN
+#                         (`h2`): nginx with a self-signed certificate, trusted through server.upstream_ca_file; the
+#                         stand-in for a hosted provider. The direct measurement stays plain HTTP.
+#     http2=false         server.tls_http2: false (HTTP/1.1 alone offered to TLS upstreams)
 #     tls=NAME            server.tls_upstreams (`pooled` or `async-http-client`)
 #     ENV_NAME=value      an environment variable for the gateway (upper-case names)
 #   e.g. bench/gateway/ab.sh -r 12 before=bin=/tmp/sy-before after=bin=/tmp/sy-after idle=flush=3600000
@@ -70,11 +70,11 @@ for spec in "$@"; do
             flush=*) printf 'governance:\n  ledger_flush_ms: %d\n' "${part#flush=}" >>"$dir/switchyard.yaml" ;;
             trim=*) sed -i "s/^server:\$/server:\n  heap_trim_seconds: ${part#trim=}/" "$dir/switchyard.yaml" ;;
             transport=*) sed -i "s/^server:\$/server:\n  plain_http_upstreams: ${part#transport=}/" "$dir/switchyard.yaml" ;;
+            http2=false) sed -i "s/^server:\$/server:\n  tls_http2: false/" "$dir/switchyard.yaml" ;;
             tls=*) sed -i "s/^server:\$/server:\n  tls_upstreams: ${part#tls=}/" "$dir/switchyard.yaml" ;;
             upstream=tls | upstream=h2)
                 tls_port=$UP_TLS
-                [[ $part == upstream=h2 ]] && tls_port=$UP_H2 &&
-                    sed -i "s/^server:\$/server:\n  tls_http2: true/" "$dir/switchyard.yaml"
+                [[ $part == upstream=h2 ]] && tls_port=$UP_H2
                 sed -i "s|http://127.0.0.1:$UP/|https://localhost:$tls_port/|; s|^server:\$|server:\n  upstream_ca_file: $WORK/up/cert.pem|" \
                     "$dir/switchyard.yaml" ;;
             [A-Z]*=*) envs+=("$part") ;;

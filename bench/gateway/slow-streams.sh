@@ -26,8 +26,20 @@ models:
 EOF
     else
         upstream_port=$(free_port)
-        local trickle="$LIB/trickle-upstream.py" python=python3 transport=$SLOW_TRANSPORT h2_line=""
-        if [[ $SLOW_TRANSPORT == h2c ]]; then
+        local trickle="$LIB/trickle-upstream.py" python=python3 transport=$SLOW_TRANSPORT h2_line="" tls_args=()
+        local scheme=http host=127.0.0.1 tls_lines=""
+        if [[ $SLOW_TRANSPORT == tls* ]]; then
+            # Over TLS, as to a hosted provider: a self-signed certificate the gateway trusts (server.upstream_ca_file).
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/trickle-key.pem" \
+                -out "$WORK/trickle-cert.pem" -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+                >/dev/null 2>&1
+            tls_args=(--tls "$WORK/trickle-cert.pem" "$WORK/trickle-key.pem")
+            scheme=https host=localhost transport=pooled
+            tls_lines="  upstream_ca_file: $WORK/trickle-cert.pem"$'\n'"  tls_upstreams: pooled"
+            [[ $SLOW_TRANSPORT == tls ]] && tls_lines+=$'\n'"  tls_http2: false"
+            [[ $SLOW_TRANSPORT == tls-ahc ]] && tls_lines="${tls_lines%pooled}async-http-client"
+        fi
+        if [[ $SLOW_TRANSPORT == h2c || $SLOW_TRANSPORT == tls-h2 ]]; then
             # HTTP/2 with prior knowledge: the streams share a few upstream connections (pure-Python h2 upstream).
             local venv="$ROOT/bench/.work/h2-venv"
             if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import h2' 2>/dev/null; then
@@ -36,9 +48,10 @@ EOF
             fi
             trickle="$LIB/trickle-upstream-h2.py" python="$venv/bin/python" transport=pooled
             h2_line="    http2_prior_knowledge: true"
+            [[ $SLOW_TRANSPORT == tls-h2 ]] && h2_line=""
         fi
         "$python" "$trickle" --port "$upstream_port" --chunks "$SLOW_CHUNKS" --interval "$SLOW_INTERVAL" \
-            --first-token "$SLOW_FIRST_TOKEN" \
+            --first-token "$SLOW_FIRST_TOKEN" "${tls_args[@]}" \
             >"$WORK/trickle.log" 2>&1 &
         upstream_pid=$!
         PIDS+=("$upstream_pid")
@@ -53,11 +66,12 @@ server:
   host: 127.0.0.1
   port: $port
   plain_http_upstreams: $transport
+$tls_lines
 providers:
   trickle:
     kind: openai
     api_key: env:BENCH_UPSTREAM_KEY
-    base_url: http://127.0.0.1:$upstream_port/v1
+    base_url: $scheme://$host:$upstream_port/v1
 $h2_line
 models:
   - name: bench-slow
@@ -115,7 +129,7 @@ EOF
         >"$RESULTS/slow.json" <<'EOF'
 import json, os, sys
 client, rss, idle, upstream, chunks, rate, interval, transport, body_bytes, rss_open, first_token = sys.argv[1:12]
-result = {"upstream": "trickle (Python, %sa chunk every %s s, %s chunks, over HTTP; upstream transport %s)"
+result = {"upstream": "trickle (Python, %sa chunk every %s s, %s chunks, over HTTP or TLS; upstream transport %s)"
           % ("first token after %s s, then " % first_token if float(first_token) > 0 else "", interval, chunks,
              transport)
           if upstream != "simulator" else "Switchyard simulator (inter_chunk_ms %d)" % (int(interval) * 1000),

@@ -10,6 +10,7 @@ Usage: trickle-upstream-h2.py --port P [--chunks K] [--interval S] [--first-toke
 """
 
 import argparse
+import ssl
 import asyncio
 import collections
 
@@ -167,9 +168,15 @@ async def main() -> None:
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--first-token", type=float, default=0.0)
     parser.add_argument("--max-streams", type=int, default=100000)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve h2 over TLS (ALPN) with this certificate and key")
     args = parser.parse_args()
+    context = None
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*args.tls)
+        context.set_alpn_protocols(["h2"])
     server = await asyncio.get_running_loop().create_server(
-        lambda: Trickle(args), "127.0.0.1", args.port, backlog=16384)
+        lambda: Trickle(args), "127.0.0.1", args.port, backlog=16384, ssl=context)
     async with server:
         await server.serve_forever()
 

@@ -7,6 +7,7 @@ Usage: trickle-upstream.py --port P [--chunks K] [--interval S] [--first-token S
 """
 
 import argparse
+import ssl
 import asyncio
 
 from trickle_events import event
@@ -57,9 +58,16 @@ async def main() -> None:
     parser.add_argument("--chunks", type=int, default=10)
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--first-token", type=float, default=0.0)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve HTTPS with this certificate and key")
     args = parser.parse_args()
+    context = None
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*args.tls)
+        context.set_alpn_protocols(["http/1.1"])
     server = await asyncio.start_server(
-        lambda r, w: handle(r, w, args.chunks, args.interval, args.first_token), "127.0.0.1", args.port, backlog=16384)
+        lambda r, w: handle(r, w, args.chunks, args.interval, args.first_token), "127.0.0.1", args.port, backlog=16384,
+        ssl=context)
     async with server:
         await server.serve_forever()
 

@@ -58,7 +58,7 @@ public final class UpstreamClient: Sendable {
             connectTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(60),
             maxResponseBytes: Int = 64 << 20, maxConnectionsPerHost: Int = 16_384,
             plainHTTPTransport: PlainHTTPTransport = .pooled, tlsTransport: PlainHTTPTransport = .pooled,
-            additionalTrustRootsFile: String? = nil, tlsHTTP2: Bool = false
+            additionalTrustRootsFile: String? = nil, tlsHTTP2: Bool = true
         ) {
             self.tlsHTTP2 = tlsHTTP2
             self.additionalTrustRootsFile = additionalTrustRootsFile

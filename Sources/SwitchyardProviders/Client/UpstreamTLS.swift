@@ -6,12 +6,13 @@ import Synchronization
 /// TLS on the pooled transports (``HTTP1ConnectionPool``, ``HTTP2ConnectionPool``): one client context for every
 /// `https://` upstream, the handshake in front of each new connection, and which HTTP version each upstream chose.
 ///
-/// Connections offer `http/1.1` by ALPN, and `h2` before it when so configured (as AsyncHTTPClient and browsers do).
-/// HTTP/1.1 is the default because it is the cheaper of the two per request here: against nginx over TLS, HTTP/2 took
-/// 30 to 40% more CPU per request and added 70 µs to the median at one request at a time
-/// (`bench/results/gateway-2026-12-04-session16.md`). HTTP/2 holds many streams on one connection: fewer descriptors
-/// and handshakes for thousands of concurrent streams. What an upstream chose is remembered per host and port, and
-/// later requests go straight to the pool that speaks it. A connection whose
+/// Connections offer `h2` and `http/1.1` by ALPN, as AsyncHTTPClient and browsers do, or `http/1.1` alone when so
+/// configured. HTTP/2 is the default because it holds thousands of concurrent streams on a few connections: 10,000
+/// slow streams over TLS took 207 MB and no error over HTTP/2, and over HTTP/1.1 a connection and a handshake each,
+/// 389 MB at 6,500 connections, and most failed (`bench/results/gateway-2026-12-04-session16.md`). HTTP/1.1 is the
+/// cheaper per request: against nginx over TLS, HTTP/2 took 30 to 40% more CPU per request and 70 µs more at one
+/// request at a time. What an upstream chose is remembered per host and port, and later requests go straight to the
+/// pool that speaks it. A connection whose
 /// handshake chose the other version than the pool that opened it speaks (the first connection to an upstream, or an
 /// upstream that changed) fails with ``UpstreamTransportError/negotiated(http2:)``, and ``UpstreamClient`` sends the
 /// request through the other pool: one handshake thrown away per upstream and process.

@@ -71,7 +71,7 @@ struct TLSUpstreamTests {
     /// A client that trusts `certificate`, reaching TLS upstreams through `transport` (offering HTTP/2 with `http2`).
     static func client(
         trusting certificate: NIOSSLCertificate, _ transport: UpstreamClient.Configuration.PlainHTTPTransport,
-        http2: Bool = false
+        http2: Bool = true
     ) -> UpstreamClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates([certificate])
@@ -192,14 +192,14 @@ struct TLSUpstreamTests {
         try await client.shutdown()
     }
 
-    @Test("by default HTTP/1.1 alone is offered: an upstream that could speak HTTP/2 is spoken to in HTTP/1.1")
-    func http1ByDefault() async throws {
+    @Test("with tls_http2 off, HTTP/1.1 alone is offered: an upstream that could speak HTTP/2 is spoken to in HTTP/1.1")
+    func http1WhenHTTP2IsOff() async throws {
         let (certificate, key) = try Self.selfSigned()
         let accepted = NIOLockedValueBox(0)
         // A server that would choose h2 if offered; its pipeline speaks HTTP/1.1 only, so h2 would fail.
         let server = try await Self.startServer(certificate, key, accepted: accepted, offering: ["h2", "http/1.1"])
         let port = try #require(server.localAddress?.port)
-        let client = Self.client(trusting: certificate, .pooled)
+        let client = Self.client(trusting: certificate, .pooled, http2: false)
         for _ in 0..<2 {
             let whole = try await client.send(
                 Self.request(port: port, whole: true), timeouts: UpstreamTimeouts().forWholeAnswer, provider: "fake")
@@ -218,7 +218,7 @@ struct TLSUpstreamTests {
         ) { seen in
             [.head(status: 200, headers: [("content-type", "text/event-stream")]), .body("data: \(seen.body)\n\n"), .end]
         }
-        let client = Self.client(trusting: certificate, .pooled, http2: true)
+        let client = Self.client(trusting: certificate, .pooled)
         func send(_ index: Int) async throws -> String {
             let request = UpstreamRequest(
                 url: "https://localhost:\(server.port)/v1/chat/completions", headers: [("content-type", "application/json")],
@@ -253,7 +253,7 @@ struct TLSUpstreamTests {
             // GOAWAY: this connection takes no new stream, so the next request opens another.
             [.goAway, .head(status: 200, headers: []), .body("h2"), .end]
         }
-        let client = Self.client(trusting: certificate, .pooled, http2: true)
+        let client = Self.client(trusting: certificate, .pooled)
         let port = h2.port
         func send() async throws -> String {
             let request = UpstreamRequest(
