@@ -6,7 +6,7 @@
 #
 #   bench/gateway/callgrind.sh [--requests N] [--stream-requests N] [--repeat R] [--ledger-flush-ms MS|as-configured]
 #                              [--top K] [--json FILE] [--bin PATH] [--log-level LEVEL] [--keep-work]
-#                              [--transport async-http-client]
+#                              [--transport async-http-client] [--upstream tls|h2]
 #
 # For each mode (non-streaming `json`, then `stream`) it sends warm-up requests, then R phases of N sequential
 # keep-alive requests (gateway/client.py, one connection per phase; every answer is checked), zeroing the counters
@@ -44,7 +44,7 @@ STREAM_WARMUP=30
 TOP=25
 JSON_OUT=""
 BIN="$ROOT/.build-release/release/switchyard"
-LOG_LEVEL="" TRANSPORT=""
+LOG_LEVEL="" TRANSPORT="" UPSTREAM_KIND=""
 KEEP=0
 while (($#)); do
     case "$1" in
@@ -57,6 +57,7 @@ while (($#)); do
         --bin) BIN=$2; shift 2 ;;
         --log-level) LOG_LEVEL=$2; shift 2 ;;
         --transport) TRANSPORT=$2; shift 2 ;;
+        --upstream) UPSTREAM_KIND=$2; shift 2 ;;
         --keep-work) KEEP=1; shift ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -113,16 +114,23 @@ BIN_DESC="$BIN (modified $(date -r "$BIN" '+%Y-%m-%d %H:%M:%S'), build ID $(read
 strip --strip-debug -o "$SY_BIN" "$BIN"
 
 # The fake upstream and the gateway configuration (as profile.sh).
-UP=$(port)
+UP=$(port) UP_TLS=$(port) UP_H2=$(port)
 SY=$(port)
-python3 "$LIB/make-upstream.py" "$ROOT/Sources/SwitchyardTesting/Fixtures/openai" "$WORK/up" "$UP" 1
+python3 "$LIB/make-upstream.py" "$ROOT/Sources/SwitchyardTesting/Fixtures/openai" "$WORK/up" "$UP" 1 "$UP_TLS" "$UP_H2"
 nginx -p "$WORK/up" -c "$WORK/up/nginx.conf" -e "$WORK/up/nginx-error.log" >"$WORK/up/nginx.out" 2>&1 &
 PIDS+=($!)
 wait_ready "http://127.0.0.1:$UP/healthz" 10 "${PIDS[0]}" || { echo "callgrind.sh: nginx did not start" >&2; exit 1; }
 # shellcheck source-path=SCRIPTDIR source=switchyard-config.sh
 source "$LIB/switchyard-config.sh"
 write_switchyard_config "$WORK/switchyard.yaml" "$SY" "$UP" "$WORK/switchyard.sqlite"
-if [[ -n $TRANSPORT ]]; then # server.plain_http_upstreams: AsyncHTTPClient is the transport of every TLS upstream
+if [[ -n $UPSTREAM_KIND ]]; then # nginx over TLS (HTTP/1.1 only, or offering HTTP/2), as a hosted provider
+    tls_port=$UP_TLS
+    [[ $UPSTREAM_KIND == h2 ]] && tls_port=$UP_H2
+    sed -i "s|http://127.0.0.1:$UP/|https://localhost:$tls_port/|; s|^server:\$|server:\n  upstream_ca_file: $WORK/up/cert.pem|" \
+        "$WORK/switchyard.yaml"
+    # --transport then picks the TLS transport (server.tls_upstreams)
+    [[ -n $TRANSPORT ]] && sed -i "s/^server:\$/server:\n  tls_upstreams: $TRANSPORT/" "$WORK/switchyard.yaml"
+elif [[ -n $TRANSPORT ]]; then # server.plain_http_upstreams
     sed -i "s/^server:\$/server:\n  plain_http_upstreams: $TRANSPORT/" "$WORK/switchyard.yaml"
 fi
 if [[ $LEDGER_FLUSH_MS != as-configured ]]; then
