@@ -58,7 +58,9 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --modes "LIST"          json and/or stream (default "$MODES")
   --targets "LIST"        direct, switchyard, switchyard-ahc (plain-HTTP upstreams through AsyncHTTPClient),
                           switchyard-hb (client connections served by Hummingbird's HTTP1Channel instead of the
-                          gateway's own connection handler), litellm (default "$TARGETS")
+                          gateway's own connection handler), switchyard-tls and switchyard-tls-h2 (the upstream over
+                          TLS, HTTP/1.1 or HTTP/2 by ALPN, as a hosted provider; the direct figure they are compared
+                          with stays plain HTTP), litellm (default "$TARGETS")
   --litellm-workers "L"   LiteLLM worker counts to try (default "$LITELLM_WORKERS")
   --no-litellm            same as --targets "direct switchyard"
   --skip-build            use the existing .build-release binary
@@ -284,16 +286,19 @@ elif [[ -n ${BIN_OVERRIDE:-} ]]; then
 else
     SOURCE_DESC="prebuilt binary (--skip-build), $SOURCE_DESC"
 fi
-if has "$TARGETS" switchyard || has "$TARGETS" switchyard-ahc || has "$TARGETS" switchyard-hb || ((SLOW_STREAMS > 0 || CALLGRIND == 1)); then
+if has "$TARGETS" switchyard || has "$TARGETS" switchyard-ahc || has "$TARGETS" switchyard-hb ||
+    has "$TARGETS" switchyard-tls || has "$TARGETS" switchyard-tls-h2 || ((SLOW_STREAMS > 0 || CALLGRIND == 1)); then
     [[ -x "$SY_BIN" ]] || die "no release binary at $SY_BIN (drop --skip-build)"
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. The fake upstream
 
-UP_PORT=$(free_port)
+UP_PORT=$(free_port) UP_TLS_PORT=$(free_port) UP_H2_PORT=$(free_port)
 UP_DIR="$WORK/upstream"
-python3 "$LIB/make-upstream.py" "$PKG/Sources/SwitchyardTesting/Fixtures/openai" "$UP_DIR" "$UP_PORT" "$NGINX_WORKERS"
+# Also over TLS (HTTP/1.1 only, and offering HTTP/2), for the switchyard-tls targets.
+python3 "$LIB/make-upstream.py" "$PKG/Sources/SwitchyardTesting/Fixtures/openai" "$UP_DIR" "$UP_PORT" "$NGINX_WORKERS" \
+    "$UP_TLS_PORT" "$UP_H2_PORT"
 nginx -p "$UP_DIR" -c "$UP_DIR/nginx.conf" -e "$UP_DIR/nginx-error.log" >"$UP_DIR/nginx.out" 2>&1 &
 NGINX_PID=$!
 PIDS+=("$NGINX_PID")
@@ -482,6 +487,17 @@ if has "$TARGETS" switchyard-ahc; then
     sed -i 's/^server:$/server:\n  plain_http_upstreams: async-http-client/' "$WORK/switchyard-ahc.yaml"
     measure_switchyard switchyard-ahc "$WORK/switchyard-ahc.yaml"
 fi
+# The same gateway with the upstream over TLS, as every hosted provider is reached: nginx with a self-signed
+# certificate (trusted through server.upstream_ca_file), on a port that speaks HTTP/1.1 only and on one that offers
+# HTTP/2 by ALPN. Its added latency is against the plain direct figure, so it includes nginx's side of TLS.
+for tls_target in switchyard-tls switchyard-tls-h2; do
+    has "$TARGETS" "$tls_target" || continue
+    tls_port=$UP_TLS_PORT
+    [[ $tls_target == switchyard-tls-h2 ]] && tls_port=$UP_H2_PORT
+    sed "s|http://127.0.0.1:$UP_PORT/|https://localhost:$tls_port/|; s|^server:\$|server:\n  upstream_ca_file: $UP_DIR/cert.pem|" \
+        "$SY_CONFIG" >"$WORK/$tls_target.yaml"
+    measure_switchyard "$tls_target" "$WORK/$tls_target.yaml"
+done
 # The same gateway with its client connections served by Hummingbird's HTTP1Channel (a task and a NIOAsyncChannel per
 # connection), as before session 9: what the gateway's own connection handler is worth, in the same run.
 if has "$TARGETS" switchyard-hb; then

@@ -13,7 +13,9 @@ import sys
 
 LABELS = {"direct": "direct (nginx)", "switchyard": "Switchyard",
           "switchyard-ahc": "Switchyard, upstream via AsyncHTTPClient",
-          "switchyard-hb": "Switchyard, connections via Hummingbird's HTTP1Channel"}
+          "switchyard-hb": "Switchyard, connections via Hummingbird's HTTP1Channel",
+          "switchyard-tls": "Switchyard, upstream over TLS (HTTP/1.1)",
+          "switchyard-tls-h2": "Switchyard, upstream over TLS (HTTP/2 by ALPN)"}
 MODES = {"json": "non-streaming", "stream": "streaming (SSE, 20 chunks + usage)"}
 
 

@@ -121,9 +121,7 @@ struct TLSUpstreamTests {
                 provider: "fake")
             #expect(stream.head.status == 200)
             #expect(String(buffer: try await stream.collect()) == "data: hello\n\n")
-            let whole = try await client.send(
-                Self.request(port: port, whole: true), timeouts: UpstreamTimeouts().forWholeAnswer, provider: "fake")
-            #expect(String(buffer: try await whole.collect()) == "data: hello\n\n")
+            #expect(try await Self.whole(client, port: port) == "data: hello\n\n")
         }
         // Both exchanges on one keep-alive connection.
         #expect(accepted.withLockedValue { $0 } == 1)
@@ -131,34 +129,41 @@ struct TLSUpstreamTests {
         try await server.close()
     }
 
-    @Test("a client that does not trust the certificate refuses the upstream: upstream_unreachable", arguments: transports)
-    func untrustedCertificate(_ transport: UpstreamClient.Configuration.PlainHTTPTransport) async throws {
+    /// Why a certificate is refused.
+    enum Refusal: Sendable, CaseIterable {
+        /// The client does not trust it (the system's roots only).
+        case untrusted
+        /// It names `localhost`, and the URL names the address.
+        case otherName
+    }
+
+    @Test(
+        "a certificate the client does not trust, or one for another name, is refused: upstream_unreachable",
+        arguments: transports, Refusal.allCases)
+    func refusedCertificate(_ transport: UpstreamClient.Configuration.PlainHTTPTransport, _ refusal: Refusal)
+        async throws
+    {
         let (certificate, key) = try Self.selfSigned()
         let server = try await Self.startServer(certificate, key)
         let port = try #require(server.localAddress?.port)
-        let client = UpstreamClient(configuration: .init(tlsTransport: transport))
+        let client =
+            refusal == .untrusted
+            ? UpstreamClient(configuration: .init(tlsTransport: transport)) : Self.client(trusting: certificate, transport)
+        let host = refusal == .otherName ? "127.0.0.1" : "localhost"
         let error = await #expect(throws: GatewayError.self) {
-            _ = try await client.send(Self.request(port: port), timeouts: .init(connect: .seconds(1)), provider: "fake")
+            _ = try await client.send(
+                Self.request(port: port, host: host), timeouts: .init(connect: .seconds(1)), provider: "fake")
         }
         #expect(error?.code == .upstreamUnreachable)
         try await client.shutdown()
         try await server.close()
     }
 
-    @Test("a certificate for another name is refused: upstream_unreachable", arguments: transports)
-    func certificateForAnotherName(_ transport: UpstreamClient.Configuration.PlainHTTPTransport) async throws {
-        // The certificate names `localhost`; the URL names the address.
-        let (certificate, key) = try Self.selfSigned()
-        let server = try await Self.startServer(certificate, key)
-        let port = try #require(server.localAddress?.port)
-        let client = Self.client(trusting: certificate, transport)
-        let error = await #expect(throws: GatewayError.self) {
-            _ = try await client.send(
-                Self.request(port: port, host: "127.0.0.1"), timeouts: .init(connect: .seconds(1)), provider: "fake")
-        }
-        #expect(error?.code == .upstreamUnreachable)
-        try await client.shutdown()
-        try await server.close()
+    /// Sends a request whose answer is read whole, and returns the answer.
+    static func whole(_ client: UpstreamClient, port: Int) async throws -> String {
+        let whole = try await client.send(
+            request(port: port, whole: true), timeouts: UpstreamTimeouts().forWholeAnswer, provider: "fake")
+        return String(buffer: try await whole.collect())
     }
 
     @Test("a CA file from the configuration is trusted besides the system's roots", arguments: transports)
@@ -172,11 +177,7 @@ struct TLSUpstreamTests {
         let client = UpstreamClient(
             configuration: .init(tlsTransport: transport, additionalTrustRootsFile: file.path))
         try client.prepareTLS()
-        await #expect(throws: Never.self) {
-            let whole = try await client.send(
-                Self.request(port: port, whole: true), timeouts: UpstreamTimeouts().forWholeAnswer, provider: "fake")
-            #expect(String(buffer: try await whole.collect()) == "data: hello\n\n")
-        }
+        #expect(try await Self.whole(client, port: port) == "data: hello\n\n")
         try await client.shutdown()
         try await server.close()
     }
@@ -200,11 +201,7 @@ struct TLSUpstreamTests {
         let server = try await Self.startServer(certificate, key, accepted: accepted, offering: ["h2", "http/1.1"])
         let port = try #require(server.localAddress?.port)
         let client = Self.client(trusting: certificate, .pooled, http2: false)
-        for _ in 0..<2 {
-            let whole = try await client.send(
-                Self.request(port: port, whole: true), timeouts: UpstreamTimeouts().forWholeAnswer, provider: "fake")
-            #expect(String(buffer: try await whole.collect()) == "data: hello\n\n")
-        }
+        for _ in 0..<2 { #expect(try await Self.whole(client, port: port) == "data: hello\n\n") }
         #expect(accepted.withLockedValue { $0 } == 1)
         try await client.shutdown()
         try await server.close()
