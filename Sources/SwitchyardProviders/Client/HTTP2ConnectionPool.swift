@@ -131,14 +131,24 @@ final class HTTP2ConnectionPool: Sendable {
     private let knownLimits = NIOLockedValueBox([Key: Int]())
     /// TLS for `https://` upstreams; `nil` when this pool serves h2c only.
     private let tls: UpstreamTLS?
+    /// How many stream resets from the upstream within how long a connection takes before NIOHTTP2 gives it up.
+    private let resetLimit: (count: Int, window: TimeAmount)
+
+    /// The default ``resetLimit``: 1,000 in 100 ms, 10,000 a second, more than a connection carries. NIOHTTP2's own,
+    /// 200 in 30 s, is a server's defence against "rapid reset" attacks, but an upstream may end every stream with
+    /// RST_STREAM(NO_ERROR) once it has answered without reading the whole request (RFC 9113 §8.1; nginx does), and at
+    /// 200 requests in 30 s the connection was given up with every stream on it. (NIOHTTP2 keeps a time per reset in
+    /// the window, with room for the whole count made at once: 8 KB a connection.)
+    static let defaultResetLimit = (count: 1_000, window: TimeAmount.milliseconds(100))
 
     /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on);
     /// connections that carry no stream for `idleTimeout` are closed.
     init(
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount = .seconds(60),
-        tls: UpstreamTLS? = nil
+        tls: UpstreamTLS? = nil, resetLimit: (count: Int, window: TimeAmount) = defaultResetLimit
     ) {
         self.tls = tls
+        self.resetLimit = resetLimit
         pools = EventLoopLocal(group: group) { LoopPool(loop: $0, idleTimeout: idleTimeout) }
     }
 
@@ -225,6 +235,12 @@ final class HTTP2ConnectionPool: Sendable {
         let handshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
         let tls = key.tls ? self.tls : nil
         let connectTimeout = TimeAmount.nanoseconds(timeouts.connect.nanoseconds)
+        let streams = {
+            var streams = NIOHTTP2Handler.StreamConfiguration()
+            streams.streamResetFrameRateLimit.maximumCount = resetLimit.count
+            streams.streamResetFrameRateLimit.windowLength = resetLimit.window
+            return streams
+        }()
         let bootstrap = ClientBootstrap(group: pool.loop)
             .connectTimeout(connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -244,7 +260,7 @@ final class HTTP2ConnectionPool: Sendable {
                                 HTTP2Setting(parameter: .enablePush, value: 0),
                             ]
                         let multiplexer = try sync.configureHTTP2Pipeline(
-                            mode: .client, connectionConfiguration: settings, streamConfiguration: .init()
+                            mode: .client, connectionConfiguration: settings, streamConfiguration: streams
                         ) { stream in stream.close() }
                         try sync.addHandler(watcher)
                         made.withLockedValue { $0 = multiplexer }
