@@ -2,7 +2,8 @@
 # Compares Switchyard variants (binaries, environments, configuration keys) at one concurrency, interleaved: one nginx
 # upstream, one gateway per variant running side by side, then R rounds in which each is measured for D seconds
 # right after the upstream directly. Prints, per variant, the medians over rounds of p50, p99, requests/s, CPU per
-# request (from /proc; the kernel's part of it in brackets), and of the per-round added latency (variant − direct of the same round).
+# request (from /proc; the kernel's part of it in brackets), and of the per-round added latency (variant − direct of the same
+# round), and the errors (socket errors and non-2xx answers) over all rounds.
 #
 # Why interleaved: on this shared 2-core VM the host's noise moves p99 at c=1 by a millisecond from one minute to the
 # next. Two variants measured minutes apart differ by that much for no reason; alternated second by second, they see
@@ -40,6 +41,8 @@ shift $((OPTIND - 1))
 (($# > 0)) || { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-ab.XXXXXX")
+# nginx's workers run as an unprivileged user when the master is root: they must traverse to the stream body.
+chmod 755 "$WORK"
 PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -137,5 +140,8 @@ for name in names:
         a99 = [r["wrk"]["latency_us"]["p99"] - direct[r["round"]]["latency_us"]["p99"] for r in own]
         kernel = [r["sys_ticks"] * tick_us / max(1, r["wrk"]["requests"]) for r in own]
         line += f"  cpu/req {statistics.median(cpu):6.1f} (kernel {statistics.median(kernel):5.1f})  added p50 {statistics.median(a50):+6.0f}  added p99 {statistics.median(a99):+6.0f}"
+    # Socket errors and non-2xx answers over all rounds: a variant that fails fast is not a fast variant.
+    errors = sum(sum(r["wrk"]["errors"].values()) for r in own)
+    line += f"  errors {errors}"
     print(line)
 PY
