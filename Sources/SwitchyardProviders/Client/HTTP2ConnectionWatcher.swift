@@ -7,8 +7,8 @@ import NIOHTTP2
 ///
 /// Errors: NIOHTTP2 fires stream errors and connection errors here alike. On a connection error it sends GOAWAY and
 /// leaves the connection open, and the streams on it are never answered nor closed. Before this watcher, the pool kept
-/// sending requests there, and they waited for good (seen against nginx after a load test's clients went away at once:
-/// more than 200 frames for streams reset long before, which NIOHTTP2 counts as the peer's glitches). So any error
+/// sending requests there, and they waited for good (seen against nginx under load: GOAWAY with ENHANCE_YOUR_CALM from
+/// the gateway, then silence; ``HTTP2ConnectionPool/defaultResetLimit`` has the limit that tripped). So any error
 /// retires the connection (it is closed once its last stream ends, and a stream error costs only a new connection),
 /// and the errors NIOHTTP2 gives up a connection for (its limits against a misbehaving peer) close it at once: its
 /// streams end with `upstream_stream_interrupted` instead of waiting.

@@ -10,12 +10,13 @@ import Synchronization
 /// configured. HTTP/2 is the default because it holds thousands of concurrent streams on a few connections: 10,000
 /// slow streams over TLS took 207 MB and no error over HTTP/2, and over HTTP/1.1 a connection and a handshake each,
 /// 389 MB at 6,500 connections, and most failed (`bench/results/gateway-2026-12-04-session16.md`). HTTP/1.1 is the
-/// cheaper per request: against nginx over TLS, HTTP/2 took 30 to 40% more CPU per request and 70 µs more at one
-/// request at a time. What an upstream chose is remembered per host and port, and later requests go straight to the
-/// pool that speaks it. A connection whose
-/// handshake chose the other version than the pool that opened it speaks (the first connection to an upstream, or an
-/// upstream that changed) fails with ``UpstreamTransportError/negotiated(http2:)``, and ``UpstreamClient`` sends the
-/// request through the other pool: one handshake thrown away per upstream and process.
+/// cheaper per request: against nginx over TLS, HTTP/2 took 26 to 32% more CPU per request, and 88 µs more at the
+/// median one request at a time.
+///
+/// What an upstream chose is remembered per host and port, and later requests go straight to the pool that speaks it.
+/// A connection whose handshake chose the other version than the pool that opened it speaks (the first connection to an
+/// upstream, or an upstream that changed) fails with ``UpstreamTransportError/negotiated(http2:)``, and
+/// ``UpstreamClient`` sends the request through the other pool: one handshake thrown away per upstream and process.
 ///
 /// The connect timeout covers the TCP connect and the handshake together. Certificates are verified against the
 /// trust roots (the system's by default) and the host name; an IP-literal URL is verified against the address, and
