@@ -136,8 +136,7 @@ final class HTTP1ConnectionPool: Sendable {
     private func connect(_ key: Key, on pool: LoopPool, timeouts: UpstreamTimeouts) async throws -> Connection {
         let made = NIOLockedValueBox<Connection?>(nil)
         let handshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
-        let tls = key.tls ? self.tls : nil
-        if key.tls, tls == nil { throw UpstreamTransportError.connectFailed("this pool has no TLS") }
+        let tls = self.tls
         let connectTimeout = TimeAmount.nanoseconds(timeouts.connect.nanoseconds)
         let bootstrap = ClientBootstrap(group: pool.loop)
             .connectTimeout(connectTimeout)
@@ -157,13 +156,9 @@ final class HTTP1ConnectionPool: Sendable {
                         handler.onIdle = { _ in self?.release(connection, to: pool) }
                         made.withLockedValue { $0 = connection }
                     }
-                    if let tls {
-                        let done = try tls.secure(
-                            channel, key: key, speaks: .http1, timeout: connectTimeout, configure: configure)
-                        handshake.withLockedValue { $0 = done }
-                    } else {
-                        try configure(channel)
-                    }
+                    let done = try UpstreamTLS.setUp(
+                        channel, key: key, tls: tls, speaks: .http1, timeout: connectTimeout, configure: configure)
+                    handshake.withLockedValue { $0 = done }
                 }
             }
         let channel: any Channel

@@ -131,10 +131,11 @@ final class HTTP2ConnectionPool: Sendable {
     private let knownLimits = NIOLockedValueBox([Key: Int]())
     /// TLS for `https://` upstreams; `nil` when this pool serves h2c only.
     private let tls: UpstreamTLS?
-    /// How many stream resets from the upstream within how long a connection takes before NIOHTTP2 gives it up.
-    private let resetLimit: (count: Int, window: TimeAmount)
+    /// Every stream's settings: how many resets from the upstream within how long a connection takes before NIOHTTP2
+    /// gives it up (``defaultResetLimit``).
+    private let streamConfiguration: NIOHTTP2Handler.StreamConfiguration
 
-    /// The default ``resetLimit``: 1,000 in 100 ms, 10,000 a second, more than a connection carries. NIOHTTP2's own,
+    /// The default limit on stream resets from the upstream: 1,000 in 100 ms, 10,000 a second, more than a connection carries. NIOHTTP2's own,
     /// 200 in 30 s, is a server's defence against "rapid reset" attacks, but an upstream may end every stream with
     /// RST_STREAM(NO_ERROR) once it has answered without reading the whole request (RFC 9113 §8.1; nginx does), and at
     /// 200 requests in 30 s the connection was given up with every stream on it. (NIOHTTP2 keeps a time per reset in
@@ -148,7 +149,10 @@ final class HTTP2ConnectionPool: Sendable {
         tls: UpstreamTLS? = nil, resetLimit: (count: Int, window: TimeAmount) = defaultResetLimit
     ) {
         self.tls = tls
-        self.resetLimit = resetLimit
+        var streams = NIOHTTP2Handler.StreamConfiguration()
+        streams.streamResetFrameRateLimit.maximumCount = resetLimit.count
+        streams.streamResetFrameRateLimit.windowLength = resetLimit.window
+        streamConfiguration = streams
         pools = EventLoopLocal(group: group) { LoopPool(loop: $0, idleTimeout: idleTimeout) }
     }
 
@@ -233,14 +237,8 @@ final class HTTP2ConnectionPool: Sendable {
         // written ahead of the connection preface.
         let made = NIOLockedValueBox<Multiplexer?>(nil)
         let handshake = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
-        let tls = key.tls ? self.tls : nil
+        let (tls, streams) = (self.tls, streamConfiguration)
         let connectTimeout = TimeAmount.nanoseconds(timeouts.connect.nanoseconds)
-        let streams = {
-            var streams = NIOHTTP2Handler.StreamConfiguration()
-            streams.streamResetFrameRateLimit.maximumCount = resetLimit.count
-            streams.streamResetFrameRateLimit.windowLength = resetLimit.window
-            return streams
-        }()
         let bootstrap = ClientBootstrap(group: pool.loop)
             .connectTimeout(connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -265,15 +263,9 @@ final class HTTP2ConnectionPool: Sendable {
                         try sync.addHandler(watcher)
                         made.withLockedValue { $0 = multiplexer }
                     }
-                    if let tls {
-                        let done = try tls.secure(
-                            channel, key: key, speaks: .http2, timeout: connectTimeout, configure: configure)
-                        handshake.withLockedValue { $0 = done }
-                    } else if key.tls {
-                        throw UpstreamTransportError.connectFailed("this pool has no TLS")
-                    } else {
-                        try configure(channel)
-                    }
+                    let done = try UpstreamTLS.setUp(
+                        channel, key: key, tls: tls, speaks: .http2, timeout: connectTimeout, configure: configure)
+                    handshake.withLockedValue { $0 = done }
                 }
             }
         let connected = bootstrap.connect(host: key.host, port: key.port).flatMap { channel in

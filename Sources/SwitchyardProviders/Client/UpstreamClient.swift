@@ -192,17 +192,16 @@ public final class UpstreamClient: Sendable {
         let started = ContinuousClock.now
         let request = Self.traced(request)
         do {
+            func exchange(http2: Bool) async throws -> HTTP1ExchangeHandler.Answer {
+                http2
+                    ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                    : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+            }
             let answer: HTTP1ExchangeHandler.Answer
             do {
-                answer =
-                    http2
-                    ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
-                    : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                answer = try await exchange(http2: http2)
             } catch UpstreamTransportError.negotiated(let chosen) where chosen != http2 {
-                answer =
-                    chosen
-                    ? try await http2Pool.execute(request, endpoint: endpoint, timeouts: timeouts)
-                    : try await pool.execute(request, endpoint: endpoint, timeouts: timeouts)
+                answer = try await exchange(http2: chosen)
             }
             return response(answer, deadline: started + timeouts.total, provider: provider)
         } catch {

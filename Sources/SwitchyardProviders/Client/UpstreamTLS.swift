@@ -72,6 +72,21 @@ final class UpstreamTLS: Sendable {
         return try made.get()
     }
 
+    /// Sets up a new connection's pipeline from its channel initializer: for a TLS `key`, TLS with `tls`, and the HTTP
+    /// handlers (`configure`) once the handshake chose `speaks`, which the returned future reports; otherwise the HTTP
+    /// handlers at once (`nil`).
+    static func setUp(
+        _ channel: any Channel, key: HTTP1ConnectionPool.Key, tls: UpstreamTLS?, speaks: Version, timeout: TimeAmount,
+        configure: @escaping (any Channel) throws -> Void
+    ) throws -> EventLoopFuture<Void>? {
+        guard key.tls else {
+            try configure(channel)
+            return nil
+        }
+        guard let tls else { throw UpstreamTransportError.connectFailed("this pool has no TLS") }
+        return try tls.secure(channel, key: key, speaks: speaks, timeout: timeout, configure: configure)
+    }
+
     /// Adds TLS to a new connection's pipeline (from its channel initializer, on its loop). Once the handshake is
     /// done, `configure` adds the HTTP handlers for `speaks` on the loop, before any byte of the upstream's is read on;
     /// the returned future then succeeds. It fails when the handshake fails, when the upstream chose the other
