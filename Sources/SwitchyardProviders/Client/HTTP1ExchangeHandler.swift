@@ -13,7 +13,7 @@ import SwitchyardCore
 /// complete response on a keep-alive connection the handler goes back to idle and reports itself free (``onIdle``); a
 /// late signal from an earlier exchange's consumer is told apart by the exchange's generation number.
 ///
-/// The same handler drives one HTTP/2 stream (``HTTP2ConnectionPool``): behind NIOHTTP2's HTTP/1 codec a stream
+/// The same handler drives one HTTP/2 stream (``HTTP2ConnectionPool``): behind ``HTTP2StreamCodec`` a stream
 /// looks like a connection that carries one exchange, so the handler is made not ``reusable`` there.
 final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart

@@ -17,7 +17,7 @@ import SwitchyardCore
 /// upstream's `SETTINGS_MAX_CONCURRENT_STREAMS` sets the slots (until a new connection's settings arrive, the
 /// limit the upstream announced last, or 100). When no connection has a free slot, another is opened. A
 /// connection that the upstream sends GOAWAY on, or that closes, takes no new streams; one that carries no stream
-/// for a minute is closed. Each stream runs an ``HTTP1ExchangeHandler`` behind NIOHTTP2's HTTP/1 codec, so
+/// for a minute is closed. Each stream runs an ``HTTP1ExchangeHandler`` behind ``HTTP2StreamCodec``, so
 /// timeouts, back-pressure (through HTTP/2 flow control) and error mapping are those of the HTTP/1.1 transport. A
 /// stream the upstream refuses before answering (a connection going away, `REFUSED_STREAM`) is retried once on
 /// another connection.
@@ -251,6 +251,13 @@ final class HTTP2ConnectionPool: Sendable {
                         // the last this-many streams reset, and count as the peer's errors beyond: a client closing
                         // many streams at once (a load balancer's clients going away) reset more than the default 32.
                         settings.maximumRecentlyResetStreams = 1_024
+                        // The upstream's header blocks are not checked against RFC 9113's rules for names and
+                        // pseudo-header fields: 6% of a request's instructions (30,000), for checks that protect a
+                        // server from its clients. No upstream header is relayed to our clients; the few that are read
+                        // (`:status`, `content-type`, `retry-after`) are parsed where they are used, and a block without
+                        // a valid `:status` is a malformed response (``HTTP2StreamCodec``). Our own requests' blocks are
+                        // built lower-case, without connection-specific fields. Content lengths are still checked.
+                        settings.headerBlockValidation = .disabled
                         // We open every stream; the upstream opens none (no server push).
                         settings.initialSettings =
                             nioDefaultSettings.filter { $0.parameter != .maxConcurrentStreams } + [
@@ -291,7 +298,7 @@ final class HTTP2ConnectionPool: Sendable {
         }
     }
 
-    /// Opens a stream whose pipeline is NIOHTTP2's HTTP/1 codec and the exchange handler.
+    /// Opens a stream whose pipeline is ``HTTP2StreamCodec`` and the exchange handler.
     private func openStream(
         on multiplexer: Multiplexer, loop: any EventLoop, tls: Bool, handler: HTTP1ExchangeHandler
     ) async throws -> any Channel {
@@ -301,7 +308,7 @@ final class HTTP2ConnectionPool: Sendable {
         multiplexer.createStreamChannel(promise: promise) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let sync = stream.pipeline.syncOperations
-                try sync.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: tls ? .https : .http))
+                try sync.addHandler(HTTP2StreamCodec(tls: tls))
                 try sync.addHandler(handlerBox.value)
             }
         }
