@@ -169,9 +169,12 @@ public final class UpstreamClient: Sendable {
                     http2: http2PriorKnowledge)
             }
             if endpoint.scheme == "https", configuration.tlsTransport == .pooled {
-                // The version the upstream chose last; HTTP/1.1 until it has chosen (a connection that chooses
-                // HTTP/2 then sends the request to the other pool).
-                let http2 = tls.version(for: HTTP1ConnectionPool.Key(endpoint)) == .http2
+                // The version the upstream chose last. Before it has chosen, HTTP/2 when offered: a burst of first
+                // requests then waits for one connection, where the HTTP/1.1 pool would open one per request and drop
+                // each when the upstream chooses HTTP/2, as every hosted provider does. An upstream that chooses
+                // HTTP/1.1 costs that one connection, and its requests go to the other pool.
+                let chosen = tls.version(for: HTTP1ConnectionPool.Key(endpoint))
+                let http2 = (chosen ?? (configuration.tlsHTTP2 ? .http2 : .http1)) == .http2
                 return try await sendPooled(
                     request, endpoint: endpoint, timeouts: timeouts, provider: provider, http2: http2)
             }

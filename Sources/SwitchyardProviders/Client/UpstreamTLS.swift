@@ -14,9 +14,10 @@ import Synchronization
 /// median one request at a time.
 ///
 /// What an upstream chose is remembered per host and port, and later requests go straight to the pool that speaks it.
-/// A connection whose handshake chose the other version than the pool that opened it speaks (the first connection to an
-/// upstream, or an upstream that changed) fails with ``UpstreamTransportError/negotiated(http2:)``, and
-/// ``UpstreamClient`` sends the request through the other pool: one handshake thrown away per upstream and process.
+/// A connection whose handshake chose the other version than the pool that opened it speaks fails with
+/// ``UpstreamTransportError/negotiated(http2:)``, and ``UpstreamClient`` sends the request through the other pool. The
+/// first connection to an upstream is opened for HTTP/2 when it is offered, so one handshake is thrown away per process
+/// for an upstream that chooses HTTP/1.1 (and one when an upstream changes), and none for one that chooses HTTP/2.
 ///
 /// The connect timeout covers the TCP connect and the handshake together. Certificates are verified against the
 /// trust roots (the system's by default) and the host name; an IP-literal URL is verified against the address, and
