@@ -13,7 +13,7 @@ import Testing
 
 /// A gateway wired to a ``FakeUpstream`` with one public model per scenario, configured from YAML.
 enum GatewayHarness {
-    static let client = UpstreamClient(configuration: .init(connectTimeout: .seconds(2), idleTimeout: .seconds(10)))
+    static let client = UpstreamClient()
     static let registry = ProviderRegistry(client: client)
 
     static func yaml(upstream: FakeUpstream, maxBodyBytes: Int = 1 << 20) -> String {

@@ -26,10 +26,6 @@ public import SwitchyardCore
 public final class UpstreamClient: Sendable {
     /// Settings of the shared client.
     public struct Configuration: Sendable {
-        /// Time to open a connection, for requests without a deployment's own.
-        public var connectTimeout: Duration
-        /// Longest silence while reading a response, for requests without a deployment's own.
-        public var idleTimeout: Duration
         /// Largest non-streaming response body accepted.
         public var maxResponseBytes: Int
         /// Most concurrent HTTP/1.1 connections per upstream host (each open stream holds one). AsyncHTTPClient
@@ -55,7 +51,6 @@ public final class UpstreamClient: Sendable {
 
         /// Creates settings.
         public init(
-            connectTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(60),
             maxResponseBytes: Int = 64 << 20, maxConnectionsPerHost: Int = 16_384,
             plainHTTPTransport: PlainHTTPTransport = .pooled, tlsTransport: PlainHTTPTransport = .pooled,
             additionalTrustRootsFile: String? = nil, tlsHTTP2: Bool = true
@@ -64,8 +59,6 @@ public final class UpstreamClient: Sendable {
             self.additionalTrustRootsFile = additionalTrustRootsFile
             self.plainHTTPTransport = plainHTTPTransport
             self.tlsTransport = tlsTransport
-            self.connectTimeout = connectTimeout
-            self.idleTimeout = idleTimeout
             self.maxResponseBytes = maxResponseBytes
             self.maxConnectionsPerHost = maxConnectionsPerHost
         }

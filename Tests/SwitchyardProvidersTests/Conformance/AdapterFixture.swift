@@ -40,7 +40,7 @@ struct AdapterFixture: Sendable, CustomTestStringConvertible {
     }
 
     /// The shared client for all conformance tests.
-    static let client = UpstreamClient(configuration: .init(connectTimeout: .seconds(2), idleTimeout: .seconds(10)))
+    static let client = UpstreamClient()
     static let registry = ProviderRegistry(client: client)
 
     func provider(_ deployment: Deployment) -> any ModelProvider {
