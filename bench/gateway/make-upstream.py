@@ -10,6 +10,8 @@ nginx serves, at almost no cost:
   POST /stream/v1/chat/completions   -> the SSE stream (text/event-stream), from a file: nginx caps a config token
                                         at 4 KB and its static module refuses POST, so the location answers 405
                                         and `error_page 405 =200` redirects internally (as GET) to the file
+  POST /big/v1/chat/completions      -> a JSON completion of about 1 MiB (its content 1 MiB of words), from a file
+                                        the same way (bench/gateway/window.sh)
   GET  /healthz                      -> ok
 Everything it writes (pid file, error log, temp paths) stays in the output directory.
 
@@ -73,6 +75,11 @@ def main() -> None:
     with open(os.path.join(out, "stream.sse"), "w") as f:
         f.write(sse)
     os.chmod(os.path.join(out, "stream.sse"), 0o644)
+    big = json.loads(chat)
+    big["choices"][0]["message"]["content"] = ("lorem ipsum " * ((1 << 20) // 12 + 1))[: 1 << 20]
+    with open(os.path.join(out, "big.json"), "w") as f:
+        f.write(json.dumps(big, separators=(",", ":")))
+    os.chmod(os.path.join(out, "big.json"), 0o644)
     tls_listen = ""
     if tls_port is not None:
         tls_listen += f"        listen 127.0.0.1:{tls_port} ssl backlog=8192;\n"
@@ -116,6 +123,17 @@ http {{
         location = /stream/v1/chat/completions {{
             error_page 405 =200 /_bodies/stream.sse;
             return 405;
+        }}
+        location = /big/v1/chat/completions {{
+            error_page 405 =200 /_big/big.json;
+            return 405;
+        }}
+        location /_big/ {{
+            internal;
+            alias {out}/;
+            types {{ }}
+            default_type application/json;
+            etag off;
         }}
         location /_bodies/ {{
             internal;

@@ -142,6 +142,17 @@ final class HTTP2ConnectionPool: Sendable {
     /// the window, with room for the whole count made at once: 8 KB a connection.)
     static let defaultResetLimit = (count: 1_000, window: TimeAmount.milliseconds(100))
 
+    /// How much each stream may have in flight from the upstream before the gateway has read it: 1 MiB, advertised in
+    /// the connection's SETTINGS and kept by WINDOW_UPDATE as it is read. HTTP/2's default, 64 KiB, let an upstream
+    /// 20 ms away send 64 KiB per round trip: 1.3 seconds for a 1 MiB answer (`bench/gateway/window.sh`). Unread
+    /// data (a client slower than its upstream) is held by NIOHTTP2 up to this, per stream; an HTTP/1.1 connection's
+    /// kernel buffer holds up to `tcp_rmem`'s largest, 6 MiB on Linux by default.
+    static let streamWindow = 1 << 20
+    /// How much all the streams of a connection may have in flight together: 16 MiB (HTTP/2's default is 64 KiB),
+    /// raised by a WINDOW_UPDATE as soon as the upstream's SETTINGS come (``HTTP2ConnectionWatcher``). NIOHTTP2 gives it back as data arrives, read or not,
+    /// so it limits the data in flight, not the memory held (the stream windows do).
+    static let connectionWindow = 16 << 20
+
     /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on);
     /// connections that carry no stream for `idleTimeout` are closed.
     init(
@@ -152,6 +163,7 @@ final class HTTP2ConnectionPool: Sendable {
         var streams = NIOHTTP2Handler.StreamConfiguration()
         streams.streamResetFrameRateLimit.maximumCount = resetLimit.count
         streams.streamResetFrameRateLimit.windowLength = resetLimit.window
+        streams.targetWindowSize = Self.streamWindow
         streamConfiguration = streams
         pools = EventLoopLocal(group: group) { LoopPool(loop: $0, idleTimeout: idleTimeout) }
     }
@@ -226,7 +238,10 @@ final class HTTP2ConnectionPool: Sendable {
     /// Opens the connection on the pool's loop and completes its multiplexer promise.
     private func open(_ connection: Connection, on pool: LoopPool, timeouts: UpstreamTimeouts) {
         let key = connection.key
+        // The connection's window goes from HTTP/2's initial 65,535 bytes to ``connectionWindow`` on the upstream's
+        // first SETTINGS, as Go's client raises it at once; NIOHTTP2 would raise it only once the first data came.
         let watcher = HTTP2ConnectionWatcher(
+            windowIncrement: Self.connectionWindow - 65_535,
             onSettings: { [knownLimits] limit in
                 pool.updateLimit(of: connection, to: limit)
                 knownLimits.withLockedValue { $0[key] = limit }
@@ -258,12 +273,15 @@ final class HTTP2ConnectionPool: Sendable {
                         // a valid `:status` is a malformed response (``HTTP2StreamCodec``). Our own requests' blocks are
                         // built lower-case, without connection-specific fields. Content lengths are still checked.
                         settings.headerBlockValidation = .disabled
-                        // We open every stream; the upstream opens none (no server push).
+                        // We open every stream; the upstream opens none (no server push). Streams start with the
+                        // window they keep (``streamWindow``).
                         settings.initialSettings =
                             nioDefaultSettings.filter { $0.parameter != .maxConcurrentStreams } + [
                                 HTTP2Setting(parameter: .maxConcurrentStreams, value: 0),
                                 HTTP2Setting(parameter: .enablePush, value: 0),
+                                HTTP2Setting(parameter: .initialWindowSize, value: Self.streamWindow),
                             ]
+                        settings.targetWindowSize = Self.connectionWindow
                         let multiplexer = try sync.configureHTTP2Pipeline(
                             mode: .client, connectionConfiguration: settings, streamConfiguration: streams
                         ) { stream in stream.close() }

@@ -1,9 +1,14 @@
 import NIOCore
 import NIOHTTP2
+import Synchronization
 
 /// Watches an HTTP/2 connection's own frames (stream 0) for what ``HTTP2ConnectionPool`` must know: the upstream's
 /// limit on concurrent streams (`SETTINGS_MAX_CONCURRENT_STREAMS`), and `GOAWAY` or an error on the connection, after
 /// which it takes no new streams.
+///
+/// On the upstream's first SETTINGS it raises the connection's flow-control window, once: by then our connection
+/// preface has gone out (a WINDOW_UPDATE written before it, as it would be on a plain-HTTP connection the moment it
+/// connects, is a protocol error), and no answer has come yet.
 ///
 /// Errors: NIOHTTP2 fires stream errors and connection errors here alike. On a connection error it sends GOAWAY and
 /// leaves the connection open, and the streams on it are never answered nor closed. Before this watcher, the pool kept
@@ -18,13 +23,17 @@ final class HTTP2ConnectionWatcher: ChannelInboundHandler, Sendable {
     private let onSettings: @Sendable (Int) -> Void
     private let onGoAway: @Sendable () -> Void
     private let onError: @Sendable () -> Void
+    /// How much to add to the connection's window on the upstream's first SETTINGS (0: nothing).
+    private let windowIncrement: Int
+    private let windowRaised = Atomic<Bool>(false)
 
     /// Creates a watcher calling `onSettings` with each new stream limit, `onGoAway` once the upstream is leaving, and
-    /// `onError` on an error on the connection.
+    /// `onError` on an error on the connection; it adds `windowIncrement` bytes to the connection's window once.
     init(
-        onSettings: @escaping @Sendable (Int) -> Void, onGoAway: @escaping @Sendable () -> Void,
-        onError: @escaping @Sendable () -> Void
+        windowIncrement: Int = 0, onSettings: @escaping @Sendable (Int) -> Void,
+        onGoAway: @escaping @Sendable () -> Void, onError: @escaping @Sendable () -> Void
     ) {
+        self.windowIncrement = windowIncrement
         self.onSettings = onSettings
         self.onGoAway = onGoAway
         self.onError = onError
@@ -52,6 +61,10 @@ final class HTTP2ConnectionWatcher: ChannelInboundHandler, Sendable {
             // Several entries may name the limit; the last one counts.
             if let limit = settings.last(where: { $0.parameter == .maxConcurrentStreams }) {
                 onSettings(limit.value)
+            }
+            if windowIncrement > 0, !windowRaised.exchange(true, ordering: .relaxed) {
+                let update = HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: windowIncrement))
+                context.writeAndFlush(NIOAny(update), promise: nil)
             }
         case .goAway:
             onGoAway()

@@ -59,6 +59,27 @@ struct PooledHTTP2TransportTests {
         try await server.stop()
     }
 
+    @Test("flow control: streams start with a 1 MiB window, and the connection's is raised to 16 MiB at once")
+    func flowControlWindows() async throws {
+        // 200 KiB: more than HTTP/2's default windows (64 KiB), which the upstream must not exceed unanswered.
+        let big = String(repeating: "x", count: 200 << 10)
+        let server = try await ScriptedHTTP2Server { _ in
+            [.head(status: 200, headers: [("content-type", "text/plain")]), .body(big), .end]
+        }
+        let (response, body) = try await send(server)
+        #expect(response.head.status == 200)
+        #expect(body == big)
+        try await eventually(server) { !$0.connectionWindowUpdates.isEmpty }
+        let record = server.snapshot
+        #expect(record.clientInitialWindowSize == HTTP2ConnectionPool.streamWindow)
+        #expect(HTTP2ConnectionPool.streamWindow == 1 << 20)
+        // The first update, before any data, takes the connection's window from HTTP/2's initial 65,535 bytes to
+        // the target; later ones give back what arrived.
+        #expect(record.connectionWindowUpdates.first == HTTP2ConnectionPool.connectionWindow - 65_535)
+        #expect(HTTP2ConnectionPool.connectionWindow == 16 << 20)
+        try await server.stop()
+    }
+
     @Test("200 concurrent streams share one connection")
     func multiplexes() async throws {
         let server = try await ScriptedHTTP2Server { _ in

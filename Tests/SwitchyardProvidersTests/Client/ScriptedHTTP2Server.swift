@@ -51,6 +51,10 @@ final class ScriptedHTTP2Server: Sendable {
         var streamsResetByClient = 0
         /// Scripts run to their last step.
         var finishedScripts = 0
+        /// The SETTINGS_INITIAL_WINDOW_SIZE the client announced, if it did.
+        var clientInitialWindowSize: Int?
+        /// The client's connection-level WINDOW_UPDATE increments, in order.
+        var connectionWindowUpdates: [Int] = []
     }
 
     let channel: any Channel
@@ -84,6 +88,7 @@ final class ScriptedHTTP2Server: Sendable {
                                 Stream(connection: index, parent: channel, record: record, script: script))
                         }
                     }
+                    try channel.pipeline.syncOperations.addHandler(ConnectionFrames(record: record))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -94,6 +99,31 @@ final class ScriptedHTTP2Server: Sendable {
     }
 
     var snapshot: Record { record.withLockedValue { $0 } }
+
+    /// Notes the client's flow-control frames on the connection (stream 0).
+    private final class ConnectionFrames: ChannelInboundHandler {
+        typealias InboundIn = HTTP2Frame
+
+        let record: NIOLockedValueBox<Record>
+
+        init(record: NIOLockedValueBox<Record>) {
+            self.record = record
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data).payload {
+            case .settings(.settings(let settings)):
+                for setting in settings where setting.parameter == .initialWindowSize {
+                    record.withLockedValue { $0.clientInitialWindowSize = setting.value }
+                }
+            case .windowUpdate(let increment):
+                record.withLockedValue { $0.connectionWindowUpdates.append(increment) }
+            default:
+                break
+            }
+            context.fireChannelRead(data)
+        }
+    }
 
     private final class Stream: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
