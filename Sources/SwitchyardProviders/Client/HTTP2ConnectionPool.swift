@@ -144,13 +144,14 @@ final class HTTP2ConnectionPool: Sendable {
 
     /// How much each stream may have in flight from the upstream before the gateway has read it: 1 MiB, advertised in
     /// the connection's SETTINGS and kept by WINDOW_UPDATE as it is read. HTTP/2's default, 64 KiB, let an upstream
-    /// 20 ms away send 64 KiB per round trip: 1.3 seconds for a 1 MiB answer (`bench/gateway/window.sh`). Unread
-    /// data (a client slower than its upstream) is held by NIOHTTP2 up to this, per stream; an HTTP/1.1 connection's
-    /// kernel buffer holds up to `tcp_rmem`'s largest, 6 MiB on Linux by default.
+    /// send 64 KiB per round trip: a 1 MiB answer from 20 ms away took 630 ms, now 48 ms (`bench/gateway/window.sh`).
+    /// Unread data (a client slower than its upstream) is held by NIOHTTP2 up to this, per stream; an HTTP/1.1
+    /// connection's kernel buffer holds up to `tcp_rmem`'s largest, 6 MiB on Linux by default.
     static let streamWindow = 1 << 20
     /// How much all the streams of a connection may have in flight together: 16 MiB (HTTP/2's default is 64 KiB),
-    /// raised by a WINDOW_UPDATE as soon as the upstream's SETTINGS come (``HTTP2ConnectionWatcher``). NIOHTTP2 gives it back as data arrives, read or not,
-    /// so it limits the data in flight, not the memory held (the stream windows do).
+    /// raised by a WINDOW_UPDATE as soon as the upstream's SETTINGS come (``HTTP2ConnectionWatcher``). NIOHTTP2 gives
+    /// it back as data arrives, read or not, so it limits the data in flight, not the memory held (the stream windows
+    /// do).
     static let connectionWindow = 16 << 20
 
     /// Creates a pool over an event loop group (by default NIO's singleton group, which the server runs on);
@@ -268,10 +269,11 @@ final class HTTP2ConnectionPool: Sendable {
                         settings.maximumRecentlyResetStreams = 1_024
                         // The upstream's header blocks are not checked against RFC 9113's rules for names and
                         // pseudo-header fields: 6% of a request's instructions (30,000), for checks that protect a
-                        // server from its clients. No upstream header is relayed to our clients; the few that are read
-                        // (`:status`, `content-type`, `retry-after`) are parsed where they are used, and a block without
-                        // a valid `:status` is a malformed response (``HTTP2StreamCodec``). Our own requests' blocks are
-                        // built lower-case, without connection-specific fields. Content lengths are still checked.
+                        // server from its clients. No upstream header is relayed to our clients; the few that are
+                        // read (`:status`, `content-type`, `retry-after`) are parsed where they are used, and a block
+                        // without a valid `:status` is a malformed response (``HTTP2StreamCodec``). Our own requests'
+                        // blocks are built lower-case, without connection-specific fields. Content lengths are still
+                        // checked.
                         settings.headerBlockValidation = .disabled
                         // We open every stream; the upstream opens none (no server push). Streams start with the
                         // window they keep (``streamWindow``).

@@ -63,7 +63,8 @@ final class HTTP2ConnectionWatcher: ChannelInboundHandler, Sendable {
                 onSettings(limit.value)
             }
             if windowIncrement > 0, !windowRaised.exchange(true, ordering: .relaxed) {
-                let update = HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: windowIncrement))
+                let update = HTTP2Frame(
+                    streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: windowIncrement))
                 context.writeAndFlush(NIOAny(update), promise: nil)
             }
         case .goAway:

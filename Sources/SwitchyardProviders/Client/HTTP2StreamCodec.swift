@@ -51,7 +51,8 @@ final class HTTP2StreamCodec: ChannelDuplexHandler {
                 return
             }
             guard var last = held else {
-                context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))), promise: promise)
+                let end = HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))
+                context.write(wrapOutboundOut(end), promise: promise)
                 return
             }
             switch last {
