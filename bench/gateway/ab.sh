@@ -40,17 +40,9 @@ done
 shift $((OPTIND - 1))
 (($# > 0)) || { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-ab.XXXXXX")
-# nginx's workers run as an unprivileged user when the master is root: they must traverse to the stream body.
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    [[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
-}
-trap cleanup EXIT
-port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scratch.sh
+source "$LIB/scratch.sh"
+start_scratch switchyard-ab
 
 UP=$(port) UP_TLS=$(port) UP_H2=$(port)
 python3 "$LIB/make-upstream.py" "$ROOT/Sources/SwitchyardTesting/Fixtures/openai" "$WORK/up" "$UP" 1 "$UP_TLS" "$UP_H2"
