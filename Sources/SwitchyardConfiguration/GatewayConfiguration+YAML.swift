@@ -112,8 +112,10 @@ struct ConfigReader {
         let keys: Set<String> = [
             "host", "port", "region", "max_body_bytes", "drop_unsupported_params", "log_prompts",
             "plain_http_upstreams", "tls_upstreams", "upstream_ca_file", "tls_http2", "heap_trim_seconds",
-            "idle_timeout_seconds",
+            "idle_timeout_seconds", "upstream_proxy", "upstream_no_proxy",
         ]
+        var proxy: (url: String, node: ConfigNode)?
+        var noProxy: String?
         for (key, value) in try node.mapping(allowing: keys) {
             switch key {
             case "host": settings.host = try value.string()
@@ -145,7 +147,16 @@ struct ConfigReader {
             case "idle_timeout_seconds":
                 settings.idleTimeoutSeconds = try value.double()
                 guard settings.idleTimeoutSeconds >= 0 else { throw value.error("must be 0 (off) or positive") }
+            case "upstream_proxy": proxy = (try value.string(), value)
+            case "upstream_no_proxy": noProxy = try value.string()
             default: settings.logPrompts = try value.bool()
+            }
+        }
+        if let proxy {
+            do {
+                settings.upstreamProxy = try UpstreamProxy(url: proxy.url, noProxy: noProxy)
+            } catch {
+                throw proxy.node.error(error.description)
             }
         }
         return settings

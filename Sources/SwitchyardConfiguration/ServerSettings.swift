@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// Settings of the HTTP listener and request handling (`server:` in the configuration).
 public struct ServerSettings: Sendable, Hashable {
     /// Address to bind. Key: `server.host`. Default: `127.0.0.1`.
@@ -27,6 +29,11 @@ public struct ServerSettings: Sendable, Hashable {
     /// A PEM file of certificates trusted for TLS upstreams besides the system's (a private CA in front of a
     /// self-hosted model). Key: `server.upstream_ca_file`. Default: none.
     public var upstreamCAFile: String?
+    /// The HTTP proxy TLS upstreams are reached through (`CONNECT`, with TLS to the upstream inside the tunnel), on the
+    /// pooled transport. Keys: `server.upstream_proxy` (`http://[user:password@]host:port`) and
+    /// `server.upstream_no_proxy` (hosts reached directly, comma-separated, as `NO_PROXY`). Default: none, and then
+    /// `HTTPS_PROXY` and `NO_PROXY` from the environment when set.
+    public var upstreamProxy: UpstreamProxy?
     /// Seconds between two looks at the C heap, which give its free pages back to the system when fewer than 100
     /// requests started meanwhile (``0`` turns it off). Key: `server.heap_trim_seconds`. Default: `10`.
     public var heapTrimSeconds: Double

@@ -6,6 +6,7 @@ import NIOCore
 import ServiceLifecycle
 import UnixSignals
 import SwitchyardConfiguration
+import SwitchyardCore
 import SwitchyardProviders
 import SwitchyardServer
 
@@ -65,12 +66,21 @@ struct ServeCommand: AsyncParsableCommand {
                 "running open: no API key required (loopback only); set admin.master_key to require keys",
                 metadata: ["host": "\(host)"])
         }
+        let proxy = try Self.upstreamProxy(configuration.server, environment: ProcessInfo.processInfo.environment)
+        if let proxy {
+            logger.notice("TLS upstreams through a proxy", metadata: ["proxy": "\(proxy)"])
+            if configuration.server.tlsUpstreams != "pooled" {
+                logger.warning(
+                    "the upstream proxy is used by the pooled transport only: TLS upstreams are reached directly",
+                    metadata: ["tls_upstreams": "\(configuration.server.tlsUpstreams)"])
+            }
+        }
         let client = UpstreamClient(
             configuration: .init(
                 plainHTTPTransport: .init(rawValue: configuration.server.plainHTTPUpstreams) ?? .pooled,
                 tlsTransport: .init(rawValue: configuration.server.tlsUpstreams) ?? .pooled,
                 additionalTrustRootsFile: configuration.server.upstreamCAFile,
-                tlsHTTP2: configuration.server.tlsHTTP2))
+                tlsHTTP2: configuration.server.tlsHTTP2, proxy: proxy))
         if configuration.server.upstreamCAFile != nil {
             do {
                 try client.prepareTLS()
@@ -120,6 +130,16 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await client.shutdown()
+    }
+
+    /// The proxy for TLS upstreams: `server.upstream_proxy`, else `HTTPS_PROXY` (with `NO_PROXY`) from `environment`.
+    static func upstreamProxy(_ server: ServerSettings, environment: [String: String]) throws -> UpstreamProxy? {
+        if let proxy = server.upstreamProxy { return proxy }
+        do {
+            return try UpstreamProxy.fromEnvironment(environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -74,6 +74,12 @@ import Testing
             name: "unreadable upstream CA file", yaml: "server:\n  upstream_ca_file: /nonexistent/ca.pem\n",
             line: 2, fragment: "cannot read '/nonexistent/ca.pem'"),
         Invalid(
+            name: "upstream proxy that is not http://", yaml: "server:\n  upstream_proxy: socks5://proxy:1080\n",
+            line: 2, fragment: "only http:// proxies are supported, not 'socks5'"),
+        Invalid(
+            name: "upstream proxy with a bad port", yaml: "server:\n  upstream_proxy: http://proxy:99999\n",
+            line: 2, fragment: "the proxy's port '99999' is not 1...65535"),
+        Invalid(
             name: "negative heap trim interval", yaml: "server:\n  heap_trim_seconds: -1\n", line: 2,
             fragment: "must be 0 (off) or positive"),
         Invalid(
@@ -134,6 +140,19 @@ import Testing
         #expect(switched.server.tlsUpstreams == "async-http-client")
         #expect(switched.server.plainHTTPUpstreams == "pooled")
         #expect(switched.server.upstreamCAFile == ca.path)
+    }
+
+    @Test func anUpstreamProxyIsReadWithItsBypassList() throws {
+        #expect(try GatewayConfiguration.load(yaml: "server: {}\n", environment: [:]).server.upstreamProxy == nil)
+        let server = try GatewayConfiguration.load(
+            yaml: "server:\n  upstream_no_proxy: internal.example, .corp\n  upstream_proxy: http://u:p@proxy.corp:3128\n",
+            environment: [:]
+        ).server
+        let proxy = try #require(server.upstreamProxy)
+        #expect(proxy.host == "proxy.corp" && proxy.port == 3128)
+        #expect(proxy.authorization == "Basic dTpw")
+        #expect(proxy.bypass == ["internal.example", "corp"])
+        #expect(proxy.description == "http://proxy.corp:3128 (with credentials)")
     }
 
     @Test func heapTrimsEveryTenSecondsByDefaultAndCanBeTunedOrTurnedOff() throws {

@@ -163,7 +163,8 @@ final class HTTP1ConnectionPool: Sendable {
             }
         let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: key.host, port: key.port).get()
+            let address = UpstreamTLS.address(for: key, tls: tls)
+            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
             try await handshake.withLockedValue({ $0 })?.get()
         } catch let error as UpstreamTransportError {
             throw error

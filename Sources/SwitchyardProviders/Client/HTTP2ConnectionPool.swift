@@ -295,7 +295,8 @@ final class HTTP2ConnectionPool: Sendable {
                     handshake.withLockedValue { $0 = done }
                 }
             }
-        let connected = bootstrap.connect(host: key.host, port: key.port).flatMap { channel in
+        let address = UpstreamTLS.address(for: key, tls: tls)
+        let connected = bootstrap.connect(host: address.host, port: address.port).flatMap { channel in
             (handshake.withLockedValue { $0 } ?? channel.eventLoop.makeSucceededVoidFuture()).map { channel }
         }
         connected.whenComplete { result in

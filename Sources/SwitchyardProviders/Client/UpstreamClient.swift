@@ -39,6 +39,9 @@ public final class UpstreamClient: Sendable {
         public var additionalTrustRootsFile: String?
         /// Whether the pooled transport offers HTTP/2 to TLS upstreams (by ALPN, before HTTP/1.1).
         public var tlsHTTP2: Bool
+        /// The HTTP proxy the pooled transport reaches TLS upstreams through (for the hosts it applies to); `nil` for
+        /// none. AsyncHTTPClient and plain-HTTP upstreams do not use it.
+        public var proxy: UpstreamProxy?
 
         /// A transport for `http://` or `https://` upstreams.
         public enum PlainHTTPTransport: String, Sendable, CaseIterable {
@@ -53,8 +56,9 @@ public final class UpstreamClient: Sendable {
         public init(
             maxResponseBytes: Int = 64 << 20, maxConnectionsPerHost: Int = 16_384,
             plainHTTPTransport: PlainHTTPTransport = .pooled, tlsTransport: PlainHTTPTransport = .pooled,
-            additionalTrustRootsFile: String? = nil, tlsHTTP2: Bool = true
+            additionalTrustRootsFile: String? = nil, tlsHTTP2: Bool = true, proxy: UpstreamProxy? = nil
         ) {
+            self.proxy = proxy
             self.tlsHTTP2 = tlsHTTP2
             self.additionalTrustRootsFile = additionalTrustRootsFile
             self.plainHTTPTransport = plainHTTPTransport
@@ -102,7 +106,8 @@ public final class UpstreamClient: Sendable {
         self.configuration = configuration
         self.tlsConfiguration = tlsConfiguration
         clients = Mutex([:])
-        tls = UpstreamTLS(configuration: tlsConfiguration, offerHTTP2: configuration.tlsHTTP2)
+        tls = UpstreamTLS(
+            configuration: tlsConfiguration, offerHTTP2: configuration.tlsHTTP2, proxy: configuration.proxy)
         pool = HTTP1ConnectionPool(tls: tls)
         http2Pool = HTTP2ConnectionPool(tls: tls)
     }

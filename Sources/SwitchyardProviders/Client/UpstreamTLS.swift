@@ -1,6 +1,7 @@
 import NIOCore
 import NIOSSL
 import NIOTLS
+import SwitchyardCore
 import Synchronization
 
 /// TLS on the pooled transports (``HTTP1ConnectionPool``, ``HTTP2ConnectionPool``): one client context for every
@@ -22,6 +23,11 @@ import Synchronization
 /// The connect timeout covers the TCP connect and the handshake together. Certificates are verified against the
 /// trust roots (the system's by default) and the host name; an IP-literal URL is verified against the address, and
 /// sends no SNI.
+///
+/// Through an HTTP proxy (``UpstreamProxy``, for the hosts it applies to), a connection goes to the proxy, asks it for
+/// a tunnel (`CONNECT host:port`, with `Proxy-Authorization` when the proxy URL has credentials), and runs TLS with
+/// the upstream inside it: the certificate checked is the upstream's, and the proxy sees only the host and port. The
+/// connect timeout covers the tunnel too.
 final class UpstreamTLS: Sendable {
     /// An HTTP version chosen by ALPN.
     enum Version: Sendable, Equatable {
@@ -30,16 +36,25 @@ final class UpstreamTLS: Sendable {
     }
 
     private let configuration: TLSConfiguration
+    /// The proxy TLS upstreams are reached through, for the hosts it applies to.
+    let proxy: UpstreamProxy?
     /// The context, made on first use (loading the system's trust roots is not free), or why it could not be made.
     private let context = Mutex<Result<NIOSSLContext, UpstreamTransportError>?>(nil)
     private let chosen = Mutex<[HTTP1ConnectionPool.Key: Version]>([:])
 
     /// TLS with `configuration`'s trust roots and verification (`nil`: the system's), offering HTTP/1.1, and HTTP/2
     /// first when `offerHTTP2`.
-    init(configuration: TLSConfiguration?, offerHTTP2: Bool) {
+    init(configuration: TLSConfiguration?, offerHTTP2: Bool, proxy: UpstreamProxy? = nil) {
         var configuration = configuration ?? .makeClientConfiguration()
         configuration.applicationProtocols = offerHTTP2 ? ["h2", "http/1.1"] : ["http/1.1"]
         self.configuration = configuration
+        self.proxy = proxy
+    }
+
+    /// Where a connection for `key` connects: the proxy, for a TLS upstream it applies to, else the upstream.
+    static func address(for key: HTTP1ConnectionPool.Key, tls: UpstreamTLS?) -> (host: String, port: Int) {
+        if key.tls, let proxy = tls?.proxy, proxy.applies(to: key.host) { return (proxy.host, proxy.port) }
+        return (key.host, key.port)
     }
 
     /// The version `key`'s upstream chose on its last handshake; `nil` before the first.
@@ -85,7 +100,36 @@ final class UpstreamTLS: Sendable {
             return nil
         }
         guard let tls else { throw UpstreamTransportError.connectFailed("this pool has no TLS") }
+        if let proxy = tls.proxy, proxy.applies(to: key.host) {
+            return try tls.tunnel(channel, through: proxy, key: key, speaks: speaks, timeout: timeout, configure: configure)
+        }
         return try tls.secure(channel, key: key, speaks: speaks, timeout: timeout, configure: configure)
+    }
+
+    /// Asks the proxy (which `channel` connects to) for a tunnel to `key`'s upstream, then runs ``secure`` in it; the
+    /// whole within `timeout`.
+    private func tunnel(
+        _ channel: any Channel, through proxy: UpstreamProxy, key: HTTP1ConnectionPool.Key, speaks: Version,
+        timeout: TimeAmount, configure: @escaping (any Channel) throws -> Void
+    ) throws -> EventLoopFuture<Void> {
+        let deadline = NIODeadline.now() + timeout
+        let tunnelled = channel.eventLoop.makePromise(of: Void.self)
+        try channel.pipeline.syncOperations.addHandler(
+            ProxyTunnelHandler(proxy: proxy, host: key.host, port: key.port, promise: tunnelled))
+        let expiry = channel.eventLoop.scheduleTask(deadline: deadline) {
+            tunnelled.fail(UpstreamTransportError.connectTimeout)
+            channel.close(promise: nil)
+        }
+        // Run on the channel's loop, as the initializer that made it.
+        let configure = UnsafeTransfer(configure)
+        return tunnelled.futureResult.always { _ in expiry.cancel() }.flatMap {
+            do {
+                return try self.secure(
+                    channel, key: key, speaks: speaks, timeout: deadline - .now(), configure: configure.value)
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }
     }
 
     /// Adds TLS to a new connection's pipeline (from its channel initializer, on its loop). Once the handshake is

@@ -17,10 +17,10 @@ import X509
 struct TLSUpstreamTests {
     static let transports: [UpstreamClient.Configuration.PlainHTTPTransport] = [.pooled, .asyncHTTPClient]
 
-    /// A self-signed certificate for `localhost`, and its key.
-    static func selfSigned() throws -> (NIOSSLCertificate, NIOSSLPrivateKey) {
+    /// A self-signed certificate for `host` (`localhost` by default), and its key.
+    static func selfSigned(for host: String = "localhost") throws -> (NIOSSLCertificate, NIOSSLPrivateKey) {
         let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName { CommonName("localhost") }
+        let name = try DistinguishedName { CommonName(host) }
         let now = Date()
         let certificate = try Certificate(
             version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
@@ -28,7 +28,7 @@ struct TLSUpstreamTests {
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
-                SubjectAlternativeNames([.dnsName("localhost")])
+                SubjectAlternativeNames([.dnsName(host)])
             },
             issuerPrivateKey: .init(key))
         let pem = try certificate.serializeAsPEM().pemString
