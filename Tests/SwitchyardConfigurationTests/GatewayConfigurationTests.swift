@@ -145,7 +145,8 @@ import Testing
     @Test func anUpstreamProxyIsReadWithItsBypassList() throws {
         #expect(try GatewayConfiguration.load(yaml: "server: {}\n", environment: [:]).server.upstreamProxy == nil)
         let server = try GatewayConfiguration.load(
-            yaml: "server:\n  upstream_no_proxy: internal.example, .corp\n  upstream_proxy: http://u:p@proxy.corp:3128\n",
+            yaml: "server:\n  upstream_no_proxy: internal.example, .corp\n"
+                + "  upstream_proxy: http://u:p@proxy.corp:3128\n",
             environment: [:]
         ).server
         let proxy = try #require(server.upstreamProxy)

@@ -46,7 +46,8 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
         self.port = port
         if let credentials {
             let parts = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let user = Self.percentDecoded(parts[0]), let password = Self.percentDecoded(parts.count > 1 ? parts[1] : "")
+            guard let user = Self.percentDecoded(parts[0]),
+                let password = Self.percentDecoded(parts.count > 1 ? parts[1] : "")
             else { throw Invalid(description: "the proxy URL's credentials are not valid percent-encoding") }
             authorization = "Basic " + Self.base64(Array("\(user):\(password)".utf8))
         } else {
@@ -82,14 +83,17 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
 
     /// The proxy without its credentials, for logs.
     public var description: String {
-        "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" + (authorization == nil ? "" : " (with credentials)")
+        let address = host.contains(":") ? "[\(host)]" : host
+        return "http://\(address):\(port)" + (authorization == nil ? "" : " (with credentials)")
     }
 
     private static func hostAndPort(_ text: Substring) throws(Invalid) -> (String, Int) {
         var host = text
         var portText: Substring?
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { throw Invalid(description: "an IPv6 address lacks its ']'") }
+            guard let close = text.firstIndex(of: "]") else {
+                throw Invalid(description: "an IPv6 address lacks its ']'")
+            }
             host = text[text.index(after: text.startIndex)..<close]
             let after = text[text.index(after: close)...]
             if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
@@ -116,7 +120,9 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
             var entry = raw.trimmingCharacters(in: " ").lowercased()
             if entry.hasPrefix("[") {
                 // "[::1]:443" or "[::1]"
-                if let close = entry.firstIndex(of: "]") { entry = String(entry[entry.index(after: entry.startIndex)..<close]) }
+                if let close = entry.firstIndex(of: "]") {
+                    entry = String(entry[entry.index(after: entry.startIndex)..<close])
+                }
             } else if entry.filter({ $0 == ":" }).count == 1, let colon = entry.firstIndex(of: ":") {
                 entry = String(entry[..<colon])
             }
@@ -150,7 +156,8 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
             let chunk = bytes[index..<min(index + 3, bytes.count)]
             let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
             for position in 0..<4 {
-                out.append(position <= chunk.count ? alphabet[Int(value >> (18 - 6 * UInt32(position)) & 0x3F)] : UInt8(ascii: "="))
+                let sextet = Int(value >> (18 - 6 * UInt32(position)) & 0x3F)
+                out.append(position <= chunk.count ? alphabet[sextet] : UInt8(ascii: "="))
             }
             index += 3
         }

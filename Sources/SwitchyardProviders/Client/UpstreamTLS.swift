@@ -101,7 +101,8 @@ final class UpstreamTLS: Sendable {
         }
         guard let tls else { throw UpstreamTransportError.connectFailed("this pool has no TLS") }
         if let proxy = tls.proxy, proxy.applies(to: key.host) {
-            return try tls.tunnel(channel, through: proxy, key: key, speaks: speaks, timeout: timeout, configure: configure)
+            return try tls.tunnel(
+                channel, through: proxy, key: key, speaks: speaks, timeout: timeout, configure: configure)
         }
         return try tls.secure(channel, key: key, speaks: speaks, timeout: timeout, configure: configure)
     }

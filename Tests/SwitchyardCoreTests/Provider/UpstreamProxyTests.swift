@@ -39,8 +39,12 @@ struct UpstreamProxyTests {
     @Test("loopback and localhost are reached directly, and NO_PROXY's hosts, domains and addresses")
     func bypass() throws {
         let proxy = try UpstreamProxy(
-            url: "http://proxy:3128", noProxy: " internal.example , .corp.example,10.1.2.3, api.local:8443, [fd00::9]:443")
-        for host in ["api.openai.com", "generativelanguage.googleapis.com", "example", "notinternal.example", "10.1.2.4"] {
+            url: "http://proxy:3128",
+            noProxy: " internal.example , .corp.example,10.1.2.3, api.local:8443, [fd00::9]:443")
+        let proxied = [
+            "api.openai.com", "generativelanguage.googleapis.com", "example", "notinternal.example", "10.1.2.4",
+        ]
+        for host in proxied {
             #expect(proxy.applies(to: host), "\(host)")
         }
         for host in [
@@ -66,7 +70,8 @@ struct UpstreamProxyTests {
         #expect(upper.host == "upper" && upper.bypass == ["a.example"])
         let lower = try #require(try UpstreamProxy.fromEnvironment(["https_proxy": "http://lower:2", "no_proxy": "b"]))
         #expect(lower.host == "lower" && lower.bypass == ["b"])
-        #expect(throws: UpstreamProxy.Invalid(description: "HTTPS_PROXY: only http:// proxies are supported, not 'https'")) {
+        let invalid = UpstreamProxy.Invalid(description: "HTTPS_PROXY: only http:// proxies are supported, not 'https'")
+        #expect(throws: invalid) {
             try UpstreamProxy.fromEnvironment(["HTTPS_PROXY": "https://proxy:443"])
         }
     }

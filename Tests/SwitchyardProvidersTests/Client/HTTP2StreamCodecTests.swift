@@ -29,7 +29,9 @@ struct HTTP2StreamCodecTests {
             case .headers(let headers):
                 frames.append(.headers(headers.headers.map { "\($0.name)=\($0.value)" }, endStream: headers.endStream))
             case .data(let data):
-                guard case .byteBuffer(let buffer) = data.data else { throw ChannelError.inappropriateOperationForState }
+                guard case .byteBuffer(let buffer) = data.data else {
+                    throw ChannelError.inappropriateOperationForState
+                }
                 frames.append(.data(String(buffer: buffer), endStream: data.endStream))
             default:
                 throw ChannelError.inappropriateOperationForState

@@ -92,11 +92,15 @@ struct ProxyTunnelTests {
         let client = Self.client(trusting: certificate, proxy: settings)
         #expect(try await Self.send(client, host: "localhost", port: port) == "data: hello\n\n")
         #expect(proxy.requests.withLockedValue { $0 }.isEmpty)
-        // Where connections go: the bypass list's hosts and plain-HTTP upstreams directly, other TLS hosts to the proxy.
+        // Where connections go: the bypass list's hosts and plain-HTTP upstreams directly, other TLS hosts to the
+        // proxy.
         let tls = UpstreamTLS(configuration: nil, offerHTTP2: true, proxy: settings)
-        #expect(UpstreamTLS.address(for: .init(host: "api.example.org", port: 443, tls: true), tls: tls) == ("api.example.org", 443))
-        #expect(UpstreamTLS.address(for: .init(host: "api.openai.com", port: 443, tls: true), tls: tls) == ("127.0.0.1", proxy.port))
-        #expect(UpstreamTLS.address(for: .init(host: "ollama.lan", port: 80, tls: false), tls: tls) == ("ollama.lan", 80))
+        func address(_ host: String, _ port: Int, tls isTLS: Bool) -> (String, Int) {
+            UpstreamTLS.address(for: .init(host: host, port: port, tls: isTLS), tls: tls)
+        }
+        #expect(address("api.example.org", 443, tls: true) == ("api.example.org", 443))
+        #expect(address("api.openai.com", 443, tls: true) == ("127.0.0.1", proxy.port))
+        #expect(address("ollama.lan", 80, tls: false) == ("ollama.lan", 80))
         try await client.shutdown()
         try await proxy.stop()
         try await server.close()

@@ -209,7 +209,7 @@ struct TLSUpstreamTests {
     }
 
     @Test(
-        "an upstream that chooses HTTP/2 by ALPN is spoken to in HTTP/2: a burst of first requests shares one connection")
+        "an upstream that chooses HTTP/2 by ALPN gets HTTP/2: a burst of first requests shares one connection")
     func http2ChosenByALPN() async throws {
         let (certificate, key) = try Self.selfSigned()
         let server = try await ScriptedHTTP2Server(
