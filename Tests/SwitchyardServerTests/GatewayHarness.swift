@@ -49,7 +49,7 @@ enum GatewayHarness {
               - name: slow
                 deployments: [ { provider: oai, model: gpt-slow, timeouts: { first_byte_ms: 200, total_ms: 500 } } ]
               - name: ponder
-                deployments: [ { provider: oai, model: gpt-ponder, timeouts: { first_byte_ms: 20000, idle_ms: 1000 } } ]
+                deployments: [ { provider: oai, model: gpt-ponder, timeouts: { first_byte_ms: 90000, idle_ms: 1000 } } ]
               - name: ponder-impatient
                 deployments: [ { provider: claude, model: claude-ponder, timeouts: { first_byte_ms: 300 } } ]
               - name: cut

@@ -75,19 +75,34 @@ import Testing
     /// A reasoning model sends its head at once and its first token after thinking (the fake: 1.5 s). The wait is
     /// the first-byte limit's, not the idle limit's (1 s on `ponder`); past the first-byte limit (300 ms on
     /// `ponder-impatient`) nothing was sent yet, so the client gets the HTTP error.
+    ///
+    /// The thinking stream is read with a client of its own whose read timeout is two minutes. The live test client
+    /// gives up after 20 s of silence, and the gateway sends nothing before the first token. In the whole suite,
+    /// CPU-bound tests (the embedding model's) can hold the cooperative threads that the fake's 1.5 s sleep resumes
+    /// on: the test took 16 to 18 s there, and once more than 20 s.
     @Test func aFirstTokenAfterThinkingIsWithinTheFirstByteLimit() async throws {
         try await GatewayHarness.withGateway(.live) { client, _ in
-            let body = GatewayHarness.chatBody(model: "ponder", stream: true)
-            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: body) {
-                response in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(try #require(client.port))/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(GatewayHarness.chatBody(model: "ponder", stream: true))
+            let http = HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(120))))
+            do {
+                let response = try await http.execute(request, timeout: .seconds(120))
                 #expect(response.status == .ok)
-                let events = Self.events(response.body)
+                let events = Self.events(try await response.body.collect(upTo: 1 << 20))
                 #expect(events.last == "[DONE]")
                 let text = events.dropLast().map(Self.json).compactMap { chunk -> String? in
                     ((chunk["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String
                 }.joined()
                 #expect(text == "Hello! How can I help you today?")
+            } catch {
+                try await http.shutdown()
+                throw error
             }
+            try await http.shutdown()
             let impatient = GatewayHarness.chatBody(model: "ponder-impatient", stream: true)
             try await client.execute(
                 uri: "/v1/chat/completions", method: .post, headers: GatewayHarness.json, body: impatient
