@@ -29,8 +29,8 @@ public struct ServerSettings: Sendable, Hashable {
     /// A PEM file of certificates trusted for TLS upstreams besides the system's (a private CA in front of a
     /// self-hosted model). Key: `server.upstream_ca_file`. Default: none.
     public var upstreamCAFile: String?
-    /// The HTTP proxy TLS upstreams are reached through (`CONNECT`, with TLS to the upstream inside the tunnel), on the
-    /// pooled transport. Keys: `server.upstream_proxy` (`http://[user:password@]host:port`) and
+    /// The HTTP proxy TLS upstreams are reached through (`CONNECT`, with TLS to the upstream inside the tunnel), on
+    /// either transport. Keys: `server.upstream_proxy` (`http://[user:password@]host:port`) and
     /// `server.upstream_no_proxy` (hosts reached directly, comma-separated, as `NO_PROXY`). Default: none, and then
     /// `HTTPS_PROXY` and `NO_PROXY` from the environment when set.
     public var upstreamProxy: UpstreamProxy?

@@ -67,14 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["host": "\(host)"])
         }
         let proxy = try Self.upstreamProxy(configuration.server, environment: ProcessInfo.processInfo.environment)
-        if let proxy {
-            logger.notice("TLS upstreams through a proxy", metadata: ["proxy": "\(proxy)"])
-            if configuration.server.tlsUpstreams != "pooled" {
-                logger.warning(
-                    "the upstream proxy is used by the pooled transport only: TLS upstreams are reached directly",
-                    metadata: ["tls_upstreams": "\(configuration.server.tlsUpstreams)"])
-            }
-        }
+        if let proxy { logger.notice("TLS upstreams through a proxy", metadata: ["proxy": "\(proxy)"]) }
         let client = UpstreamClient(
             configuration: .init(
                 plainHTTPTransport: .init(rawValue: configuration.server.plainHTTPUpstreams) ?? .pooled,

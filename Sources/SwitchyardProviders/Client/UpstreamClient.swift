@@ -39,8 +39,8 @@ public final class UpstreamClient: Sendable {
         public var additionalTrustRootsFile: String?
         /// Whether the pooled transport offers HTTP/2 to TLS upstreams (by ALPN, before HTTP/1.1).
         public var tlsHTTP2: Bool
-        /// The HTTP proxy the pooled transport reaches TLS upstreams through (for the hosts it applies to); `nil` for
-        /// none. AsyncHTTPClient and plain-HTTP upstreams do not use it.
+        /// The HTTP proxy TLS upstreams are reached through (for the hosts it applies to), on either transport;
+        /// `nil` for none. Plain-HTTP upstreams do not use it.
         public var proxy: UpstreamProxy?
 
         /// A transport for `http://` or `https://` upstreams.
@@ -68,8 +68,8 @@ public final class UpstreamClient: Sendable {
         }
     }
 
-    /// AsyncHTTPClient's clients, one per connect timeout.
-    private let clients: Mutex<[Duration: HTTPClient]>
+    /// AsyncHTTPClient's clients, one per connect timeout and for TLS upstreams through the proxy or not.
+    private let clients: Mutex<[AsyncHTTPClientKey: HTTPClient]>
     private let pool: HTTP1ConnectionPool
     private let http2Pool: HTTP2ConnectionPool
     /// Parsed URLs: a deployment's URL is the same on every request (the parse was 9,000 instructions a request).
@@ -112,13 +112,28 @@ public final class UpstreamClient: Sendable {
         http2Pool = HTTP2ConnectionPool(tls: tls)
     }
 
-    /// AsyncHTTPClient's client for a connect timeout, created on first use. It has no read timeout: each exchange
-    /// keeps its own limits (``AsyncHTTPClientExchange``).
-    func http(connect: Duration) -> HTTPClient {
+    /// What tells AsyncHTTPClient's clients apart.
+    private struct AsyncHTTPClientKey: Hashable {
+        var connect: Duration
+        /// Whether the client reaches its upstreams through ``Configuration/proxy``.
+        var proxied: Bool
+    }
+
+    /// AsyncHTTPClient's client for a connect timeout, through ``Configuration/proxy`` when `proxied` (a TLS upstream
+    /// the proxy applies to), created on first use. It has no read timeout: each exchange keeps its own limits
+    /// (``AsyncHTTPClientExchange``).
+    func http(connect: Duration, proxied: Bool = false) -> HTTPClient {
         clients.withLock { clients in
-            if let client = clients[connect] { return client }
+            let key = AsyncHTTPClientKey(connect: connect, proxied: proxied)
+            if let client = clients[key] { return client }
             var settings = HTTPClient.Configuration()
             settings.timeout = .init(connect: .nanoseconds(Int64(connect.nanoseconds)), read: nil)
+            if proxied, let proxy = configuration.proxy {
+                // AsyncHTTPClient asks for a tunnel (CONNECT) to an https:// upstream, as the pooled transport does.
+                let credentials = proxy.authorization.map { String($0.dropFirst("Basic ".count)) }
+                settings.proxy = .server(
+                    host: proxy.host, port: proxy.port, authorization: credentials.map { .basic(credentials: $0) })
+            }
             if let tlsConfiguration { settings.tlsConfiguration = tlsConfiguration }
             // HTTP/1.1 only: AsyncHTTPClient's HTTP/2 handler crashes the process when an upstream resets a stream or
             // sends GOAWAY at the wrong moment (async-http-client#922; nginx does it on every POST it answers without
@@ -133,7 +148,7 @@ public final class UpstreamClient: Sendable {
                 settings.tracing.tracer = nil
             }
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
-            clients[connect] = client
+            clients[key] = client
             return client
         }
     }
@@ -250,7 +265,8 @@ public final class UpstreamClient: Sendable {
             let outgoing = try HTTPClient.Request(
                 url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
                 body: .byteBuffer(request.body))
-            let client = http(connect: timeouts.connect)
+            let proxied = outgoing.scheme == "https" && configuration.proxy?.applies(to: outgoing.host) == true
+            let client = http(connect: timeouts.connect, proxied: proxied)
             let exchange = AsyncHTTPClientExchange(
                 loop: client.eventLoopGroup.any(), timeouts: timeouts, collectLimit: request.wholeBodyLimit)
             let answer = try await exchange.run(outgoing, on: client, deadline: total)

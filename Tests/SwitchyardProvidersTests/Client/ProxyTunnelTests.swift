@@ -7,16 +7,19 @@ import Testing
 @testable import SwitchyardProviders
 
 /// TLS upstreams through an HTTP proxy (``UpstreamProxy``, ``ProxyTunnelHandler``): the tunnel, TLS with the upstream
-/// inside it on both pooled transports, a refusal, and the hosts reached directly.
+/// inside it on both pooled transports and through AsyncHTTPClient, a refusal, and the hosts reached directly.
 @Suite("Upstreams through an HTTP proxy")
 struct ProxyTunnelTests {
     /// A name that does not resolve: only the proxy, which tunnels every request to the test's upstream, can reach it.
     static let host = "api.example.test"
 
-    static func client(trusting certificate: NIOSSLCertificate, proxy: UpstreamProxy) -> UpstreamClient {
+    static func client(
+        trusting certificate: NIOSSLCertificate, proxy: UpstreamProxy,
+        _ transport: UpstreamClient.Configuration.PlainHTTPTransport = .pooled
+    ) -> UpstreamClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates([certificate])
-        return UpstreamClient(configuration: .init(proxy: proxy), tlsConfiguration: tls)
+        return UpstreamClient(configuration: .init(tlsTransport: transport, proxy: proxy), tlsConfiguration: tls)
     }
 
     static func send(_ client: UpstreamClient, host: String = host, port: Int = 8443) async throws -> String {
@@ -61,6 +64,46 @@ struct ProxyTunnelTests {
         #expect(requests.allSatisfy { $0.first == "CONNECT api.example.test:8443 HTTP/1.1" })
         #expect(!requests.joined().contains { $0.lowercased().hasPrefix("proxy-authorization") })
         try await client.shutdown()
+        try await proxy.stop()
+        try await server.close()
+    }
+
+    @Test("through AsyncHTTPClient too: a tunnel with the credentials, and bypassed hosts reached directly")
+    func asyncHTTPClient() async throws {
+        let (certificate, key) = try TLSUpstreamTests.selfSigned(for: Self.host)
+        let server = try await TLSUpstreamTests.startServer(certificate, key)
+        let port = try #require(server.localAddress?.port)
+        let proxy = try await ConnectProxy(upstreamPort: port)
+        let settings = try UpstreamProxy(url: "http://user:pw@127.0.0.1:\(proxy.port)", noProxy: "direct.example")
+        let client = Self.client(trusting: certificate, proxy: settings, .asyncHTTPClient)
+        // AsyncHTTPClient traps when a client is released without shutdown: shut down before a failure goes up.
+        do {
+            for _ in 0..<2 { #expect(try await Self.send(client) == "data: hello\n\n") }
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        let requests = proxy.requests.withLockedValue { $0 }
+        #expect(requests.count == 1)
+        #expect(requests.first?.first == "CONNECT api.example.test:8443 HTTP/1.1")
+        // "user:pw" in base64.
+        #expect(requests.first?.contains { $0.lowercased() == "proxy-authorization: basic dxnlcjpwdw==" } == true)
+        try await client.shutdown()
+        // A host the proxy does not apply to: straight to the upstream (here a name for the same address, so the
+        // certificate is for "localhost").
+        let (localCertificate, localKey) = try TLSUpstreamTests.selfSigned()
+        let local = try await TLSUpstreamTests.startServer(localCertificate, localKey)
+        let localPort = try #require(local.localAddress?.port)
+        let direct = Self.client(trusting: localCertificate, proxy: settings, .asyncHTTPClient)
+        do {
+            #expect(try await Self.send(direct, host: "localhost", port: localPort) == "data: hello\n\n")
+        } catch {
+            try await direct.shutdown()
+            throw error
+        }
+        #expect(proxy.requests.withLockedValue { $0 }.count == 1)
+        try await direct.shutdown()
+        try await local.close()
         try await proxy.stop()
         try await server.close()
     }
