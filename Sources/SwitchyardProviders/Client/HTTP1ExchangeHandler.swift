@@ -127,6 +127,19 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             writeBytes(request, endpoint: endpoint, decoder: responseDecoder, output: rawOutput)
             return
         }
+        do {
+            try HTTP1RequestEncoder.check(request, endpoint: endpoint)
+        } catch {
+            // Nothing was written; the stream (this path is HTTP/2's) closes unopened.
+            let promise = self.promise
+            self.promise = nil
+            disarm(context: context)
+            state = .closed
+            collectLimit = nil
+            context.close(promise: nil)
+            promise?.fail(error)
+            return
+        }
         var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: endpoint.target)
         head.headers.reserveCapacity(request.headers.count + 2)
         head.headers.add(name: "host", value: endpoint.hostHeader)

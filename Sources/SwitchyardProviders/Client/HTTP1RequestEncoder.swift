@@ -67,6 +67,17 @@ enum HTTP1RequestEncoder {
     private static let contentLength: StaticString = "content-length: "
 
     /// `host` and `content-length` are written from the endpoint and the body, never copied from the request.
+    /// The checks of ``encode(_:endpoint:allocator:)`` alone, for a request written as parts (an HTTP/2 stream, where
+    /// NIOHTTP2's own checks of header blocks are off and a bad field would otherwise reach the upstream).
+    static func check(_ request: UpstreamRequest, endpoint: UpstreamEndpoint) throws(UpstreamTransportError) {
+        guard isToken(request.method) else { throw .invalidRequestHeader("method") }
+        guard isTarget(endpoint.target) else { throw .invalidRequestHeader("target") }
+        guard isValue(endpoint.hostHeader) else { throw .invalidRequestHeader("host") }
+        for (name, value) in request.headers where !isManaged(name) {
+            guard isToken(name), isValue(value) else { throw .invalidRequestHeader(name) }
+        }
+    }
+
     static func isManaged(_ name: String) -> Bool {
         let count = name.utf8.count
         guard count == 4 || count == 14 else { return false }

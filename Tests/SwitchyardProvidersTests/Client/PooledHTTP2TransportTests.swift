@@ -80,6 +80,27 @@ struct PooledHTTP2TransportTests {
         try await server.stop()
     }
 
+    @Test("a header that cannot be sent is refused before the stream opens: invalid_configuration, not a timeout")
+    func invalidHeaderIsRefused() async throws {
+        let server = try await ScriptedHTTP2Server { _ in Self.okSteps }
+        for (name, value) in [("x-note", "line\r\nbreak"), ("bad name", "v"), ("authorization", "Bearer sk-x\n")] {
+            let request = UpstreamRequest(
+                url: server.baseURL + "/v1/chat/completions", headers: [(name, value)], body: ByteBuffer(string: "{}"))
+            // A first-byte limit of a minute: before the check, such a request waited for it.
+            let error = await #expect(throws: GatewayError.self) {
+                try await client.send(
+                    request, timeouts: .init(firstByte: .seconds(60)), provider: "fake", http2PriorKnowledge: true)
+            }
+            #expect(error?.code == .invalidConfiguration)
+            #expect(error?.message.contains("'\(name)'") == true)
+        }
+        // The connection is fine, and no refused request reached the upstream.
+        let (response, _) = try await send(server)
+        #expect(response.head.status == 200)
+        #expect(server.snapshot.requests.count == 1)
+        try await server.stop()
+    }
+
     @Test("200 concurrent streams share one connection")
     func multiplexes() async throws {
         let server = try await ScriptedHTTP2Server { _ in
