@@ -80,13 +80,14 @@ struct PooledHTTP2TransportTests {
         try await server.stop()
     }
 
-    @Test("a header that cannot be sent is refused before the stream opens: invalid_configuration, not a timeout")
+    @Test("a header that cannot be sent is refused before the stream opens: invalid_configuration, naming it")
     func invalidHeaderIsRefused() async throws {
         let server = try await ScriptedHTTP2Server { _ in Self.okSteps }
         for (name, value) in [("x-note", "line\r\nbreak"), ("bad name", "v"), ("authorization", "Bearer sk-x\n")] {
             let request = UpstreamRequest(
                 url: server.baseURL + "/v1/chat/completions", headers: [(name, value)], body: ByteBuffer(string: "{}"))
-            // A first-byte limit of a minute: before the check, such a request waited for it.
+            // Before the check, such a request failed as upstream_stream_interrupted: the upstream (or NIOHTTP2's
+            // own checks, when they were on) reset the stream. A minute's first-byte limit tells a hang from that.
             let error = await #expect(throws: GatewayError.self) {
                 try await client.send(
                     request, timeouts: .init(firstByte: .seconds(60)), provider: "fake", http2PriorKnowledge: true)
