@@ -24,7 +24,7 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
     /// Reads `http://[user[:password]@]host[:port][/]`. Only `http://` proxies are supported (TLS to the upstream runs
     /// inside the tunnel either way); user and password may be percent-encoded.
     public init(url: String, noProxy: String? = nil) throws(Invalid) {
-        let text = url.trimmingCharacters(in: " ")
+        let text = Self.trimmingSpaces(url)
         guard text.lowercased().hasPrefix("http://") else {
             let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? text
             throw Invalid(description: "only http:// proxies are supported, not '\(scheme)'")
@@ -117,7 +117,7 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
     private static func bypassList(_ text: String?) -> [String] {
         guard let text else { return [] }
         return text.split(separator: ",").compactMap { raw in
-            var entry = raw.trimmingCharacters(in: " ").lowercased()
+            var entry = Self.trimmingSpaces(raw).lowercased()
             if entry.hasPrefix("[") {
                 // "[::1]:443" or "[::1]"
                 if let close = entry.firstIndex(of: "]") {
@@ -146,7 +146,12 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    /// Standard base64 with padding (RFC 4648 §4), for the `Basic` credentials.
+    /// `text` without leading and trailing spaces (SwitchyardCore has no Foundation).
+    private static func trimmingSpaces(_ text: some StringProtocol) -> String {
+        String(text.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+
+    /// Standard base64 with padding (RFC 4648 §4), for the `Basic` credentials (SwitchyardCore has no Foundation).
     private static func base64(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var out: [UInt8] = []
@@ -171,20 +176,5 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in character: Character) -> String {
-        var text = Substring(self)
-        while text.first == character { text.removeFirst() }
-        while text.last == character { text.removeLast() }
-        return String(text)
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in character: Character) -> String {
-        String(self).trimmingCharacters(in: character)
     }
 }

@@ -8,6 +8,10 @@ import SwitchyardCore
 /// `promise` succeeds when the tunnel is open, and fails with ``UpstreamTransportError/connectFailed(_:)`` naming the
 /// proxy (never its credentials) and the status it answered, when the connection closes first, or when the answer's
 /// head is over 16 KB or not HTTP. Bytes that come after the answer's head in the same read are passed on.
+///
+/// Not NIOExtras' `NIOHTTP1ProxyConnectHandler`: its errors do not expose the status the proxy answered (what an
+/// operator needs to tell a 407 from a 403), it needs NIO's HTTP/1 encoder and decoder added and removed around it,
+/// and it cannot be captured in the `@Sendable` continuations that start TLS once the tunnel is open.
 final class ProxyTunnelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
