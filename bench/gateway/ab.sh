@@ -23,6 +23,11 @@
 #     http2=false         server.tls_http2: false (HTTP/1.1 alone offered to TLS upstreams)
 #     tls=NAME            server.tls_upstreams (`pooled` or `async-http-client`)
 #     ENV_NAME=value      an environment variable for the gateway (upper-case names)
+#   or, instead of a gateway, one of two references for the same upstream:
+#     nginx-proxy         nginx as a plain reverse proxy (proxy_pass, keep-alive upstream connections, one worker):
+#                         the brief's bar
+#     relay               bench/floor's nio-relay, a SwiftNIO byte relay with no HTTP (build it first:
+#                         swift build -c release --package-path bench/floor): the least a SwiftNIO proxy can add
 #   e.g. bench/gateway/ab.sh -r 12 before=bin=/tmp/sy-before after=bin=/tmp/sy-after idle=flush=3600000
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,6 +62,19 @@ for spec in "$@"; do
     name=${spec%%=*} options=${spec#*=} bin=$ROOT/.build-release/release/switchyard envs=()
     gw_port=$(port) dir=$WORK/$index
     mkdir -p "$dir"
+    if [[ $options == nginx-proxy ]]; then
+        start_nginx_proxy "$dir" "$gw_port" "$UP"
+        PIDS+=($!) GATEWAYS+=($!) NAMES+=("$name") PORTS+=("$gw_port")
+        index=$((index + 1))
+        continue
+    elif [[ $options == relay ]]; then
+        relay=$ROOT/bench/floor/.build/release/nio-relay
+        [[ -x $relay ]] || { echo "ab.sh: build $relay first (swift build -c release --package-path bench/floor)" >&2; exit 2; }
+        "$relay" "$gw_port" "$UP" >"$dir/out.log" 2>"$dir/err.log" &
+        PIDS+=($!) GATEWAYS+=($!) NAMES+=("$name") PORTS+=("$gw_port")
+        index=$((index + 1))
+        continue
+    fi
     write_switchyard_config "$dir/switchyard.yaml" "$gw_port" "$UP" "$dir/switchyard.sqlite"
     IFS=',' read -ra parts <<<"$options"
     for part in "${parts[@]}"; do
@@ -82,8 +100,8 @@ for spec in "$@"; do
     PIDS+=($!) GATEWAYS+=($!) NAMES+=("$name") PORTS+=("$gw_port")
     index=$((index + 1))
 done
-for gw_port in "${PORTS[@]}"; do
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gw_port/readyz" >/dev/null && break; sleep 0.1; done
+for gw_port in "${PORTS[@]}"; do # a gateway's /readyz; a reference answers with the upstream's 404
+    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$gw_port/readyz" && break; sleep 0.1; done
 done
 BODY=$WORK/body.json
 if ((STREAM)); then
@@ -97,8 +115,9 @@ run() { # run PORT SECONDS -> the WRK_JSON line (the upstream's own port: its st
     BENCH_BODY_FILE=$BODY wrk -t1 -c"$CONCURRENCY" -d"$2s" --latency -s "$LIB/wrk-post.lua" \
         "http://127.0.0.1:$1$path" 2>/dev/null | sed -n 's/^WRK_JSON //p'
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
+# CPU ticks of a process and its children (nginx's workers), user + system, and system alone.
+cpu_ticks() { for pid in "$1" $(pgrep -P "$1"); do cat "/proc/$pid/stat"; done | awk '{t += $14 + $15} END {print t}'; }
+sys_ticks() { for pid in "$1" $(pgrep -P "$1"); do cat "/proc/$pid/stat"; done | awk '{t += $15} END {print t}'; }
 for gw_port in "${PORTS[@]}"; do run "$gw_port" 1 >/dev/null; done
 
 : >"$WORK/rounds.jsonl"
