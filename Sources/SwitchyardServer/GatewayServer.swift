@@ -51,8 +51,9 @@ public enum GatewayServer {
                 // Bursts of new connections (a fleet reconnecting, thousands of streams opening at once) must queue,
                 // not be reset: 256, the default, overflowed at 1,000 new streams/s in the slow-streams benchmark.
                 backlog: 4096),
-            // Shut down after the server: waits for the connections still answering (see ConnectionDrain).
-            services: [ConnectionDrain(connections: connections)],
+            // Shut down after the server: waits for the connections still answering and the settling of the requests
+            // they answered (see ConnectionDrain).
+            services: [ConnectionDrain(connections: connections, settlements: services.settlements)],
             onServerRunning: { channel in
                 readiness.markReady()
                 await onServerRunning(channel)
@@ -89,7 +90,8 @@ public enum GatewayServer {
             cache: services.cache, telemetry: services.telemetry,
             pricing: services.governance?.pricing ?? PricingCatalogue(),
             promptRedactor: configuration.server.logPrompts ? Redactor() : nil,
-            routers: services.routers.map { $0.using(decisions: engine.decisions) }, feedback: services.feedback)
+            routers: services.routers.map { $0.using(decisions: engine.decisions) }, feedback: services.feedback,
+            settlements: services.settlements)
         let embeddings = EmbeddingsHandler(engine: engine, registry: registry, bodyDecoder: decoder)
         let routing = RoutingHandlers(engine: engine)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
@@ -97,6 +99,7 @@ public enum GatewayServer {
         if services.tracing { router.add(middleware: TracingMiddleware()) }
         let errors = ErrorMappingMiddleware()
         router.add(middleware: errors)
+        router.add(middleware: SettledReadsMiddleware(settlements: services.settlements))
         var authentication: APIKeyAuthenticationMiddleware<GatewayRequestContext>?
         if let governance = services.governance {
             let middleware = APIKeyAuthenticationMiddleware<GatewayRequestContext>(

@@ -37,6 +37,9 @@ public struct GatewayServices: Sendable {
     public var budgetPressureInterval: Duration = .seconds(60)
     /// Feedback (`POST /v1/feedback`), the routers' bandit and A/B experiments; `nil` serves without them.
     public var feedback: FeedbackServices?
+    /// The settling of answered requests, which runs after their responses are written: a test that reads the
+    /// ledger or the spend right after an answer waits for ``Settlements/settled()`` first.
+    public let settlements = Settlements()
     let logger: Logger
 
     /// Creates services.

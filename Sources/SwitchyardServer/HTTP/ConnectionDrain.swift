@@ -47,13 +47,15 @@ final class ConnectionTracker: Sendable {
     }
 }
 
-/// A service that, on graceful shutdown, waits until the client connections have closed.
+/// A service that, on graceful shutdown, waits until the client connections have closed and the requests they
+/// answered are settled (``Settlements``).
 ///
 /// Listed before the HTTP server in the application's services, it is shut down after the server: when the listener
 /// has closed and every connection has been told to close after its response in progress (Hummingbird's quiescing).
 /// What runs after the application, such as the usage ledger's last flush, then sees every request it answered.
 struct ConnectionDrain: Service {
     let connections: ConnectionTracker
+    let settlements: Settlements
 
     func run() async throws {
         do {
@@ -62,5 +64,6 @@ struct ConnectionDrain: Service {
             return  // cancelled: no waiting
         }
         await connections.drained()
+        await settlements.settled()
     }
 }

@@ -29,14 +29,16 @@ struct CachePlan: Sendable {
 
 extension ChatCompletionsHandler {
     /// Answers from the cache: JSON, or the cached answer replayed as a server-sent event stream. The ledger
-    /// records the request as a cache hit, with what the cached answer cost as money saved.
+    /// records the request as a cache hit, with what the cached answer cost as money saved, once the answer is
+    /// written.
     func answerFromCache(
         _ cached: ChatResponse, lookup: CacheLookup, chat: ChatRequest, model: ModelDefinition, ticket: RequestTicket,
         headers extraHeaders: HTTPFields, requestID: String
     ) async -> Response {
         let source =
             model.deployments.first { $0.upstreamModel == cached.model } ?? model.deployments.first
-        await ticket.cached(savedFrom: source, usage: cached.usage)
+        let usage = cached.usage
+        settlements.afterResponse { await ticket.cached(savedFrom: source, usage: usage) }
         var answer = cached
         answer.id = "chatcmpl-" + requestID
         answer.created = Int(Date().timeIntervalSince1970)

@@ -31,6 +31,8 @@ final class ChatCompletionsHandler: Sendable {
     let routers: RouterService?
     /// Feedback and A/B experiments, when configured.
     let feedback: FeedbackServices?
+    /// Settles answered calls once their responses are written.
+    let settlements: Settlements
 
     /// Creates the handler with the gateway's services. A class: every request's frames and every open stream's
     /// relay hold a reference to it, not a kilobyte-sized copy of its services.
@@ -38,7 +40,8 @@ final class ChatCompletionsHandler: Sendable {
         engine: RoutingEngine, registry: ProviderRegistry, bodyDecoder: RequestBodyDecoder, listenerRegion: String?,
         logger: Logger, governance: ChatGovernance? = nil, cache: GatewayCache? = nil,
         telemetry: GatewayTelemetry? = nil, pricing: PricingCatalogue = PricingCatalogue(),
-        promptRedactor: Redactor? = nil, routers: RouterService? = nil, feedback: FeedbackServices? = nil
+        promptRedactor: Redactor? = nil, routers: RouterService? = nil, feedback: FeedbackServices? = nil,
+        settlements: Settlements = Settlements()
     ) {
         self.engine = engine
         self.registry = registry
@@ -52,6 +55,7 @@ final class ChatCompletionsHandler: Sendable {
         self.promptRedactor = promptRedactor
         self.routers = routers
         self.feedback = feedback
+        self.settlements = settlements
     }
 
     /// Answers one request, in three phases that are separate functions: ``accept(_:context:)`` (decode, validate,
@@ -78,6 +82,10 @@ final class ChatCompletionsHandler: Sendable {
 
     /// Routes a non-streaming call over the model's deployments and answers it in one piece. Like
     /// ``stream(_:context:)``, the frame that waits for the upstream holds only what crosses the wait.
+    ///
+    /// An answered call is settled (budget, token buckets, ledger record, metrics, the decision log) after its
+    /// response is written, not before (``Settlements``): the client does not wait for the bookkeeping. The call and
+    /// its answer are released there too, so that freeing them is not on the client's time either.
     @inline(never)
     func complete(_ call: ChatCall, context: GatewayRequestContext) async throws -> Response {
         let routed: RoutingEngine.Routed<Answered>
@@ -91,9 +99,12 @@ final class ChatCompletionsHandler: Sendable {
             await call.ticket.failed(error)
             throw error
         }
-        engine.decisions.record(routed.decision)
-        await call.ticket.succeeded(
-            deployment: routed.deployment, usage: routed.value.answer.usage, decision: routed.decision)
+        let decisions = engine.decisions
+        settlements.afterResponse {
+            decisions.record(routed.decision)
+            await call.ticket.succeeded(
+                deployment: routed.deployment, usage: routed.value.answer.usage, decision: routed.decision)
+        }
         return try completeResponse(call, routed: routed, requestID: context.requestID)
     }
 

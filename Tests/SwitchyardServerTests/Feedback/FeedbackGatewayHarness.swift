@@ -36,10 +36,12 @@ struct FeedbackGateway: Sendable {
             let feedback = FeedbackServices.make(configuration: configuration, store: runtime.store)
             var services = GatewayServices(governance: runtime, requireKeys: true)
             services.feedback = feedback
+            let settlements = services.settlements
             let app = try GatewayServer.makeApplication(
                 configuration: configuration, registry: GatewayHarness.registry, logger: logger, services: services)
             try await app.test(.router) { client in
-                let gateway = GovernedGateway(client: client, upstream: upstream, runtime: runtime)
+                let gateway = GovernedGateway(
+                    client: client, upstream: upstream, runtime: runtime, settlements: settlements)
                 try await body(FeedbackGateway(gateway: gateway, feedback: feedback))
             }
             try await runtime.store.close()

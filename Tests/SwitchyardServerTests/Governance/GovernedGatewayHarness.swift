@@ -23,6 +23,8 @@ struct GovernedGateway: Sendable {
     let runtime: GovernanceRuntime
     /// The response cache, when one is configured.
     var cache: GatewayCache? = nil
+    /// The settling of answered requests, which runs after their responses: ``ledger()`` waits for it.
+    var settlements: Settlements? = nil
 
     /// Runs `body` against the gateway.
     ///
@@ -52,7 +54,9 @@ struct GovernedGateway: Sendable {
             do {
                 try await app.test(setup) { client in
                     try await body(
-                        GovernedGateway(client: client, upstream: upstream, runtime: runtime, cache: responseCache))
+                        GovernedGateway(
+                            client: client, upstream: upstream, runtime: runtime, cache: responseCache,
+                            settlements: services.settlements))
                 }
             } catch {
                 try? await runtime.store.close()  // SQLiteNIO traps on a connection dropped open
@@ -110,8 +114,10 @@ struct GovernedGateway: Sendable {
         #expect(exact.count >= count, "the cache holds \(count) answers")
     }
 
-    /// Writes the ledger's buffer and returns every record.
+    /// Writes the ledger's buffer and returns every record (of every request answered so far: their settling,
+    /// which runs after their responses, is waited for).
     func ledger() async throws -> [UsageRecord] {
+        await settlements?.settled()
         try await runtime.ledger.flush()
         return try await runtime.store.usageRecords(UsageQuery())
     }

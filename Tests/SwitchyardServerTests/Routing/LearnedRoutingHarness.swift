@@ -23,6 +23,8 @@ struct LearnedGateway: Sendable {
     let upstream: FakeUpstream
     let routers: RouterService
     let runtime: GovernanceRuntime?
+    /// The settling of answered requests, which runs after their responses (wait for it before reading the ledger).
+    let settlements: Settlements
 
     static let masterKey = "master-key-for-router-tests-0123"
 
@@ -139,11 +141,14 @@ struct LearnedGateway: Sendable {
                 configuration: configuration, embed: embed, dimensions: 4, learner: learner)
             services.routers = routers
             let governance = runtime
+            let settlements = services.settlements
             let app = try GatewayServer.makeApplication(
                 configuration: configuration, registry: GatewayHarness.registry, logger: logger, services: services)
             try await app.test(.router) { client in
                 try await body(
-                    LearnedGateway(client: client, upstream: upstream, routers: routers, runtime: governance))
+                    LearnedGateway(
+                        client: client, upstream: upstream, routers: routers, runtime: governance,
+                        settlements: settlements))
             }
             try await runtime?.store.close()
         }

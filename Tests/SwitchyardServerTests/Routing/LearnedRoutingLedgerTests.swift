@@ -13,6 +13,7 @@ import Testing
             let reply = try await gateway.chat("router/eco", requestID: "ledger-1")
             #expect(reply.status == .ok)
             let runtime = try #require(gateway.runtime)
+            await gateway.settlements.settled()
             try await runtime.ledger.flush()
             let records = try await runtime.store.usageRecords(UsageQuery())
             let record = try #require(records.first { $0.requestID == "ledger-1" })
@@ -26,6 +27,7 @@ import Testing
             #expect(abs(record.cost - served) < 1e-12)
             // An ordinary request is not a routed one.
             _ = try await gateway.chat("claude", requestID: "ledger-2")
+            await gateway.settlements.settled()
             try await runtime.ledger.flush()
             let all = try await runtime.store.usageRecords(UsageQuery())
             let plain = try #require(all.first { $0.requestID == "ledger-2" })

@@ -1,0 +1,90 @@
+import Synchronization
+import Testing
+
+@testable import SwitchyardServer
+
+/// Settling after the response: a reader waits for the settlements started before it, and only for those.
+@Suite(.timeLimit(.minutes(1))) struct SettlementsTests {
+    @Test func aReaderWaitsForTheSettlementsStartedBeforeIt() async throws {
+        let settlements = Settlements()
+        let gate = Gate()
+        let ran = Flag()
+        settlements.afterResponse {
+            await gate.wait()
+            ran.set()
+        }
+        #expect(settlements.pendingCount == 1)
+        let reader = Task {
+            await settlements.settled()
+            return ran.isSet
+        }
+        try await waitUntil { settlements.waitingReaders == 1 }
+        #expect(!ran.isSet)
+        await gate.open()
+        #expect(await reader.value, "the reader returned after the settlement ran")
+        #expect(settlements.pendingCount == 0)
+    }
+
+    @Test func aReaderDoesNotWaitForLaterSettlements() async throws {
+        let settlements = Settlements()
+        let (first, second) = (Gate(), Gate())
+        settlements.afterResponse { await first.wait() }
+        let reader = Task { await settlements.settled() }
+        try await waitUntil { settlements.waitingReaders == 1 }
+        settlements.afterResponse { await second.wait() }
+        await first.open()
+        await reader.value  // returns with the second still pending (a hang fails the time limit)
+        #expect(settlements.pendingCount == 1)
+        await second.open()
+        await settlements.settled()
+        #expect(settlements.pendingCount == 0)
+    }
+
+    @Test func aReaderWithNothingPendingReturnsAtOnce() async {
+        let settlements = Settlements()
+        await settlements.settled()
+        settlements.afterResponse {}
+        await settlements.settled()
+        #expect(settlements.pendingCount == 0)
+        #expect(settlements.waitingReaders == 0)
+    }
+}
+
+/// A gate that tasks wait at until it is opened.
+actor Gate {
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// Returns once the gate is open.
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Opens the gate for every waiter, present and future.
+    func open() {
+        isOpen = true
+        for waiter in waiting { waiter.resume() }
+        waiting = []
+    }
+}
+
+/// A flag set once, read from any task.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    /// Sets the flag.
+    func set() { value.store(true, ordering: .sequentiallyConsistent) }
+
+    /// Whether the flag is set.
+    var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
+}
+
+/// Polls `condition` until it holds (bounded at 20 s: a loaded machine is slow, not a hang).
+func waitUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while !condition() {
+        try #require(ContinuousClock.now < deadline, "the condition held within 20 s")
+        try await Task.sleep(for: .milliseconds(1))
+    }
+}
