@@ -91,7 +91,7 @@ public enum GatewayServer {
             pricing: services.governance?.pricing ?? PricingCatalogue(),
             promptRedactor: configuration.server.logPrompts ? Redactor() : nil,
             routers: services.routers.map { $0.using(decisions: engine.decisions) }, feedback: services.feedback,
-            settlements: services.settlements)
+            settlements: services.settlements, tracing: services.tracing)
         let embeddings = EmbeddingsHandler(engine: engine, registry: registry, bodyDecoder: decoder)
         let routing = RoutingHandlers(engine: engine)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))

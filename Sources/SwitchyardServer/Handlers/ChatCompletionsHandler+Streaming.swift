@@ -67,7 +67,7 @@ extension ChatCompletionsHandler {
     func open(
         _ chat: ChatRequest, original: ByteBuffer? = nil, on deployment: Deployment, registry: ProviderRegistry
     ) async throws -> OpenedStream {
-        try await GenAISpans.attempt(chat, on: deployment, streaming: true) { _ in
+        try await GenAISpans.attempt(chat, on: deployment, streaming: true, traced: tracing) { _ in
             let prepared = try prepare(chat, for: deployment)
             let events = try await registry.provider(for: deployment.provider).stream(
                 prepared.request, original: prepared.dropped.isEmpty ? original : nil, deployment: deployment)

@@ -33,6 +33,8 @@ final class ChatCompletionsHandler: Sendable {
     let feedback: FeedbackServices?
     /// Settles answered calls once their responses are written.
     let settlements: Settlements
+    /// Whether requests are traced (`GatewayServices.tracing`): upstream attempts get spans of their own.
+    let tracing: Bool
 
     /// Creates the handler with the gateway's services. A class: every request's frames and every open stream's
     /// relay hold a reference to it, not a kilobyte-sized copy of its services.
@@ -41,7 +43,7 @@ final class ChatCompletionsHandler: Sendable {
         logger: Logger, governance: ChatGovernance? = nil, cache: GatewayCache? = nil,
         telemetry: GatewayTelemetry? = nil, pricing: PricingCatalogue = PricingCatalogue(),
         promptRedactor: Redactor? = nil, routers: RouterService? = nil, feedback: FeedbackServices? = nil,
-        settlements: Settlements = Settlements()
+        settlements: Settlements = Settlements(), tracing: Bool = false
     ) {
         self.engine = engine
         self.registry = registry
@@ -56,6 +58,7 @@ final class ChatCompletionsHandler: Sendable {
         self.routers = routers
         self.feedback = feedback
         self.settlements = settlements
+        self.tracing = tracing
     }
 
     /// Answers one request, in three phases that are separate functions: ``accept(_:context:)`` (decode, validate,
@@ -110,7 +113,7 @@ final class ChatCompletionsHandler: Sendable {
 
     /// One deployment's answer to a non-streaming call.
     func answer(_ call: ChatCall, on deployment: Deployment) async throws -> Answered {
-        try await GenAISpans.attempt(call.chat, on: deployment, streaming: false) { span in
+        try await GenAISpans.attempt(call.chat, on: deployment, streaming: false, traced: tracing) { span in
             let prepared = try prepare(call.chat, for: deployment)
             let answer = try await registry.provider(for: deployment.provider).complete(
                 prepared.request, original: prepared.dropped.isEmpty ? call.original : nil, deployment: deployment)
