@@ -146,7 +146,7 @@ final class HTTP1ConnectionPool: Sendable {
                     // Responses are parsed by UpstreamResponseDecoder; requests are written as bytes below it
                     // (HTTP1RequestEncoder), so the pipeline has no request encoder.
                     let configure: (any Channel) throws -> Void = { channel in
-                        let decoder = UpstreamResponseDecoder()
+                        let decoder = UpstreamResponseDecoder(defersFields: true)
                         try channel.pipeline.syncOperations.addHandler(decoder)
                         let handler = HTTP1ExchangeHandler(responseDecoder: decoder)
                         try channel.pipeline.syncOperations.addHandler(handler)

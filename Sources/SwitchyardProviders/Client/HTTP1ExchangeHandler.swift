@@ -25,6 +25,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     struct Answer: Sendable {
         var head: HTTPResponseHead
         var body: UpstreamBody
+        /// The head's field lines as received, when the decoder defers them (then `head` has only the framing
+        /// fields): ``UpstreamResponseDecoder/fieldBlock``.
+        var fieldBlock: ByteBuffer? = nil
     }
 
     /// Where the connection is. The promise and the body's source are kept beside it rather than as payloads, so
@@ -46,6 +49,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     /// promise waits for the end, and the body is collected here (`streaming`, with no source).
     private var collectLimit: Int?
     private var collectedHead: HTTPResponseHead?
+    private var collectedFieldBlock: ByteBuffer?
     private var collected: ByteBuffer?
     private var context: ChannelHandlerContext?
     /// Increases with every exchange; signals from a consumer or timer of another exchange are ignored.
@@ -203,6 +207,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
                 disarm(context: context)
                 state = .streaming
                 collectedHead = head
+                collectedFieldBlock = responseDecoder?.fieldBlock
                 lastActivity = .now()
                 return
             }
@@ -217,7 +222,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             source = body.source
             self.promise = nil
             lastActivity = .now()
-            promise.succeed(Answer(head: head, body: UpstreamBody(pooled: body.sequence)))
+            promise.succeed(
+                Answer(head: head, body: UpstreamBody(pooled: body.sequence), fieldBlock: responseDecoder?.fieldBlock))
         case .body(var buffer):
             guard case .streaming = state else { return }
             if let source {
@@ -248,7 +254,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     private func answerCollected(context: ChannelHandlerContext, complete: Bool) {
         guard let promise, let head = collectedHead else { return }
         let body = collected ?? ByteBuffer()
-        (self.promise, collectedHead, collected) = (nil, nil, nil)
+        let fieldBlock = collectedFieldBlock
+        (self.promise, collectedHead, collected, collectedFieldBlock) = (nil, nil, nil, nil)
         if complete {
             finishExchange(context: context)
         } else {
@@ -256,7 +263,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             disarm(context: context)
             context.close(promise: nil)
         }
-        promise.succeed(Answer(head: head, body: UpstreamBody(collected: body)))
+        promise.succeed(Answer(head: head, body: UpstreamBody(collected: body), fieldBlock: fieldBlock))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -303,7 +310,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     /// Ends the current exchange with an error (the caller's promise or the body sequence) and closes.
     private func fail(_ error: UpstreamTransportError) {
         let (promise, source) = (self.promise, self.source)
-        (self.promise, self.source, collectedHead, collected) = (nil, nil, nil, nil)
+        (self.promise, self.source, collectedHead, collected, collectedFieldBlock) = (nil, nil, nil, nil, nil)
         state = .closed
         if let context { disarm(context: context) }
         promise?.fail(error)

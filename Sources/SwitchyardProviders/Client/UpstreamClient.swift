@@ -242,8 +242,10 @@ public final class UpstreamClient: Sendable {
     private func response(
         _ answer: HTTP1ExchangeHandler.Answer, deadline: ContinuousClock.Instant, provider: String
     ) -> UpstreamResponse {
-        UpstreamResponse(
-            head: UpstreamResponseHead(status: Int(answer.head.status.code), headers: answer.head.headers),
+        let status = Int(answer.head.status.code)
+        return UpstreamResponse(
+            head: answer.fieldBlock.map { UpstreamResponseHead(status: status, fieldBlock: $0) }
+                ?? UpstreamResponseHead(status: status, headers: answer.head.headers),
             body: answer.body, deadline: deadline, provider: provider, maxBytes: configuration.maxResponseBytes)
     }
 

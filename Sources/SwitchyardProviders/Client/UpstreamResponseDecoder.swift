@@ -56,6 +56,20 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
     /// (8,400 instructions per response under callgrind).
     private(set) var keepAlive = true
 
+    /// Whether the fields are handed over as bytes (``fieldBlock``) rather than as strings in the head: the head then
+    /// carries only the fields that frame the body (`Content-Length`, `Transfer-Encoding`). Every field is checked
+    /// either way.
+    let defersFields: Bool
+
+    /// The last head's field lines, as received (after the status line), when ``defersFields``: a copy of their
+    /// bytes, so that a long stream does not hold the buffer they were read into.
+    private(set) var fieldBlock: ByteBuffer?
+
+    /// Creates a decoder; see ``defersFields``.
+    init(defersFields: Bool = false) {
+        self.defersFields = defersFields
+    }
+
     /// Tells the decoder a request was written; `toHEAD` when it was a `HEAD` (its answer has no body).
     func expectResponse(toHEAD: Bool) {
         expected += 1
@@ -213,6 +227,7 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
             var headers = HTTPHeaders()
             headers.reserveCapacity(8)
             var connection = ConnectionTokens()
+            var fieldsStart = 0
             while start < bytes.count {
                 var newline = start
                 while newline < bytes.count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
@@ -222,20 +237,28 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
                 start = newline + 1
                 guard status != nil else {
                     status = try Self.statusLine(line)
+                    fieldsStart = start
                     continue
                 }
                 if line.isEmpty { break }
-                try Self.addField(line, to: &headers, connection: &connection)
+                try Self.addField(line, to: &headers, connection: &connection, framingOnly: defersFields)
             }
             guard let (version, code) = status else { throw HTTPParserError.invalidStatus }
+            if defersFields {
+                var block = ByteBufferAllocator().buffer(capacity: bytes.count - fieldsStart)
+                block.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[fieldsStart...]))
+                fieldBlock = block
+            }
             keepAlive = version.minor >= 1 ? !connection.close : connection.keepAlive
             return HTTPResponseHead(version: version, status: code, headers: headers)
         }
     }
 
-    /// Adds the field on `line` (`name: value`, the value without surrounding spaces and tabs).
+    /// Adds the field on `line` (`name: value`, the value without surrounding spaces and tabs); when `framingOnly`,
+    /// only a `Content-Length` or `Transfer-Encoding` field (every line is checked all the same).
     private static func addField(
-        _ line: UnsafeRawBufferPointer, to headers: inout HTTPHeaders, connection: inout ConnectionTokens
+        _ line: UnsafeRawBufferPointer, to headers: inout HTTPHeaders, connection: inout ConnectionTokens,
+        framingOnly: Bool
     ) throws {
         // A line that starts with a space or tab continues the previous field (obs-fold): refused.
         var colon = 0
@@ -254,6 +277,11 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         if HTTP1Syntax.equalIgnoringCase(name, "connection") {
             connection.read(UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]))
+        }
+        if framingOnly, !HTTP1Syntax.equalIgnoringCase(name, "content-length"),
+            !HTTP1Syntax.equalIgnoringCase(name, "transfer-encoding")
+        {
+            return
         }
         headers.add(
             name: String(decoding: name, as: UTF8.self),

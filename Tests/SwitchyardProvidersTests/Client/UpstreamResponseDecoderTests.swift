@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import SwitchyardCore
 import Testing
 
 @testable import SwitchyardProviders
@@ -36,8 +37,10 @@ struct UpstreamResponseDecoderTests {
 
     /// Feeds `pieces` to our decoder, expecting `responses` responses (each to `HEAD` when `toHEAD`); closes at the
     /// end when `close`.
-    static func ours(_ pieces: [String], responses: Int = 1, toHEAD: Bool = false, close: Bool = false) -> Parsed {
-        let decoder = UpstreamResponseDecoder()
+    static func ours(
+        _ pieces: [String], responses: Int = 1, toHEAD: Bool = false, close: Bool = false, defersFields: Bool = false
+    ) -> Parsed {
+        let decoder = UpstreamResponseDecoder(defersFields: defersFields)
         let channel = EmbeddedChannel(handler: decoder)
         for _ in 0..<responses { decoder.expectResponse(toHEAD: toHEAD) }
         return feed(channel, pieces, close: close)
@@ -132,6 +135,38 @@ struct UpstreamResponseDecoderTests {
         #expect(parsed.heads == ["HTTP/1.1 200 [x-a=padded,content-length=0]"])
     }
 
+    @Test("deferred fields: the head frames the body, and the block holds every field as the full head would")
+    func deferredFields() throws {
+        let responses = [
+            "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: application/json\r\nx-a: \t padded \t \r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\nhi",
+            "HTTP/1.1 200 OK\nx-request-id: abc\nTransfer-Encoding: chunked\n\n2\nyo\n0\n\n",
+            "HTTP/1.1 429 Too Many Requests\r\nretry-after: 7\r\nContent-Length: 0\r\n\r\n",
+        ]
+        for text in responses {
+            let full = Self.ours([text], close: true)
+            let decoder = UpstreamResponseDecoder(defersFields: true)
+            let channel = EmbeddedChannel(handler: decoder)
+            decoder.expectResponse(toHEAD: false)
+            let deferred = Self.feed(channel, [text], close: true)
+            #expect(deferred.bodies == full.bodies, "\(text)")
+            #expect(deferred.ends == full.ends)
+            #expect(deferred.error == nil)
+            // The head keeps the framing fields only; the block, all of them, as the full head has them.
+            let framing = try #require(deferred.heads.first)
+            #expect(!framing.contains("Server") && !framing.contains("x-request-id") && !framing.contains("retry-after"))
+            let block = try #require(decoder.fieldBlock)
+            let fields = UpstreamResponseHead(status: 200, fieldBlock: block).fields
+            let described = fields.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+            #expect(full.heads.first?.hasSuffix("[\(described)]") == true, "\(text): \(described)")
+        }
+        // `Connection: close` is read all the same.
+        let decoder = UpstreamResponseDecoder(defersFields: true)
+        decoder.expectResponse(toHEAD: false)
+        _ = Self.feed(EmbeddedChannel(handler: decoder), [responses[0]], close: false)
+        #expect(!decoder.keepAlive)
+    }
+
     @Test("bare line feeds end lines too; two responses in a row on one connection")
     func lineFeedsAndKeepAlive() {
         let text = "HTTP/1.1 200 OK\ncontent-length: 2\n\nhiHTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\nyo\n0\n\n"
@@ -165,6 +200,7 @@ struct UpstreamResponseDecoderTests {
         ]
         for (text, error) in cases {
             #expect(Self.ours([text]).error == "\(error)", "\(text)")
+            #expect(Self.ours([text], defersFields: true).error == "\(error)", "\(text), fields deferred")
         }
         let huge = "HTTP/1.1 200 OK\r\nx-big: " + String(repeating: "a", count: UpstreamResponseDecoder.headLimit) + "\r\n\r\n"
         #expect(Self.ours([huge]).error == "\(HTTPParserError.headerOverflow)")
