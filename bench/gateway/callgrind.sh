@@ -6,7 +6,7 @@
 #
 #   bench/gateway/callgrind.sh [--requests N] [--stream-requests N] [--repeat R] [--ledger-flush-ms MS|as-configured]
 #                              [--top K] [--json FILE] [--bin PATH] [--log-level LEVEL] [--keep-work]
-#                              [--transport async-http-client] [--upstream tls|h2]
+#                              [--transport async-http-client] [--upstream tls|h2] [--phases]
 #
 # For each mode (non-streaming `json`, then `stream`) it sends warm-up requests, then R phases of N sequential
 # keep-alive requests (gateway/client.py, one connection per phase; every answer is checked), zeroing the counters
@@ -14,6 +14,11 @@
 # phases of Ir / N; the spread of the phases is printed with it. Where they go: self instructions per request per
 # function and per object file, from the median phase. Prints the report; --json also writes a summary (bench/run.sh
 # --callgrind uses it).
+#
+# --phases: instead, where one JSON request's instructions fall along its way: callgrind dumps before every
+# epoll_wait and after every write (instrumented only for the N counted requests, after the warm-up), and
+# phases-report.py splits each request into "before" (up to the upstream write), "waiting", "answer" (up to the
+# response write) and "after" (what runs once the response is written), with the modules and functions of each.
 #
 # The usage ledger normally writes its buffer every 200 ms, so its share per request depends on how many requests
 # arrive in 200 ms, i.e. on wall time (under callgrind about 6: ~150,000 instructions per request, varying by
@@ -45,7 +50,7 @@ TOP=25
 JSON_OUT=""
 BIN="$ROOT/.build-release/release/switchyard"
 LOG_LEVEL="" TRANSPORT="" UPSTREAM_KIND=""
-KEEP=0
+KEEP=0 PHASES=0
 while (($#)); do
     case "$1" in
         --requests) REQUESTS=$2; shift 2 ;;
@@ -59,6 +64,7 @@ while (($#)); do
         --transport) TRANSPORT=$2; shift 2 ;;
         --upstream) UPSTREAM_KIND=$2; shift 2 ;;
         --keep-work) KEEP=1; shift ;;
+        --phases) PHASES=1; shift ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -144,10 +150,11 @@ body bench-stream ',"stream":true,"stream_options":{"include_usage":true}' >"$WO
 
 # The gateway under callgrind. valgrind execs the tool in place, so $! is the process callgrind_control talks to.
 log "starting switchyard under $(valgrind --version) --tool=callgrind (about 10 s)"
-extra=()
+extra=() phase_dumps=()
 if [[ -n $LOG_LEVEL ]]; then extra=(--log-level "$LOG_LEVEL"); fi
+if ((PHASES)); then phase_dumps=(--instr-atstart=no --dump-before=epoll_wait --dump-after=write); fi
 BENCH_UPSTREAM_KEY=sk-bench LD_PRELOAD="$WORK/sigsuspend-shim.so" \
-    valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out.%p" --dump-instr=no \
+    valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out.%p" --dump-instr=no "${phase_dumps[@]}" \
     "$SY_BIN" serve --config "$WORK/switchyard.yaml" "${extra[@]}" >"$WORK/switchyard.out" 2>"$WORK/switchyard.log" &
 SPID=$!
 PIDS+=("$SPID")
@@ -179,6 +186,21 @@ count() { # count MODE COUNT NAME
     client "$1" "$2" "$WORK/client-$3.json"
     dump "$3"
 }
+
+if ((PHASES)); then
+    log "json: $WARMUP warm-up requests, then $REQUESTS counted, phase by phase"
+    client json "$WARMUP" "$WORK/client-json-warmup.json"
+    callgrind_control --instr=on "$SPID" >"$WORK/control.log" 2>&1 || { cat "$WORK/control.log" >&2; exit 1; }
+    client json "$REQUESTS" "$WORK/client-json-phases.json"
+    callgrind_control --instr=off "$SPID" >"$WORK/control.log" 2>&1 || { cat "$WORK/control.log" >&2; exit 1; }
+    sleep 1 # the last dumps
+    echo "switchyard instructions per request, phase by phase: $(valgrind --version) --tool=callgrind, all threads"
+    echo "binary: $BIN_DESC, run without DWARF; repository HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
+    echo
+    python3 "$LIB/phases-report.py" --top "$TOP" "$WORK/callgrind.out.$SPID"
+    OK=1
+    exit 0
+fi
 
 phases=()
 for mode in json stream; do

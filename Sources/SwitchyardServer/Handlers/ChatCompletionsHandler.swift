@@ -143,6 +143,9 @@ final class ChatCompletionsHandler: Sendable {
             }
             body = forwarded.body
         }
+        // Appended here: Hummingbird's initializer sets it through the subscript otherwise, which searches and
+        // rebuilds the list (about 2,000 instructions per response under callgrind).
+        headers.append(HTTPField(name: .contentLength, value: String(body.readableBytes)))
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
