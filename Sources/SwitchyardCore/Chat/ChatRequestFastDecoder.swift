@@ -33,10 +33,6 @@ struct JSONByteReader {
         return index == bytes.count ? request : nil
     }
 
-    /// One bit per top-level field, to refuse a key written twice.
-    private static let fieldBits: [ChatRequest.Field: UInt32] = Dictionary(
-        uniqueKeysWithValues: ChatRequest.Field.allCases.enumerated().map { ($1, UInt32(1) << UInt32($0)) })
-
     /// The top-level object, field by field.
     private mutating func topLevel() -> ChatRequest? {
         var model: String?
@@ -44,10 +40,8 @@ struct JSONByteReader {
         var request = ChatRequest(model: "", messages: [])
         var seen: UInt32 = 0
         let parsed = object { reader, key in
-            guard let field = ChatRequest.Field(rawValue: key), let bit = Self.fieldBits[field], seen & bit == 0 else {
-                return false
-            }
-            seen |= bit
+            guard let field = ChatRequest.Field(jsonKey: key), seen & field.bit == 0 else { return false }
+            seen |= field.bit
             switch field {
             case .model:
                 guard let value = reader.string() else { return false }
