@@ -90,21 +90,13 @@ public struct UpstreamResponseHead: Sendable {
         block.withUnsafeReadableBytes { bytes in
             var start = 0
             while start < bytes.count {
-                var newline = start
-                while newline < bytes.count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
-                var end = newline
-                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                start = newline + 1
+                let (line, next) = HTTP1Syntax.line(in: bytes, from: start)
+                start = next
                 if line.isEmpty { return }
                 guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-                var valueStart = colon + 1
-                var valueEnd = line.count
-                while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-                while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
                 body(
                     UnsafeRawBufferPointer(rebasing: line[..<colon]),
-                    UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]))
+                    UnsafeRawBufferPointer(rebasing: line[HTTP1Syntax.valueBounds(in: line, afterColon: colon)]))
             }
         }
     }

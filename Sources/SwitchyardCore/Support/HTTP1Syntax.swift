@@ -22,6 +22,27 @@ public enum HTTP1Syntax {
         byte >= 0x20 ? byte != 0x7F : byte == 0x09
     }
 
+    /// The line of `bytes` that starts at `start`, without its line break (LF or CRLF), and where the next line
+    /// starts (past the end when there is no line break).
+    @inlinable
+    public static func line(in bytes: UnsafeRawBufferPointer, from start: Int) -> (line: UnsafeRawBufferPointer, next: Int) {
+        var newline = start
+        while newline < bytes.count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
+        var end = newline
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return (UnsafeRawBufferPointer(rebasing: bytes[start..<end]), newline + 1)
+    }
+
+    /// The bounds of a field's value in `line`, after the colon at `colon`, without the spaces and tabs around it.
+    @inlinable
+    public static func valueBounds(in line: UnsafeRawBufferPointer, afterColon colon: Int) -> Range<Int> {
+        var start = colon + 1
+        var end = line.count
+        while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        return start..<end
+    }
+
     /// Whether `bytes` spell `lowercase` in any ASCII case.
     @inlinable
     public static func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {

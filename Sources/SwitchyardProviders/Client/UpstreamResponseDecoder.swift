@@ -229,12 +229,8 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
             var connection = ConnectionTokens()
             var fieldsStart = 0
             while start < bytes.count {
-                var newline = start
-                while newline < bytes.count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
-                var end = newline
-                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                start = newline + 1
+                let (line, next) = HTTP1Syntax.line(in: bytes, from: start)
+                start = next
                 guard status != nil else {
                     status = try Self.statusLine(line)
                     fieldsStart = start
@@ -267,10 +263,8 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
             colon += 1
         }
         guard colon > 0, colon < line.count else { throw HTTPParserError.invalidHeaderToken }
-        var valueStart = colon + 1
-        var valueEnd = line.count
-        while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-        while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+        let value = HTTP1Syntax.valueBounds(in: line, afterColon: colon)
+        let (valueStart, valueEnd) = (value.lowerBound, value.upperBound)
         for index in valueStart..<valueEnd where !HTTP1Syntax.isFieldValueByte(line[index]) {
             throw HTTPParserError.invalidHeaderToken
         }

@@ -82,33 +82,14 @@ enum StrategyOrdering {
         reason += pick
         switch strategy {
         case .lowestLatency:
-            func ms(_ entry: Entry) -> String {
-                entry.1.latency == nil ? "untried" : String(Int(entry.1.effectiveLatency(now: now, streaming: features.streaming) * 1000)) + "ms"
+            appendComparison(to: &reason, first, runnerUp) { entry in
+                guard entry.1.latency != nil else { return "untried" }
+                return String(Int(entry.1.effectiveLatency(now: now, streaming: features.streaming) * 1000)) + "ms"
             }
-            reason += " "
-            reason += ms(first)
-            guard let runnerUp else {
-                reason += " (only eligible)"
-                return reason
-            }
-            reason += " < "
-            reason += runnerUp.0.id
-            reason += " "
-            reason += ms(runnerUp)
         case .lowestCost:
-            func cost(_ entry: Entry) -> String {
+            appendComparison(to: &reason, first, runnerUp) { entry in
                 features.estimatedCost(on: entry.0).map { String(format: "$%.6f", $0) } ?? "unpriced"
             }
-            reason += " "
-            reason += cost(first)
-            guard let runnerUp else {
-                reason += " (only eligible)"
-                return reason
-            }
-            reason += " < "
-            reason += runnerUp.0.id
-            reason += " "
-            reason += cost(runnerUp)
         case .leastInflight:
             reason += " with "
             reason += String(first.1.inflight)
@@ -127,5 +108,21 @@ enum StrategyOrdering {
             reason += String(entries.count)
         }
         return reason
+    }
+
+    /// Appends ` 212ms < us-anthropic 340ms`, or ` 212ms (only eligible)`, by `measure`.
+    private static func appendComparison(
+        to reason: inout String, _ first: Entry, _ runnerUp: Entry?, by measure: (Entry) -> String
+    ) {
+        reason += " "
+        reason += measure(first)
+        guard let runnerUp else {
+            reason += " (only eligible)"
+            return
+        }
+        reason += " < "
+        reason += runnerUp.0.id
+        reason += " "
+        reason += measure(runnerUp)
     }
 }
