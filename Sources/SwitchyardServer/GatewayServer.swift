@@ -92,7 +92,9 @@ public enum GatewayServer {
             promptRedactor: configuration.server.logPrompts ? Redactor() : nil,
             routers: services.routers.map { $0.using(decisions: engine.decisions) }, feedback: services.feedback,
             settlements: services.settlements, tracing: services.tracing)
-        let embeddings = EmbeddingsHandler(engine: engine, registry: registry, bodyDecoder: decoder)
+        let embeddings = EmbeddingsHandler(
+            engine: engine, registry: registry, bodyDecoder: decoder, governance: chat.governance,
+            telemetry: services.telemetry, pricing: chat.pricing)
         let routing = RoutingHandlers(engine: engine)
         let models = try ModelsHandler(catalog: catalog, created: Int(Date().timeIntervalSince1970))
         let router = Router(context: GatewayRequestContext.self)

@@ -61,7 +61,7 @@ enum GatewayHarness {
               - name: endless
                 deployments: [ { provider: oai, model: gpt-endless } ]
               - name: embed
-                deployments: [ { provider: oai, model: text-embed } ]
+                deployments: [ { provider: oai, model: text-embed, pricing: { input_per_mtok: 0.02, output_per_mtok: 0 } } ]
               - name: failover
                 strategy: priority
                 deployments:

@@ -51,14 +51,42 @@ struct ChatGovernance: Sendable {
                 deployment.region.map { identity.allowedRegions.contains($0) } ?? false
             }
         }
+        let representative = try mostExpensive(of: eligible, model: model)
+        let request = AdmissionRequest(
+            chat: chat, deployment: representative, pricing: pricing, defaultCompletionTokens: defaultCompletionTokens)
+        return (identity, request)
+    }
+
+    /// Admits an embeddings request on its input tokens: the same model and region rights, rate limits and budget
+    /// as a chat request, priced on the most expensive deployment the caller may be served from. An admission that
+    /// asks for a downgrade is the caller's to refuse: a budget's `downgrade_model` is a chat model.
+    ///
+    /// - Throws: ``GovernanceError`` (`model_not_allowed`, `region_not_allowed`, `rate_limited`, `budget_exceeded`).
+    func admitEmbeddings(model: ModelDefinition, identity: Identity, inputTokens: Int) async throws -> Admission {
+        var eligible = model.deployments
+        if !identity.allowedRegions.isEmpty {
+            eligible = eligible.filter { deployment in
+                deployment.region.map { identity.allowedRegions.contains($0) } ?? false
+            }
+        }
+        let representative = try mostExpensive(of: eligible, model: model)
+        return try await runtime.governor.admit(
+            identity,
+            AdmissionRequest(
+                model: model.name, region: representative.region, pricing: runtime.pricing.price(for: representative),
+                estimatedPromptTokens: inputTokens, estimatedCompletionTokens: 0))
+    }
+
+    /// The deployment with the highest price per token among `eligible`, else the model's first (refused later
+    /// for its region).
+    private func mostExpensive(of eligible: [Deployment], model: ModelDefinition) throws -> Deployment {
+        let pricing = runtime.pricing
         func weight(_ deployment: Deployment) -> Double {
             pricing.price(for: deployment).map { $0.inputPerMTok + $0.outputPerMTok } ?? 0
         }
         guard let representative = eligible.max(by: { weight($0) < weight($1) }) ?? model.deployments.first else {
             throw GatewayError(.noEligibleDeployment, "Model '\(model.name)' has no deployments.")
         }
-        let request = AdmissionRequest(
-            chat: chat, deployment: representative, pricing: pricing, defaultCompletionTokens: defaultCompletionTokens)
-        return (identity, request)
+        return representative
     }
 }
