@@ -25,13 +25,21 @@ RECURSION = re.compile(r"'\d+$")  # callgrind's suffix for a recursion level of 
 
 
 class Dump:
-    """Self cost (Ir) per (object, function) from one callgrind output file (any --dump-instr / compression)."""
+    """Self cost (Ir) per (object, function) from one callgrind output file (any --dump-instr / compression).
 
-    def __init__(self, path: str) -> None:
+    With `edges`, also the inclusive cost of each call, as `calls[(callee object, callee)][(caller object, caller)]`.
+    `tables` carries callgrind's compressed names from dump to dump: the dumps of one run (`--dump-before`, ...)
+    define a name once, in the first dump that uses it; pass the same dictionary to each, in order.
+    """
+
+    def __init__(self, path: str, tables: dict | None = None, edges: bool = False) -> None:
         self.total = 0
         self.summary = None
         self.self_cost: dict[tuple[str, str], int] = defaultdict(int)
-        tables = {"ob": {}, "fn": {}, "fl": {}}
+        self.calls: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+        tables = tables if tables is not None else {}
+        for kind in ("ob", "fn", "fl"):
+            tables.setdefault(kind, {})
         kind_table = {"ob": "ob", "cob": "ob", "fn": "fn", "cfn": "fn", "fl": "fl", "fi": "fl", "fe": "fl",
                       "cfi": "fl", "cfl": "fl"}
 
@@ -46,15 +54,19 @@ class Dump:
             return table.get(m.group(1), value)
 
         ob = fn = "???"
-        skip_next_cost = False  # the cost line after calls= is the call's inclusive cost, not self cost
+        callee_ob = callee = None
+        call_pending = False  # the cost line after calls= is the call's inclusive cost, not self cost
         with open(path, errors="replace") as f:
             for line in f:
                 c = line[:1]
                 if c.isdigit() or c in "+-*":
-                    if skip_next_cost:
-                        skip_next_cost = False
-                        continue
                     parts = line.split()
+                    if call_pending:
+                        call_pending = False
+                        if edges and len(parts) > 1 and callee is not None:
+                            self.calls[(callee_ob or ob, callee)][(ob, fn)] += int(parts[1])
+                        callee_ob = None
+                        continue
                     if len(parts) > 1:
                         cost = int(parts[1])
                         self.self_cost[(ob, fn)] += cost
@@ -67,8 +79,12 @@ class Dump:
                         ob = name
                     elif key == "fn":
                         fn = RECURSION.sub("", name)
+                    elif key == "cob":
+                        callee_ob = name
+                    elif key == "cfn":
+                        callee = RECURSION.sub("", name)
                 elif key == "calls" and sep:
-                    skip_next_cost = True
+                    call_pending = True
                 elif line.startswith("summary:") or line.startswith("totals:"):
                     self.summary = int(line.split()[1])
         if self.summary is None:

@@ -18,7 +18,19 @@ in our binary (proportionally to the calls' inclusive cost), then summed per Swi
 
   phases-report.py [--top K] DUMP_PREFIX      (DUMP_PREFIX: the callgrind.out.PID the dumps are numbered after)
 """
-import argparse, collections, glob, re, subprocess, sys
+import argparse
+import collections
+import glob
+import importlib.util
+import os
+import re
+import sys
+
+# The callgrind parser and the demangler are callgrind-report.py's (a file name with a hyphen: loaded by path).
+_spec = importlib.util.spec_from_file_location(
+    "callgrind_report", os.path.join(os.path.dirname(os.path.abspath(__file__)), "callgrind-report.py"))
+callgrind_report = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(callgrind_report)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--top", type=int, default=15)
@@ -28,97 +40,46 @@ args = parser.parse_args()
 files = sorted(glob.glob(args.prefix + ".*"), key=lambda f: int(f.rsplit(".", 1)[1]))
 if not files:
     sys.exit(f"phases-report.py: no dumps {args.prefix}.N")
-
-
-def trigger_and_total(path):
-    trigger = total = None
-    with open(path, errors="replace") as f:
-        for line in f:
-            if line.startswith("desc: Trigger:"):
-                trigger = "write" if line.rstrip().endswith("write") else "epoll"
-            elif line.startswith("totals:"):
-                total = int(line.split()[1])
-                break
-    return trigger, total or 0
-
-
-dumps = [(f, *trigger_and_total(f)) for f in files]
 cycle = ["before", "waiting", "answer", "after"]
 
-# Parse every dump in order (callgrind's compressed names carry over from dump to dump): each dump's self costs and
-# call edges.
-names, objects, object_of = {}, {}, {}
-per_dump = []
-
-
-def resolve(table, text):
-    m = re.match(r"\((\d+)\)(?: (.*))?", text)
-    if not m:
-        return text
-    if m.group(2) is not None:
-        table[m.group(1)] = m.group(2)
-    return table.get(m.group(1), m.group(1))
-
-
-for path, _, _ in dumps:
-    own, calls = collections.Counter(), collections.defaultdict(collections.Counter)
-    fn = ob = callee = pending = None
+# Every dump in order, with one table of names: callgrind defines a compressed name in the first dump that uses it.
+tables: dict = {}
+dumps = []
+for path in files:
+    dump = callgrind_report.Dump(path, tables=tables, edges=True)
     with open(path, errors="replace") as f:
-        for line in f:
-            if line.startswith("ob="):
-                ob = resolve(objects, line[3:].rstrip("\n"))
-            elif line.startswith("cob="):
-                resolve(objects, line[4:].rstrip("\n"))
-            elif line.startswith("fn="):
-                fn = resolve(names, line[3:].rstrip("\n"))
-                object_of.setdefault(fn, ob)
-            elif line.startswith("cfn="):
-                callee = resolve(names, line[4:].rstrip("\n"))
-            elif line.startswith("calls="):
-                pending = callee
-            elif line[:1] in "0123456789+-*":
-                parts = line.split()
-                if len(parts) < 2:
-                    continue
-                cost = int(parts[1])
-                if pending is not None:
-                    calls[pending][fn] += cost
-                    pending = None
-                else:
-                    own[fn] += cost
-    per_dump.append((own, calls))
+        trigger = next((line for line in f if line.startswith("desc: Trigger:")), "")
+    dumps.append(("write" if trigger.rstrip().endswith("write") else "epoll", dump))
 
 # Classify by content: the write that ends "answer" is the one whose dump wrote a response head
 # (HTTP1ResponseEncoder, the gateway's own connection handler); the other request write ends "before". An epoll
 # dump right after "before" is "waiting", right after "answer" is "after"; anything else is "other".
 phase_of = []
 previous = None
-for (path, trigger, _), (own, _) in zip(dumps, per_dump):
+for trigger, dump in dumps:
     if trigger == "write":
-        answered = any("HTTP1ResponseEncoder" in fn for fn in own)
-        phase = "answer" if answered else "before"
-    elif previous == "before":
-        phase = "waiting"
-    elif previous == "answer":
-        phase = "after"
+        phase = "answer" if any("HTTP1ResponseEncoder" in fn for (_, fn) in dump.self_cost) else "before"
+    elif previous in ("before", "answer"):
+        phase = "waiting" if previous == "before" else "after"
     else:
         phase = "other"
     phase_of.append(phase)
     previous = phase
-requests = sum(1 for p in phase_of if p == "answer")
+requests = phase_of.count("answer")
 if requests == 0:
     sys.exit("phases-report.py: no response written in the dumps")
 self_cost = {p: collections.Counter() for p in cycle + ["other"]}
 edges = {p: collections.defaultdict(collections.Counter) for p in cycle + ["other"]}
-for phase, (own, calls) in zip(phase_of, per_dump):
-    self_cost[phase].update(own)
-    for callee, callers in calls.items():
+for phase, (_, dump) in zip(phase_of, dumps):
+    self_cost[phase].update(dump.self_cost)
+    for callee, callers in dump.calls.items():
         edges[phase][callee].update(callers)
 
 
-def module(fn):
-    """The Swift module of a function of our binary; None for shared libraries and the standard library."""
-    ob = object_of.get(fn) or ""
+def module(function):
+    """The Swift module of a function (object, name) of our binary; None for shared libraries and the standard
+    library."""
+    ob, fn = function
     if ".so" in ob.rsplit("/", 1)[-1] or fn.startswith(("$ss", "$sS")):
         return None
     m = re.match(r"\$s(\d+)([A-Za-z_]\w*)", fn)
@@ -128,35 +89,28 @@ def module(fn):
 
 
 def charged(phase):
+    """Self cost per function of our binary, with the runtime's and libc's charged to their callers in proportion to
+    the calls' inclusive cost (through runtime callers, up to our code)."""
     owned, pending = collections.Counter(), collections.Counter()
-    for fn, cost in self_cost[phase].items():
-        (pending if module(fn) is None else owned)[fn] += cost
+    for function, cost in self_cost[phase].items():
+        (pending if module(function) is None else owned)[function] += cost
     for _ in range(30):
         nxt = collections.Counter()
-        for fn, cost in pending.items():
-            callers = edges[phase].get(fn)
+        for function, cost in pending.items():
+            callers = edges[phase].get(function)
             if not callers:
-                owned["(unattributed)"] += cost
+                owned[("", "(unattributed)")] += cost
                 continue
             total = sum(callers.values())
             for caller, weight in callers.items():
-                if caller == fn:
+                if caller == function:
                     continue
                 (nxt if module(caller) is None else owned)[caller] += cost * weight / total
         pending = nxt
         if not pending:
             break
-    owned["(unattributed)"] += sum(pending.values())
+    owned[("", "(unattributed)")] += sum(pending.values())
     return owned
-
-
-def demangle(symbols):
-    try:
-        out = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input="\n".join(symbols),
-                             capture_output=True, text=True, check=True).stdout.split("\n")
-        return out[: len(symbols)]
-    except (OSError, subprocess.CalledProcessError):
-        return symbols
 
 
 print(f"{requests} requests; instructions per request by phase (all threads)")
@@ -168,11 +122,12 @@ for p in cycle:
     owned = charged(p)
     print(f"\n{p}: {totals[p]:,.0f} per request, by module (runtime and libc charged to callers)")
     by_module = collections.Counter()
-    for fn, cost in owned.items():
-        by_module[module(fn) if fn != "(unattributed)" else fn] += cost
+    for function, cost in owned.items():
+        by_module[module(function) if function[1] != "(unattributed)" else "(unattributed)"] += cost
     for name, cost in by_module.most_common(8):
         print(f"  {cost / requests:10,.0f}  {name}")
     top = owned.most_common(args.top)
+    names = callgrind_report.demangle([fn for (_, fn), _ in top])
     print(f"  top {args.top} functions:")
-    for (fn, cost), shown in zip(top, demangle([fn for fn, _ in top])):
-        print(f"  {cost / requests:10,.0f}  {shown[:140]}")
+    for (_, fn), cost in top:
+        print(f"  {cost / requests:10,.0f}  {names.get(fn, fn)[:140]}")

@@ -1,8 +1,8 @@
 import Hummingbird
 
 /// Holds a request that reads what settling writes (the admin API, `/metrics`, `POST /v1/feedback`, the decision
-/// log's `GET /v1/routing/decisions/{id}`) until every request answered before it is settled (``Settlements/settled()``), so that an answer counts in every figure read
-/// after it. Other routes pass at once.
+/// log's `GET /v1/routing/decisions/{id}`) until every request answered before it is settled
+/// (``Settlements/settled()``), so that an answer counts in every figure read after it. Other routes pass at once.
 struct SettledReadsMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 

@@ -46,12 +46,7 @@ struct ChatGovernance: Sendable {
                 identity.allowedModels.formUnion(learned.reachableModels.map(\.name))
             }
         }
-        if !identity.allowedRegions.isEmpty {
-            eligible = eligible.filter { deployment in
-                deployment.region.map { identity.allowedRegions.contains($0) } ?? false
-            }
-        }
-        let representative = try mostExpensive(of: eligible, model: model)
+        let representative = try mostExpensive(of: eligible, model: model, identity: identity)
         let request = AdmissionRequest(
             chat: chat, deployment: representative, pricing: pricing, defaultCompletionTokens: defaultCompletionTokens)
         return (identity, request)
@@ -63,13 +58,7 @@ struct ChatGovernance: Sendable {
     ///
     /// - Throws: ``GovernanceError`` (`model_not_allowed`, `region_not_allowed`, `rate_limited`, `budget_exceeded`).
     func admitEmbeddings(model: ModelDefinition, identity: Identity, inputTokens: Int) async throws -> Admission {
-        var eligible = model.deployments
-        if !identity.allowedRegions.isEmpty {
-            eligible = eligible.filter { deployment in
-                deployment.region.map { identity.allowedRegions.contains($0) } ?? false
-            }
-        }
-        let representative = try mostExpensive(of: eligible, model: model)
+        let representative = try mostExpensive(of: model.deployments, model: model, identity: identity)
         return try await runtime.governor.admit(
             identity,
             AdmissionRequest(
@@ -77,9 +66,17 @@ struct ChatGovernance: Sendable {
                 estimatedPromptTokens: inputTokens, estimatedCompletionTokens: 0))
     }
 
-    /// The deployment with the highest price per token among `eligible`, else the model's first (refused later
-    /// for its region).
-    private func mostExpensive(of eligible: [Deployment], model: ModelDefinition) throws -> Deployment {
+    /// The deployment with the highest price per token among `eligible` in the regions `identity` may use, else the
+    /// model's first (then refused for its region).
+    private func mostExpensive(of eligible: [Deployment], model: ModelDefinition, identity: Identity) throws
+        -> Deployment
+    {
+        var eligible = eligible
+        if !identity.allowedRegions.isEmpty {
+            eligible = eligible.filter { deployment in
+                deployment.region.map { identity.allowedRegions.contains($0) } ?? false
+            }
+        }
         let pricing = runtime.pricing
         func weight(_ deployment: Deployment) -> Double {
             pricing.price(for: deployment).map { $0.inputPerMTok + $0.outputPerMTok } ?? 0

@@ -4,9 +4,9 @@ import Synchronization
 /// ledger, metrics, feedback) wait for the requests answered before it.
 ///
 /// Settling a request (its budget, token buckets, ledger record, metrics, experiment figures, routing decision)
-/// needs the answer but not the client. ``afterResponse(_:)`` runs it in a task of its own, queued behind the job that writes the response
-/// on the request's event loop (the gateway runs Swift concurrency on its event loops, `EventLoopExecutor`), so it
-/// starts microseconds after the answer has left, and the client does not wait for it.
+/// needs the answer but not the client. ``afterResponse(_:)`` runs it in a task of its own, queued behind the job
+/// that writes the response on the request's event loop (the gateway runs Swift concurrency on its event loops,
+/// `EventLoopExecutor`), so it starts microseconds after the answer has left, and the client does not wait for it.
 ///
 /// What a client can observe: the admin API, `/metrics`, `POST /v1/feedback` and `GET /v1/routing/decisions/{id}`
 /// first wait for every settlement started before them (``SettledReadsMiddleware``), so an answer is counted in every
@@ -66,7 +66,7 @@ public final class Settlements: Sendable {
     public func settled() async {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state in
-                guard let oldest = state.running.min(), oldest <= state.started else { return true }
+                if state.running.isEmpty { return true }
                 state.waiters.append((state.started, continuation))
                 return false
             }

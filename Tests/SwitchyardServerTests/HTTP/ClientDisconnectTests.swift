@@ -23,11 +23,11 @@ import Testing
                 + "content-length: \(body.utf8.count)\r\n\r\n\(body)"
             try await channel.writeAndFlush(ByteBuffer(string: request)).get()
             // The gateway is waiting for the held answer: the client goes away.
-            try await Self.wait { await gateway.upstream.recorder.entries.count == 1 }
+            try await waitUntil { await gateway.upstream.recorder.entries.count == 1 }
             try await channel.close()
 
             var records: [UsageRecord] = []
-            try await Self.wait {
+            try await waitUntil {
                 records = (try? await gateway.ledger()) ?? []
                 return !records.isEmpty
             }
@@ -40,16 +40,5 @@ import Testing
             #expect(entries.count == 1, "no other deployment is tried for a client that is gone")
             #expect(entries.first?.json["model"] as? String == "gpt-hold")
         }
-    }
-
-    /// Waits until `done` holds; the bound (20 s) is well inside the upstream's 30 s hold, and generous for a loaded
-    /// machine.
-    static func wait(until done: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if await done() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("timed out")
     }
 }
