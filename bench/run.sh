@@ -278,7 +278,7 @@ esac
 if [[ $BUILD -eq 1 ]]; then
     log "building the release binary from the $SOURCE_DESC (flock /tmp/switchyard-release.lock)"
     (cd "$PKG" && flock /tmp/switchyard-release.lock \
-        swift build -c release --product switchyard --scratch-path "$ROOT/.build-release") >"$WORK/build.log" 2>&1 ||
+        "$ROOT/scripts/build-release.sh" --scratch-path "$ROOT/.build-release") >"$WORK/build.log" 2>&1 ||
         { tail -30 "$WORK/build.log" >&2; die "release build failed (log: $WORK/build.log)"; }
 elif [[ -n ${BIN_OVERRIDE:-} ]]; then
     SY_BIN=$(realpath "$BIN_OVERRIDE")

@@ -9,7 +9,7 @@ QQP=../shared/data/cache-qqp/dev.jsonl
 [ -f "$QQP" ] || QQP=/work/shared/data/cache-qqp/dev.jsonl
 MOCK=${QQP%/cache-qqp/dev.jsonl}/cache-gptcache-mock/dev.jsonl
 BIN=.build-release/release/switchyard
-build() { flock /tmp/switchyard-release.lock swift build -c release --product switchyard --scratch-path .build-release; }
+build() { flock /tmp/switchyard-release.lock scripts/build-release.sh --scratch-path .build-release; }
 build
 if [ "${1:-}" = "--train" ]; then
     $BIN cache train --data "$QQP" --out Sources/SwitchyardCache/Resources/verifier.json

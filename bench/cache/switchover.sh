@@ -12,6 +12,6 @@ QQP=../shared/data/cache-qqp/dev.jsonl
 [ -f "$QQP" ] || QQP=/work/shared/data/cache-qqp/dev.jsonl
 SCRATCH=${SCRATCH:-.build-release}
 if [ -z "${SKIP_BUILD:-}" ]; then
-    flock /tmp/swift-build.lock swift build -c release --product switchyard --scratch-path "$SCRATCH"
+    flock /tmp/switchyard-release.lock scripts/build-release.sh --scratch-path "$SCRATCH"
 fi
 "$SCRATCH/release/switchyard" cache bench --switchover --entries "${ENTRIES:-100000}" --data "$QQP" "$@"
