@@ -171,6 +171,11 @@ public struct JSONFieldScanner {
         return String(decoding: inner, as: UTF8.self)
     }
 
+    /// Whether an object opens at `index` (a `{` there).
+    public func isObjectStart(_ index: Int) -> Bool {
+        index < bytes.count && bytes[index] == UInt8(ascii: "{")
+    }
+
     /// Whether the value at `range` is the literal `null`.
     public func isNull(_ range: Range<Int>) -> Bool {
         range.count == 4 && bytes[range.lowerBound] == UInt8(ascii: "n")

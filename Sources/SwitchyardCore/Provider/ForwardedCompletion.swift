@@ -26,32 +26,45 @@ public struct ForwardedCompletion: Sendable {
     /// Reads `id`, `model` and `usage` from an OpenAI `chat.completion` body without decoding the rest; `nil` when
     /// the body is not an object with a non-empty `id` and a `choices` array (the caller then decodes it fully,
     /// which reports the problem).
+    ///
+    /// One pass over the body: `usage` is read where it is found, not skipped and then read again.
     public init?(openAIBody body: ByteBuffer) {
         let read: (String, String, Usage?)?? = body.withUnsafeReadableBytes { bytes in
             let scanner = JSONFieldScanner(bytes)
-            var idMember: JSONFieldScanner.Member?
-            var modelMember: JSONFieldScanner.Member?
-            var choices: JSONFieldScanner.Member?
-            var usageMember: JSONFieldScanner.Member?
-            let isObject = scanner.forEachMember { member in
-                if idMember == nil, scanner.key(member, is: "id") {
-                    idMember = member
-                } else if modelMember == nil, scanner.key(member, is: "model") {
-                    modelMember = member
-                } else if choices == nil, scanner.key(member, is: "choices") {
-                    choices = member
-                } else if usageMember == nil, scanner.key(member, is: "usage") {
-                    usageMember = member
+            let end = bytes.count
+            var idValue, modelValue, choicesValue: Range<Int>?
+            var usage: Usage?
+            var usageSeen = false
+            var usageValid = true
+            let after = scanner.readObject(at: scanner.skippingSpace(from: 0, end: end), end: end) { key, start in
+                if !usageSeen, scanner.key(key, is: "usage") {
+                    usageSeen = true
+                    if bytes[start] == UInt8(ascii: "{") {
+                        guard let (scanned, valueEnd) = Usage.scan(at: start, end: end, with: scanner) else { return nil }
+                        usage = scanned
+                        usageValid = scanned != nil
+                        return valueEnd
+                    }
+                    guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
+                    usageValid = scanner.isNull(start..<valueEnd)
+                    return valueEnd
                 }
+                guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
+                if idValue == nil, scanner.key(key, is: "id") {
+                    idValue = start..<valueEnd
+                } else if modelValue == nil, scanner.key(key, is: "model") {
+                    modelValue = start..<valueEnd
+                } else if choicesValue == nil, scanner.key(key, is: "choices") {
+                    choicesValue = start..<valueEnd
+                }
+                return valueEnd
             }
-            guard isObject, let idMember, let id = scanner.plainString(at: idMember.value), !id.isEmpty,
-                let choices, bytes[choices.value.lowerBound] == UInt8(ascii: "[")
+            guard let after, scanner.skippingSpace(from: after, end: end) == end,
+                let idValue, let id = scanner.plainString(at: idValue), !id.isEmpty,
+                let choicesValue, bytes[choicesValue.lowerBound] == UInt8(ascii: "[")
             else { return nil }
-            let model = modelMember.flatMap { scanner.plainString(at: $0.value) } ?? ""
-            guard let usageMember, !scanner.isNull(usageMember.value) else {
-                return (id, model, nil)
-            }
-            guard let usage = Usage(scanning: usageMember.value, with: scanner) else { return .some(nil) }
+            let model = modelValue.flatMap { scanner.plainString(at: $0) } ?? ""
+            guard usageValid else { return .some(nil) }
             return (id, model, usage)
         }
         guard let read, let (id, model, usage) = read else { return nil }
@@ -62,41 +75,70 @@ public struct ForwardedCompletion: Sendable {
 extension Usage {
     /// Reads an OpenAI `usage` object from the bytes at `range`; `nil` when a count is not a plain integer.
     public init?(scanning range: Range<Int>, with scanner: JSONFieldScanner) {
-        var prompt, completion, cacheCreation, promptDetails, completionDetails: JSONFieldScanner.Member?
-        let isObject = scanner.forEachMember(of: range) { member in
-            if prompt == nil, scanner.key(member, is: "prompt_tokens") {
-                prompt = member
-            } else if completion == nil, scanner.key(member, is: "completion_tokens") {
-                completion = member
-            } else if cacheCreation == nil, scanner.key(member, is: "cache_creation_input_tokens") {
-                cacheCreation = member
-            } else if promptDetails == nil, scanner.key(member, is: "prompt_tokens_details") {
-                promptDetails = member
-            } else if completionDetails == nil, scanner.key(member, is: "completion_tokens_details") {
-                completionDetails = member
-            }
-        }
-        guard isObject else { return nil }
-        /// A count: 0 when absent or null, `nil` (not a usage) when it is not a plain integer.
-        func count(_ member: JSONFieldScanner.Member?) -> Int? {
-            guard let member, !scanner.isNull(member.value) else { return 0 }
-            return scanner.integer(at: member.value)
-        }
-        /// A count inside a details object.
-        func nested(_ object: JSONFieldScanner.Member?, _ name: StaticString) -> Int? {
-            guard let object, !scanner.isNull(object.value) else { return 0 }
-            var inner: JSONFieldScanner.Member?
-            guard scanner.forEachMember(of: object.value, { if inner == nil, scanner.key($0, is: name) { inner = $0 } })
-            else { return nil }
-            return count(inner)
-        }
-        guard let promptTokens = count(prompt), let completionTokens = count(completion),
-            let cacheCreationTokens = count(cacheCreation),
-            let cached = nested(promptDetails, "cached_tokens"),
-            let reasoning = nested(completionDetails, "reasoning_tokens")
+        let start = scanner.skippingSpace(from: range.lowerBound, end: range.upperBound)
+        guard let (usage, end) = Self.scan(at: start, end: range.upperBound, with: scanner),
+            scanner.skippingSpace(from: end, end: range.upperBound) == range.upperBound, let usage
         else { return nil }
-        self.init(
+        self = usage
+    }
+
+    /// Reads the OpenAI `usage` object that opens at `start` (its bytes end by `end`) in one pass, the details
+    /// objects where they are found: the index after it, with the usage, or `nil` for the usage when a count is not
+    /// a plain integer (or a details member is not an object). `nil` when the bytes are not an object.
+    public static func scan(at start: Int, end: Int, with scanner: JSONFieldScanner) -> (usage: Usage?, end: Int)? {
+        var prompt, completion, cacheCreation: Range<Int>?
+        // A details member's count: 0 when it or its count is absent or null; `nil` when it is not a count.
+        var cached: Int? = 0
+        var reasoning: Int? = 0
+        var promptDetailsSeen = false
+        var completionDetailsSeen = false
+        /// A count: 0 when absent or null, `nil` (not a usage) when it is not a plain integer.
+        func count(_ value: Range<Int>?) -> Int? {
+            guard let value, !scanner.isNull(value) else { return 0 }
+            return scanner.integer(at: value)
+        }
+        /// Reads the count called `name` in the details value at `start` into `result`; the index after the value.
+        func details(at start: Int, _ name: StaticString, into result: inout Int?) -> Int? {
+            guard scanner.isObjectStart(start) else {
+                guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
+                if !scanner.isNull(start..<valueEnd) { result = nil }
+                return valueEnd
+            }
+            var inner: Range<Int>?
+            let after = scanner.readObject(at: start, end: end) { key, innerStart in
+                guard let valueEnd = scanner.endOfValue(at: innerStart, end: end) else { return nil }
+                if inner == nil, scanner.key(key, is: name) { inner = innerStart..<valueEnd }
+                return valueEnd
+            }
+            result = count(inner)
+            return after
+        }
+        let after = scanner.readObject(at: start, end: end) { key, valueStart in
+            if !promptDetailsSeen, scanner.key(key, is: "prompt_tokens_details") {
+                promptDetailsSeen = true
+                return details(at: valueStart, "cached_tokens", into: &cached)
+            }
+            if !completionDetailsSeen, scanner.key(key, is: "completion_tokens_details") {
+                completionDetailsSeen = true
+                return details(at: valueStart, "reasoning_tokens", into: &reasoning)
+            }
+            guard let valueEnd = scanner.endOfValue(at: valueStart, end: end) else { return nil }
+            if prompt == nil, scanner.key(key, is: "prompt_tokens") {
+                prompt = valueStart..<valueEnd
+            } else if completion == nil, scanner.key(key, is: "completion_tokens") {
+                completion = valueStart..<valueEnd
+            } else if cacheCreation == nil, scanner.key(key, is: "cache_creation_input_tokens") {
+                cacheCreation = valueStart..<valueEnd
+            }
+            return valueEnd
+        }
+        guard let after else { return nil }
+        guard let promptTokens = count(prompt), let completionTokens = count(completion),
+            let cacheCreationTokens = count(cacheCreation), let cached, let reasoning
+        else { return (nil, after) }
+        let usage = Usage(
             promptTokens: promptTokens, completionTokens: completionTokens, cachedPromptTokens: cached,
             cacheCreationTokens: cacheCreationTokens, reasoningTokens: reasoning)
+        return (usage, after)
     }
 }

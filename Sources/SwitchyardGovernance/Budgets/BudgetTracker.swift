@@ -185,15 +185,24 @@ public final class BudgetTracker: Sendable {
     private static func update(
         _ counters: inout ScopeCounters, periods: BudgetPeriods, _ change: (inout Counter) -> Void
     ) {
-        for period in [periods.daily, periods.monthly, periods.total] {
-            if let index = counters.periods.firstIndex(of: period) {
-                change(&counters.counters[index])
-            } else {
-                var counter = Counter()
-                change(&counter)
-                counters.periods.append(period)
-                counters.counters.append(counter)
-            }
+        // Three calls, not a loop over an array of the periods: that array was an allocation per scope.
+        update(&counters, period: periods.daily, change)
+        update(&counters, period: periods.monthly, change)
+        update(&counters, period: periods.total, change)
+    }
+
+    /// Changes the counter of one period, made when missing.
+    @inline(__always)
+    private static func update(
+        _ counters: inout ScopeCounters, period: String, _ change: (inout Counter) -> Void
+    ) {
+        if let index = counters.periods.firstIndex(of: period) {
+            change(&counters.counters[index])
+        } else {
+            var counter = Counter()
+            change(&counter)
+            counters.periods.append(period)
+            counters.counters.append(counter)
         }
     }
 

@@ -15,7 +15,7 @@ struct ChatRouteResponder<Router: HTTPResponder>: HTTPResponder where Router.Con
     let route: ChatRoute?
 
     func respond(to request: Request, context: GatewayRequestContext) async throws -> Response {
-        if let route, request.method == .post, let path = request.head.path, ChatRoute.paths.contains(path) {
+        if let route, request.method == .post, let path = request.head.path, ChatRoute.serves(path) {
             return try await route.respond(to: request, context: context)
         }
         return try await router.respond(to: request, context: context)
@@ -25,7 +25,12 @@ struct ChatRouteResponder<Router: HTTPResponder>: HTTPResponder where Router.Con
 /// The chat completions endpoint with the router's middleware in front of it.
 struct ChatRoute: Sendable {
     /// The paths served, as the router registers them.
-    static let paths: Set<String> = ["/v1/chat/completions", "/chat/completions"]
+    static let paths = ["/v1/chat/completions", "/chat/completions"]
+
+    /// Whether `path` is one of ``paths``: two comparisons, where a `Set` hashed the path first.
+    static func serves(_ path: String) -> Bool {
+        path == paths[0] || path == paths[1]
+    }
 
     let errors: ErrorMappingMiddleware
     let authentication: APIKeyAuthenticationMiddleware<GatewayRequestContext>?

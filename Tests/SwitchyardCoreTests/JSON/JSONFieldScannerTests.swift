@@ -134,4 +134,25 @@ import Testing
             ForwardedCompletion(openAIBody: ByteBuffer(string: #"{"id":"x","choices":[],"usage":{"prompt_tokens":"1"}}"#))
                 == nil)
     }
+
+    @Test func forwardedCompletionReadsUsageWhereItIs() throws {
+        func forwarded(_ text: String) -> ForwardedCompletion? { ForwardedCompletion(openAIBody: ByteBuffer(string: text)) }
+        // Usage first, with both details objects and a member after it.
+        let first = try #require(
+            forwarded(
+                #"{"usage":{"prompt_tokens":7,"prompt_tokens_details":{"audio_tokens":0,"cached_tokens":4},"#
+                    + #""completion_tokens_details":{"reasoning_tokens":2},"completion_tokens":5},"id":"c","choices":[]}"#))
+        #expect(first.usage == Usage(promptTokens: 7, completionTokens: 5, cachedPromptTokens: 4, reasoningTokens: 2))
+        // Null usage and null details are no usage and no counts; the first of repeated members counts.
+        #expect(try #require(forwarded(#"{"id":"c","choices":[],"usage":null}"#)).usage == nil)
+        #expect(
+            forwarded(#"{"id":"c","choices":[],"usage":{"prompt_tokens":1,"prompt_tokens":9,"prompt_tokens_details":null}}"#)?
+                .usage == Usage(promptTokens: 1))
+        // A usage that is not one, or holds a count that is not a plain integer: decoded fully instead.
+        #expect(forwarded(#"{"id":"c","choices":[],"usage":5}"#) == nil)
+        #expect(forwarded(#"{"id":"c","choices":[],"usage":{"prompt_tokens_details":5}}"#) == nil)
+        #expect(forwarded(#"{"id":"c","choices":[],"usage":{"completion_tokens_details":{"reasoning_tokens":"2"}}}"#) == nil)
+        #expect(forwarded(#"{"id":"c","choices":[],"usage":{"prompt_tokens_details":{"cached_tokens" 1}}}"#) == nil)
+        #expect(forwarded(#"{"id":"c","choices":[],"usage":{"prompt_tokens":1}"#) == nil)
+    }
 }

@@ -43,6 +43,10 @@ import Testing
         "DELETE /admin/keys/key_1 HTTP/1.1\r\n\r\n",
         "PURGE /cache HTTP/1.1\r\nok: kept\r\n\r\n",
         "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+        // The names the parser knows without building them, in any case, beside ones of the same lengths it does not.
+        "POST /v1/chat/completions HTTP/1.1\r\nACCEPT: */*\r\nUser-agent: t/1\r\nCONTENT-type: text/plain\r\n"
+            + "authorization: Bearer k\r\nAccept-Encoding: gzip\r\nX-Abcd: 6\r\nX-Header-Len-12: 15\r\n"
+            + "Content-Length: 0\r\n\r\n",
     ]
 
     static let malformed: [String] = [
