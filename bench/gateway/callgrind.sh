@@ -6,7 +6,7 @@
 #
 #   bench/gateway/callgrind.sh [--requests N] [--stream-requests N] [--repeat R] [--ledger-flush-ms MS|as-configured]
 #                              [--top K] [--json FILE] [--bin PATH] [--log-level LEVEL] [--keep-work]
-#                              [--transport async-http-client] [--upstream tls|h2] [--phases]
+#                              [--transport async-http-client] [--upstream tls|h2] [--phases] [--cache-sim]
 #
 # For each mode (non-streaming `json`, then `stream`) it sends warm-up requests, then R phases of N sequential
 # keep-alive requests (gateway/client.py, one connection per phase; every answer is checked), zeroing the counters
@@ -19,6 +19,11 @@
 # epoll_wait and after every write (instrumented only for the N counted requests, after the warm-up), and
 # phases-report.py splits each request into "before" (up to the upstream write), "waiting", "answer" (up to the
 # response write) and "after" (what runs once the response is written), with the modules and functions of each.
+#
+# --cache-sim: callgrind also simulates a 32 KB first-level instruction cache and data cache (8-way, 64-byte lines,
+# the size of this machine's), and cache-misses.py prints each mode's misses per request by module and library, from
+# its middle phase. A request that runs through more code than the cache holds misses on most of its code lines
+# every time: the part of its cost that the instruction count does not show (session 19).
 #
 # The usage ledger normally writes its buffer every 200 ms, so its share per request depends on how many requests
 # arrive in 200 ms, i.e. on wall time (under callgrind about 6: ~150,000 instructions per request, varying by
@@ -50,7 +55,7 @@ TOP=25
 JSON_OUT=""
 BIN="$ROOT/.build-release/release/switchyard"
 LOG_LEVEL="" TRANSPORT="" UPSTREAM_KIND=""
-KEEP=0 PHASES=0
+KEEP=0 PHASES=0 CACHE_SIM=0
 while (($#)); do
     case "$1" in
         --requests) REQUESTS=$2; shift 2 ;;
@@ -65,6 +70,7 @@ while (($#)); do
         --upstream) UPSTREAM_KIND=$2; shift 2 ;;
         --keep-work) KEEP=1; shift ;;
         --phases) PHASES=1; shift ;;
+        --cache-sim) CACHE_SIM=1; shift ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -150,11 +156,12 @@ body bench-stream ',"stream":true,"stream_options":{"include_usage":true}' >"$WO
 
 # The gateway under callgrind. valgrind execs the tool in place, so $! is the process callgrind_control talks to.
 log "starting switchyard under $(valgrind --version) --tool=callgrind (about 10 s)"
-extra=() phase_dumps=()
+extra=() phase_dumps=() cache_sim=()
+if ((CACHE_SIM)); then cache_sim=(--cache-sim=yes --I1=32768,8,64 --D1=32768,8,64 --LL=33554432,16,64); fi
 if [[ -n $LOG_LEVEL ]]; then extra=(--log-level "$LOG_LEVEL"); fi
 if ((PHASES)); then phase_dumps=(--instr-atstart=no --dump-before=epoll_wait --dump-after=write); fi
 BENCH_UPSTREAM_KEY=sk-bench LD_PRELOAD="$WORK/sigsuspend-shim.so" \
-    valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out.%p" --dump-instr=no "${phase_dumps[@]}" \
+    valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out.%p" --dump-instr=no "${phase_dumps[@]}" "${cache_sim[@]}" \
     "$SY_BIN" serve --config "$WORK/switchyard.yaml" "${extra[@]}" >"$WORK/switchyard.out" 2>"$WORK/switchyard.log" &
 SPID=$!
 PIDS+=("$SPID")
@@ -227,4 +234,14 @@ echo
 python3 "$LIB/callgrind-report.py" --top "$TOP" --idle "$WORK/idle.out" 5 ${JSON_OUT:+--json "$JSON_OUT"} \
     --meta "how=$(valgrind --version) --tool=callgrind on the release binary (without DWARF, sigsuspend shim), all threads; sequential keep-alive requests after a warm-up; per request = median over $REPEAT phases of Ir / N; ledger flush $LEDGER_FLUSH_MS ms (bench/gateway/callgrind.sh)" \
     "${phases[@]}"
+if ((CACHE_SIM)); then
+    echo
+    middle=$(((REPEAT + 1) / 2))
+    specs=()
+    for mode in json stream; do
+        if [[ $mode == json ]]; then n=$REQUESTS; else n=$STREAM_REQUESTS; fi
+        ((n > 0)) && specs+=("$mode:$n:$WORK/$mode-$middle.out")
+    done
+    python3 "$LIB/cache-misses.py" "${specs[@]}"
+fi
 OK=1
