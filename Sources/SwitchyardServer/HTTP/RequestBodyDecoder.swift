@@ -43,14 +43,14 @@ struct RequestBodyDecoder: Sendable {
         guard body.readableBytes > 0 else {
             throw GatewayError(.invalidJSON, "The request body is empty; send a JSON object.")
         }
-        let isValidUTF8 = body.withUnsafeReadableBytes { String(validating: $0, as: UTF8.self) != nil }
-        guard isValidUTF8 else {
+        guard body.withUnsafeReadableBytes(Self.isValidUTF8) else {
             throw GatewayError(.invalidJSON, "The request body is not valid UTF-8.")
         }
         // The common Chat Completions shape is read straight from the bytes; anything else (and every error)
         // goes through JSONDecoder, so values and error messages stay exactly as JSONDecoder has them.
-        if T.self == ChatRequest.self, let fast = body.withUnsafeReadableBytes(ChatRequestFastDecoder.decode) as? T {
-            return fast
+        // `T` is `ChatRequest` here: a bit cast, where `as? T` went through the runtime's dynamic cast.
+        if T.self == ChatRequest.self, let fast = body.withUnsafeReadableBytes(ChatRequestFastDecoder.decode) {
+            return unsafeBitCast(fast, to: T.self)
         }
         do {
             return try JSONDecoder().decode(type, from: body)
@@ -61,6 +61,23 @@ struct RequestBodyDecoder: Sendable {
         } catch {
             throw GatewayError(.invalidJSON, "The request body is not valid JSON.", underlying: error)
         }
+    }
+
+    /// Whether `bytes` are UTF-8. An ASCII body (the usual one) is checked eight bytes at a time; any other is
+    /// validated by making a `String` of it, which copies the body and runs the library's validator.
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index + 8 <= bytes.count {
+            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                return String(validating: bytes, as: UTF8.self) != nil
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] >= 0x80 { return String(validating: bytes, as: UTF8.self) != nil }
+            index += 1
+        }
+        return true
     }
 
     private var tooLarge: GatewayError {

@@ -1,5 +1,5 @@
 import Foundation
-import SwitchyardCore
+@testable import SwitchyardCore
 import Testing
 
 /// The fast decoder must give exactly JSONDecoder's value whenever it gives one, and step aside (nil) otherwise.
@@ -109,5 +109,31 @@ struct ChatRequestFastDecoderTests {
             #expect(fast == Self.foundation(body), "the fast path accepted what JSONDecoder reads otherwise: \(body)")
         }
         #expect(taken > 1_000, "the mutations should leave many bodies valid")
+    }
+    /// Short decimals are read without `strtod`, to the same double, and everything else is left to it.
+    @Test func shortDecimalsReadAsDoubleReadsThem() {
+        func short(_ text: String) -> Double? {
+            Array(text.utf8).withUnsafeBytes { JSONByteReader.shortDecimal($0) }
+        }
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "0.2", "0.1", "0.7", "1.0", "-1.25", "2", "512", "0.000001", "123456789012345",
+                     "0.12345678901234", "99999999999999.9", "-0.0"]
+        for _ in 0..<2_000 {
+            let digits = Int.random(in: 1...15, using: &generator)
+            var text = String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            let point = Int.random(in: 0...digits, using: &generator)
+            if point < digits { text.insert(".", at: text.index(text.startIndex, offsetBy: max(1, point))) }
+            if Bool.random(using: &generator) { text = "-" + text }
+            texts.append(text)
+        }
+        for text in texts where text.last != "." {
+            let expected = Double(text)
+            #expect(short(text)?.bitPattern == expected?.bitPattern, "\(text)")
+        }
+        // Exponents and more than 15 digits: not read here.
+        #expect(short("1e3") == nil)
+        #expect(short("2.5E-1") == nil)
+        #expect(short("1234567890123456") == nil)
+        #expect(short("0.1234567890123456") == nil)
     }
 }
