@@ -10,8 +10,8 @@ lines every time, however few instructions each line holds.
   cache-misses.py MODE:REQUESTS:DUMP [...]
 
 Functions of the gateway's binary are grouped by the Swift module in their mangled names (`$s16SwitchyardServer...`,
-`$s7NIOCore...`); specialisations of the standard library (`$ss...`) and C functions (BoringSSL, SQLite) each form a
-group; functions of shared libraries (the Swift runtime, libc) are grouped by library.
+`$s7NIOCore...`); the standard library's generic code specialised into the binary (`$ss...`, `$sSa...`) and C functions
+(BoringSSL, SQLite) each form a group; functions of shared libraries (the Swift runtime, libc) are grouped by library.
 """
 
 import collections
@@ -30,9 +30,9 @@ def group(function, library):
     match = MODULE.match(function)
     if match:
         return match.group(2)[: int(match.group(1))]
-    if function.startswith("$ss"):
-        return "Swift (specialized)"
-    return "C or other"
+    if function.startswith("$s"):
+        return "standard library, specialised"
+    return "C (BoringSSL, SQLite, shims)"
 
 
 def read(path):
