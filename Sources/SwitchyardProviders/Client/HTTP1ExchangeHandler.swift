@@ -15,7 +15,7 @@ import SwitchyardCore
 ///
 /// The same handler drives one HTTP/2 stream (``HTTP2ConnectionPool``): behind ``HTTP2StreamCodec`` a stream
 /// looks like a connection that carries one exchange, so the handler is made not ``reusable`` there.
-final class HTTP1ExchangeHandler: ChannelDuplexHandler {
+final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
@@ -99,8 +99,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if responseDecoder != nil {
+        if let responseDecoder {
             rawOutput = try? context.pipeline.syncOperations.context(handlerType: UpstreamResponseDecoder.self)
+            responseDecoder.receiver = self
         }
     }
 
@@ -108,6 +109,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         self.context = nil
         rawOutput = nil
         onIdle = nil
+        responseDecoder?.receiver = nil
     }
 
     /// Writes the request; `promise` gets the head and body, or the failure. Call on the event loop.
@@ -196,7 +198,17 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        handle(unwrapInboundIn(data), context: context)
+    }
+
+    /// A part from the pooled transport's decoder, called directly (``UpstreamResponseReceiver``).
+    func received(_ part: HTTPClientResponsePart) {
+        guard let context else { return }
+        handle(part, context: context)
+    }
+
+    private func handle(_ part: HTTPClientResponsePart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             guard case .awaitingHead = state, let promise else { return fail(.malformedResponse("unexpected response")) }
             // 1xx answers (100 Continue, 103 Early Hints) precede the real head.

@@ -227,4 +227,36 @@ struct UpstreamResponseDecoderTests {
         #expect(parsed.ends == 1)
         #expect(parsed.error == "\(NIOHTTPDecoderError.unsolicitedResponse)")
     }
+    /// A receiver that records the parts it is called with.
+    final class Receiver: UpstreamResponseReceiver {
+        var parts: [HTTPClientResponsePart] = []
+        func received(_ part: HTTPClientResponsePart) { parts.append(part) }
+    }
+
+    @Test("with a receiver, the parts are calls and nothing goes down the pipeline; without one, reads again")
+    func aReceiverTakesThePartsAsCalls() throws {
+        let decoder = UpstreamResponseDecoder(defersFields: true)
+        let channel = EmbeddedChannel(handler: decoder)
+        let receiver = Receiver()
+        decoder.receiver = receiver
+        decoder.expectResponse(toHEAD: false)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel"))
+        try channel.writeInbound(ByteBuffer(string: "lo"))
+        #expect(try channel.readInbound(as: HTTPClientResponsePart.self) == nil)
+        guard receiver.parts.count == 4, case .head(let head) = receiver.parts[0], case .body(let first) = receiver.parts[1],
+            case .body(let second) = receiver.parts[2], case .end = receiver.parts[3]
+        else {
+            Issue.record("parts: \(receiver.parts)")
+            return
+        }
+        #expect(head.status == .ok)
+        #expect(String(buffer: first) + String(buffer: second) == "hello")
+        decoder.receiver = nil
+        decoder.expectResponse(toHEAD: false)
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 204 No Content\r\n\r\n"))
+        var parsed = Parsed()
+        Self.drain(channel, into: &parsed)
+        #expect(parsed.heads.count == 1 && parsed.ends == 1)
+        #expect(receiver.parts.count == 4)
+    }
 }
