@@ -39,15 +39,9 @@ public struct ForwardedCompletion: Sendable {
             let after = scanner.readObject(at: scanner.skippingSpace(from: 0, end: end), end: end) { key, start in
                 if !usageSeen, scanner.key(key, is: "usage") {
                     usageSeen = true
-                    if bytes[start] == UInt8(ascii: "{") {
-                        guard let (scanned, valueEnd) = Usage.scan(at: start, end: end, with: scanner) else { return nil }
-                        usage = scanned
-                        usageValid = scanned != nil
-                        return valueEnd
-                    }
-                    guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
-                    usageValid = scanner.isNull(start..<valueEnd)
-                    return valueEnd
+                    guard let member = Usage.member(at: start, end: end, with: scanner) else { return nil }
+                    (usage, usageValid) = (member.usage, member.valid)
+                    return member.end
                 }
                 guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
                 if idValue == nil, scanner.key(key, is: "id") {
@@ -80,6 +74,21 @@ extension Usage {
             scanner.skippingSpace(from: end, end: range.upperBound) == range.upperBound, let usage
         else { return nil }
         self = usage
+    }
+
+    /// Reads the value of a `usage` member that starts at `start` (its bytes end by `end`), where it is: an object is
+    /// read as a usage (``scan(at:end:with:)``), and `null` is no usage. `valid` is `false` for any other value, and
+    /// for a usage whose counts are not plain integers (the caller then decodes the whole body). `nil` when the bytes
+    /// are not a JSON value.
+    public static func member(at start: Int, end: Int, with scanner: JSONFieldScanner)
+        -> (usage: Usage?, valid: Bool, end: Int)?
+    {
+        if scanner.isObjectStart(start) {
+            guard let (usage, valueEnd) = scan(at: start, end: end, with: scanner) else { return nil }
+            return (usage, usage != nil, valueEnd)
+        }
+        guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
+        return (nil, scanner.isNull(start..<valueEnd), valueEnd)
     }
 
     /// Reads the OpenAI `usage` object that opens at `start` (its bytes end by `end`) in one pass, the details

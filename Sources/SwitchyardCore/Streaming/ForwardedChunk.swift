@@ -28,10 +28,12 @@ extension ForwardedChunk {
             let bytes = UnsafeRawBufferPointer(utf8)
             let scanner = JSONFieldScanner(bytes)
             let end = bytes.count
-            // One pass over the bytes, keeping the three members it reads; `choices` is read where it stands, not
-            // skipped and scanned again (a chunk is read per token, so no member arrays either).
+            // One pass over the bytes, keeping the three members it reads; `choices` and `usage` are read where they
+            // stand, not skipped and scanned again (a chunk is read per token, so no member arrays either).
             var error: Range<Int>?
-            var usageValue: Range<Int>?
+            var usage: Usage?
+            var usageSeen = false
+            var usageValid = true
             var sawChoices = false
             var finishes = false
             var empty = true
@@ -56,18 +58,19 @@ extension ForwardedChunk {
                         return elementEnd
                     }
                 }
-                guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
-                if error == nil, scanner.key(key, is: "error") {
-                    error = start..<valueEnd
-                } else if usageValue == nil, scanner.key(key, is: "usage") {
-                    usageValue = start..<valueEnd
+                if !usageSeen, scanner.key(key, is: "usage") {
+                    usageSeen = true
+                    guard let member = Usage.member(at: start, end: end, with: scanner) else { return nil }
+                    (usage, usageValid) = (member.usage, member.valid)
+                    return member.end
                 }
+                guard let valueEnd = scanner.endOfValue(at: start, end: end) else { return nil }
+                if error == nil, scanner.key(key, is: "error") { error = start..<valueEnd }
                 return valueEnd
             }
             guard let after, scanner.skippingSpace(from: after, end: end) == end else { return nil }
             if let error, !scanner.isNull(error) { return nil }
-            guard let usageValue, !scanner.isNull(usageValue) else { return (nil, finishes, empty) }
-            guard let usage = Usage(scanning: usageValue, with: scanner) else { return .some(nil) }
+            guard usageValid else { return .some(nil) }
             return (usage, finishes, empty)
         }
         guard let read, let (usage, finishes, empty) = read else { return nil }

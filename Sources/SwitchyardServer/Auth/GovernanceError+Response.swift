@@ -14,9 +14,7 @@ extension GovernanceError {
         if let retry = retryAfterSeconds {
             headers[.retryAfter] = String(max(1, Int(retry.rounded(.up))))
         }
-        for (name, value) in self.headers {
-            if let field = HTTPField.Name(name) { headers[field] = value }
-        }
+        headers.set(self.headers)
         let body = Envelope(
             error: .init(message: message, type: errorType, param: param, code: code.rawValue))
         let buffer = (try? JSONEncoder().encodeAsByteBuffer(body, allocator: ByteBufferAllocator())) ?? ByteBuffer()

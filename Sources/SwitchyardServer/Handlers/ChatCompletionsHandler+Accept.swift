@@ -97,9 +97,7 @@ extension ChatCompletionsHandler {
     @inline(never)
     func admitted(_ admission: Admission, intake: Intake, governor: Governor) throws {
         intake.ticket.admitted(admission, by: governor)
-        for (name, value) in admission.headers {
-            if let field = HTTPField.Name(name) { intake.headers[field] = value }
-        }
+        intake.headers.set(admission.headers)
         if let downgrade = admission.downgradeModel {
             intake.model = try engine.catalog.model(named: downgrade)
             intake.chat.model = downgrade

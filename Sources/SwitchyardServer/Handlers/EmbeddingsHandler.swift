@@ -78,9 +78,7 @@ struct EmbeddingsHandler: Sendable {
             model: result.model, usage: .init(promptTokens: result.promptTokens, totalTokens: result.promptTokens))
         var headers = ChatCompletionsHandler.routingHeaders(for: deployment, decision: routed.decision)
         headers[.contentType] = "application/json"
-        for (name, value) in limitHeaders {
-            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
-        }
+        headers.set(limitHeaders)
         let body = try JSONEncoder().encodeAsByteBuffer(list, allocator: ByteBufferAllocator())
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
