@@ -102,6 +102,8 @@ let package = Package(
                 #endif
             }()
         ),
+        // The Swift concurrency runtime's global-enqueue hook, found by the linker (see its header).
+        .target(name: "CSwitchyardRuntime"),
         .target(
             name: "SwitchyardEmbeddings",
             dependencies: ["SwitchyardCore", "CSwitchyardKernels"],
@@ -162,6 +164,7 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
+                "CSwitchyardRuntime",
                 "SwitchyardCore",
                 "SwitchyardConfiguration",
                 "SwitchyardServer",

@@ -1,3 +1,4 @@
+import CSwitchyardRuntime
 import Foundation
 import NIOCore
 import NIOPosix
@@ -22,6 +23,10 @@ import NIOPosix
 ///   for comparison.
 /// - `default`: Swift's own pool.
 ///
+/// The hook is found by the linker (`CSwitchyardRuntime`), not by `dlsym`: the release build links the runtime
+/// statically, where the symbol is hidden from `dlsym` and a lookup found nothing, so every job went to Swift's own
+/// pool (twice the kernel time per request).
+///
 /// CPU-heavy work (embedding a prompt, building an index) must not run inline on a loop; the embedding model runs on
 /// its own threads for that reason.
 enum EventLoopExecutor {
@@ -45,8 +50,8 @@ enum EventLoopExecutor {
     /// Replaces the runtime's global enqueue with one onto the singleton event loops (the current one when called
     /// from a loop thread), running each job on the generic executor. Call once, before any task starts.
     private static func installGenericOnEventLoops() -> Bool {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return false }
-        let slot = symbol.assumingMemoryBound(to: UnsafeRawPointer?.self)
+        let slot = UnsafeMutableRawPointer(switchyard_enqueue_global_hook_slot()).assumingMemoryBound(
+            to: UnsafeRawPointer?.self)
         guard slot.pointee == nil else { return false }  // someone else installed one
         _ = GenericJobRunner.executor  // resolve it before the hook can be called
         return withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { hook in

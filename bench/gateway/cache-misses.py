@@ -11,7 +11,10 @@ lines every time, however few instructions each line holds.
 
 Functions of the gateway's binary are grouped by the Swift module in their mangled names (`$s16SwitchyardServer...`,
 `$s7NIOCore...`); the standard library's generic code specialised into the binary (`$ss...`, `$sSa...`) and C functions
-(BoringSSL, SQLite) each form a group; functions of shared libraries (the Swift runtime, libc) are grouped by library.
+(BoringSSL, SQLite) each form a group; functions of shared libraries (libc, and the Swift runtime in a build that links
+it dynamically) are grouped by library. The release build links the Swift runtime and standard library statically
+(`scripts/build-release.sh`): the runtime's own functions (`swift_retain`, `swift::…`) are then a group of their own,
+and the standard library's code, specialised or not, is one group.
 """
 
 import collections
@@ -32,6 +35,8 @@ def group(function, library):
         return match.group(2)[: int(match.group(1))]
     if function.startswith("$s"):
         return "standard library, specialised"
+    if function.startswith(("swift_", "swift::", "_swift_", "(anonymous namespace)::")) or "swift::" in function:
+        return "Swift runtime, linked in"
     return "C (BoringSSL, SQLite, shims)"
 
 
