@@ -20,7 +20,8 @@ import NIOPosix
 ///   the wrong executor and went through the loop's queue again: 115 enqueues per proxied request, about 90,000
 ///   instructions (`bench/results/gateway-2026-12-03-session5.md`).
 /// - `nio`: NIO's hook (`NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`),
-///   for comparison.
+///   for comparison. NIO looks the hook up with `dlsym`, so it installs only in a build that links the runtime
+///   dynamically (a debug build); the release build runs Swift's pool then, and `serve` warns.
 /// - `default`: Swift's own pool.
 ///
 /// The hook is found by the linker (`CSwitchyardRuntime`), not by `dlsym`: the release build links the runtime

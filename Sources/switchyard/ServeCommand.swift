@@ -55,6 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: [
                 "origin": "\(configuration.origin)", "models": "\(configuration.models.count)", "executor": "\(executor)",
             ])
+        if executor == "swift-default", ProcessInfo.processInfo.environment["SWITCHYARD_EXECUTOR"] != "default" {
+            // The hook is the gateway's fast path: without it every request hops between threads.
+            logger.warning("the event-loop executor could not be installed: requests run on Swift's thread pool")
+        }
         let host = configuration.server.host
         if !configuration.governance.requireKeys {
             guard Self.isLoopback(host) else {
