@@ -77,10 +77,13 @@ for phase, (_, dump) in zip(phase_of, dumps):
 
 
 def module(function):
-    """The Swift module of a function (object, name) of our binary; None for shared libraries and the standard
-    library."""
+    """The Swift module of a function (object, name) of our binary; None for shared libraries, the standard library
+    and the Swift runtime."""
     ob, fn = function
     if ".so" in ob.rsplit("/", 1)[-1] or fn.startswith(("$ss", "$sS")):
+        return None
+    # The Swift runtime linked into the binary (the release build's --static-swift-stdlib): charged like the library.
+    if fn.startswith(("swift_", "_swift_", "(anonymous namespace)::")) or "swift::" in fn:
         return None
     m = re.match(r"\$s(\d+)([A-Za-z_]\w*)", fn)
     if m:
