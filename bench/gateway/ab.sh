@@ -10,8 +10,12 @@
 # the same noise. Used in session 11 for the ledger's priority and the request parser
 # (bench/results/gateway-2026-12-03-session11.md). A measurement, not a test.
 #
-# Usage: bench/gateway/ab.sh [-r ROUNDS] [-d SECONDS] [-c CONCURRENCY] [-s] NAME=SPEC [NAME=SPEC ...]
+# Usage: bench/gateway/ab.sh [-r ROUNDS] [-d SECONDS] [-c CONCURRENCY] [-s] [-p] NAME=SPEC [NAME=SPEC ...]
 #   -s                    streamed requests (SSE, 20 chunks + usage) instead of JSON
+#   -p                    pinned: wrk and the nginx upstream on CPU 1, every gateway and reference on CPU 0
+#                         (`taskset`), so that the proxy under test never shares a CPU with the load generator or the
+#                         upstream. Not the issue's setup (a machine shared with the load generator): for telling
+#                         how much of a figure is the scheduler's placement (bench/results/gateway-2026-12-05-session21.md)
 #   SPEC is a comma-separated list of:
 #     bin=PATH            the binary (default .build-release/release/switchyard)
 #     flush=MS            governance.ledger_flush_ms
@@ -33,12 +37,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LIB=$ROOT/bench/gateway
 ROUNDS=12 SECONDS_EACH=1 CONCURRENCY=1 STREAM=0
-while getopts "r:d:c:s" opt; do
+PINNED=0
+while getopts "r:d:c:sp" opt; do
     case $opt in
         r) ROUNDS=$OPTARG ;;
         d) SECONDS_EACH=$OPTARG ;;
         c) CONCURRENCY=$OPTARG ;;
         s) STREAM=1 ;;
+        p) PINNED=1 ;;
         *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
     esac
 done
@@ -103,6 +109,15 @@ done
 for gw_port in "${PORTS[@]}"; do # a gateway's /readyz; a reference answers with the upstream's 404
     for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$gw_port/readyz" && break; sleep 0.1; done
 done
+WRK=(wrk)
+if ((PINNED)); then
+    # Every thread of each process and of its children (nginx's workers): the upstream on CPU 1 with wrk, the proxies
+    # on CPU 0.
+    pin() { for pid in "$2" $(pgrep -P "$2"); do taskset -a -cp "$1" "$pid" >/dev/null; done; }
+    pin 1 "${PIDS[0]}"
+    for pid in "${GATEWAYS[@]}"; do pin 0 "$pid"; done
+    WRK=(taskset -c 1 wrk)
+fi
 BODY=$WORK/body.json
 if ((STREAM)); then
     printf '%s' '{"model":"bench-stream","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! Say hello back in one short sentence."}],"max_tokens":64,"temperature":0.2,"stream":true,"stream_options":{"include_usage":true}}' >"$BODY"
@@ -112,7 +127,7 @@ fi
 run() { # run PORT SECONDS -> the WRK_JSON line (the upstream's own port: its streaming path when -s)
     local path=/v1/chat/completions
     ((STREAM)) && [[ $1 == "$UP" ]] && path=/stream/v1/chat/completions
-    BENCH_BODY_FILE=$BODY wrk -t1 -c"$CONCURRENCY" -d"$2s" --latency -s "$LIB/wrk-post.lua" \
+    BENCH_BODY_FILE=$BODY "${WRK[@]}" -t1 -c"$CONCURRENCY" -d"$2s" --latency -s "$LIB/wrk-post.lua" \
         "http://127.0.0.1:$1$path" 2>/dev/null | sed -n 's/^WRK_JSON //p'
 }
 # CPU ticks of a process and its children (nginx's workers), user + system, and system alone.
