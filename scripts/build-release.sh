@@ -25,7 +25,7 @@
 # their neighbours too. Measured interleaved against the same code linked without it
 # (bench/results/gateway-2026-12-05-session21.md): c=1 added p50 −12 to −15 µs, CPU per request −8 to −10%, c=64
 # +4.5% requests/s. A name the list has and the code no longer does is skipped, and new functions go after the listed
-# ones, so a stale list only loses effect.
+# ones, so a stale list only loses effect. A list newer than the executable has it linked again.
 #
 # Use this script for every release build that shares a scratch directory (bench/run.sh and bench/cache do). When its
 # flags differ from those the directory was built with (a stamp file in it says), it empties the directory's release
@@ -53,5 +53,9 @@ if [[ -d $scratch && "$(cat "$stamp" 2>/dev/null)" != "${FLAGS[*]}" ]]; then
     echo "build-release.sh: the release flags changed; rebuilding $scratch's release products from scratch" >&2
     rm -rf "$scratch"/*-linux-gnu/release "$scratch"/release
 fi
+# A new link order changes no flag and no source: take the old executable away, so that it is linked again.
+for product in "$scratch"/*-linux-gnu/release/switchyard; do
+    [[ -f $product && $ROOT/scripts/link-order.txt -nt $product ]] && rm -f "$product"
+done
 swift build "${FLAGS[@]}" "$@"
 printf '%s' "${FLAGS[*]}" >"$stamp"
