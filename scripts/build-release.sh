@@ -55,7 +55,7 @@ if [[ -d $scratch && "$(cat "$stamp" 2>/dev/null)" != "${FLAGS[*]}" ]]; then
 fi
 # A new link order changes no flag and no source: take the old executable away, so that it is linked again.
 for product in "$scratch"/*-linux-gnu/release/switchyard; do
-    [[ -f $product && $ROOT/scripts/link-order.txt -nt $product ]] && rm -f "$product"
+    if [[ -f $product && $ROOT/scripts/link-order.txt -nt $product ]]; then rm -f "$product"; fi
 done
 swift build "${FLAGS[@]}" "$@"
 printf '%s' "${FLAGS[*]}" >"$stamp"

@@ -3,8 +3,8 @@
 
 The release build compiles every function into a section of its own (`-function-sections`) and has lld place the
 functions this file names first, in its order (`--symbol-ordering-file`), so that the code a request runs through
-sits together instead of spread over the binary's 37 MB of code. That fills the instruction cache's lines and the TLB's
-pages with code that runs, rather than with the functions beside it (bench/results/gateway-2026-12-05-session21.md).
+sits together instead of spread over the binary's 37 MB of code: the lines and pages of code fetched for a request
+hold code that runs, rather than the functions beside it (bench/results/gateway-2026-12-05-session21.md).
 
 Reads callgrind dumps of the gateway serving requests (bench/gateway/link-order.sh makes them), sums each
 function's own instructions over the dumps, and writes the names that the binary defines, hottest first, one per line.
