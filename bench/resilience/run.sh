@@ -15,7 +15,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-flock /tmp/switchyard-release.lock swift build -c release --product switchyard --scratch-path .build-release 2>&1 | tail -1
+flock /tmp/switchyard-release.lock scripts/build-release.sh --scratch-path .build-release 2>&1 | tail -1
 binary=.build-release/release/switchyard
 work=$(mktemp -d)
 pid=""

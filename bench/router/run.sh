@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 DATA=../shared/data
 [ -d "$DATA/routing-routerbench" ] || DATA=/work/shared/data
 BIN=.build-release/release/switchyard
-flock /tmp/switchyard-release.lock swift build -c release --product switchyard --scratch-path .build-release 2>&1 | tail -1
+flock /tmp/switchyard-release.lock scripts/build-release.sh --scratch-path .build-release 2>&1 | tail -1
 OUT=bench/results/router-$(date -u +%F)
 mkdir -p "$OUT" routers
 SETS=${*:-routerbench routellm llmrouter routerarena}
