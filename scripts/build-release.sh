@@ -36,8 +36,8 @@
 # the run never reached, or written since) are compiled as without a profile; a function whose code changed since
 # loses its profile, so a stale profile only loses effect. Measured interleaved against the same code built without
 # it (bench/results/gateway-2026-12-05-session22.md): instructions per request −5.7% (JSON and streamed), CPU per
-# request at c=1 −5 to −10%, c=1 added p50 −3 to −20 µs (noisy host), −30 µs through a TLS upstream with HTTP/2;
-# c=64 throughput within the noise.
+# request at c=1 −2 to −10%, c=1 added p50 −3 to −20 µs in five runs of seven (within a noisy host's noise in the
+# other two), −30 µs through a TLS upstream with HTTP/2; c=64 throughput within the noise.
 #   --no-pgo         build without the profile
 #   --pgo-generate   an instrumented build that writes a raw profile when it exits (LLVM_PROFILE_FILE names it):
 #                    for bench/gateway/pgo-profile.sh, in a scratch directory of its own. Not for measuring: its
