@@ -152,6 +152,11 @@ import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 tick_us = 1e6 / int(sys.argv[2])
 print(f"c={sys.argv[3]}, {sys.argv[4]} rounds of {sys.argv[5]} s per side; medians over rounds (µs)")
+try:  # how idle vCPUs wait: at 0 every idle halts, most of a c=1 figure here (bench/gateway/halt-poll.sh)
+    poll = open("/sys/module/haltpoll/parameters/guest_halt_poll_ns").read().strip()
+    print(f"guest halt polling: {poll} ns" + (" (every idle vCPU halts)" if poll == "0" else ""))
+except OSError:
+    pass
 direct = {r["round"]: r["wrk"] for r in rows if r["name"] == "direct"}
 names = list(dict.fromkeys(r["name"] for r in rows))
 for name in names:

@@ -12,6 +12,9 @@
 #   proxy answer    until the proxy writes the response (decode, usage, headers, encode)
 #   wake client     until wrk's next system call returns after that write
 #
+# and, after the answer, when the proxy's thread is back in epoll_wait and how often wrk's next request came first
+# (legs.py says how to read it: at c=1 the whole request runs on one vCPU at a time, the relay's included).
+#
 # Tracing adds about a microsecond to every system call, and it changes when the CPUs go idle, so the total is not the
 # latency wrk reports without it (bench/gateway/ab.sh measures that). The legs are for comparing where the time
 # goes: a proxy's own work (before, answer) against the kernel's hops, and against the references.

@@ -16,6 +16,25 @@ def run(*cmd: str) -> str:
         return f"unavailable ({error})"
 
 
+def read(path: str) -> str | None:
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def cpu_idle() -> dict:
+    """How an idle vCPU waits: the cpuidle driver and governor, and the guest's halt polling (KVM's cpuidle-haltpoll:
+    how long an idle vCPU polls before it halts, which exits to the host). At 0 every idle halts, and every wake-up
+    is a round trip through the host: at concurrency 1 that is most of the latency of every target
+    (bench/results/gateway-2026-12-05-session23.md)."""
+    base = "/sys/devices/system/cpu/cpuidle"
+    poll = read("/sys/module/haltpoll/parameters/guest_halt_poll_ns")
+    return {"driver": read(f"{base}/current_driver"), "governor": read(f"{base}/current_governor_ro"),
+            "guest_halt_poll_ns": int(poll) if poll is not None and poll.isdigit() else None}
+
+
 def main() -> None:
     env = os.environ
     cpu = "unknown"
@@ -34,7 +53,8 @@ def main() -> None:
         "date": run("date", "-u", "+%Y-%m-%d %H:%M:%S UTC"),
         "command": env["COMMAND"],
         "machine": {"nproc": int(run("nproc")), "cpu": cpu, "memory": memory, "kernel": platform.release(),
-                    "load_average_start": env.get("LOAD_START"), "load_average_end": env.get("LOAD_END")},
+                    "load_average_start": env.get("LOAD_START"), "load_average_end": env.get("LOAD_END"),
+                    "cpu_idle": cpu_idle()},
         "versions": {
             "switchyard": env["SOURCE_DESC"],
             "swift": run("swift", "--version").splitlines()[0],

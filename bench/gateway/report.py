@@ -187,6 +187,12 @@ def main() -> None:
     w(f"- Machine: {m.get('nproc', '?')} cores (`nproc`), {m.get('cpu', '?')}, {m.get('memory', '?')} memory, "
       f"Linux {m.get('kernel', '?')}; load generator, upstream and gateway share the cores; load average "
       f"{m.get('load_average_start', '?')} at the start, {m.get('load_average_end', '?')} at the end")
+    idle = m.get("cpu_idle")
+    if idle:
+        poll = idle.get("guest_halt_poll_ns")
+        poll_text = "not available" if poll is None else f"{poll} ns" + (" (every idle vCPU halts)" if poll == 0 else "")
+        w(f"- Idle vCPUs: cpuidle driver {idle.get('driver') or '?'}, governor {idle.get('governor') or '?'}; guest "
+          f"halt polling {poll_text}")
     v = meta.get("versions", {})
     w(f"- Versions: Switchyard {v.get('switchyard', '?')}; {v.get('swift', '?')}; nginx {v.get('nginx', '?')}; "
       f"{v.get('wrk', '?')}; LiteLLM {v.get('litellm', '?')}; Python {v.get('python', '?')}")
