@@ -9,7 +9,7 @@
 # A halt exits to the host, and waking a halted vCPU is a round trip through the host. The machine this benchmark
 # runs on sets it to 0, so every idle vCPU halts. At concurrency 1 a request changes processes
 # (wrk → proxy → nginx → proxy → wrk) and leaves a vCPU idle several times, and each time costs a halt and a wake-up.
-# With 200,000 ns, in one run (bench/results/gateway-2026-12-05-session23.md):
+# With 200,000 ns, against the run just before with 0 (bench/results/gateway-2026-12-05-session23.md):
 #   - nginx directly: 16 µs at p50, against 61 µs;
 #   - the gateway: +48 µs, against +108 µs;
 #   - the relay: +18 µs, and nginx as a proxy +20 µs.
