@@ -44,9 +44,9 @@
 #                    counters make it slower.
 #
 # Use this script for every release build that shares a scratch directory (bench/run.sh and bench/cache do). When its
-# flags differ from those the directory was built with (a stamp file in it says), it empties the directory's release
-# products first: the Swift driver's incremental build does not notice a changed `-Xfrontend` flag, and left every
-# object compiled without function sections. It takes no lock; callers that share a scratch directory with others
+# flags, the options passed to it for swift build or the profile differ from those the directory was built with (a
+# stamp file in it says), it empties the directory's release products first: the Swift driver's incremental build
+# does not notice a changed `-Xfrontend` flag, and left every object compiled without function sections. It takes no lock; callers that share a scratch directory with others
 # hold /tmp/switchyard-release.lock around it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,13 +60,14 @@ PROFILE=$ROOT/scripts/switchyard.profdata
 pgo=use digest=none
 scratch=.build
 args=()
+extra=() # what else the caller passes to swift build (e.g. -Xswiftc -Osize): part of the stamp too
 while (($# > 0)); do
     case $1 in
         --no-pgo) pgo=none ;;
         --pgo-generate) pgo=generate ;;
         --scratch-path) scratch=${2:-$scratch}; args+=("$1" "${2:-}"); shift ;;
         --scratch-path=*) scratch=${1#--scratch-path=}; args+=("$1") ;;
-        *) args+=("$1") ;;
+        *) args+=("$1"); extra+=("$1") ;;
     esac
     shift
 done
@@ -81,7 +82,7 @@ case $pgo in
 esac
 set -- "${args[@]}"
 stamp="$scratch/switchyard-release-flags"
-signature="${FLAGS[*]} profile=$digest"
+signature="${FLAGS[*]}${extra[*]:+ ${extra[*]}} profile=$digest"
 if [[ -d $scratch && "$(cat "$stamp" 2>/dev/null)" != "$signature" ]]; then
     echo "build-release.sh: the release flags changed; rebuilding $scratch's release products from scratch" >&2
     rm -rf "$scratch"/*-linux-gnu/release "$scratch"/release
