@@ -28,7 +28,7 @@ public struct PricingCatalogue: Sendable {
     public func price(forModel model: String) -> ModelPricing? {
         // Names are nearly always lowercase already; `lowercased()` makes a new string regardless (about 400
         // instructions a lookup, three lookups a request).
-        let name = model.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? model.lowercased() : model
+        let name = UTF8Scan.any(model) { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? model.lowercased() : model
         if let exact = table[name] { return exact }
         let base = name.split(separator: "/").last.map(String.init) ?? name
         if let exact = table[base] { return exact }

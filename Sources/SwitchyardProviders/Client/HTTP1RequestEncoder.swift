@@ -103,16 +103,10 @@ enum HTTP1RequestEncoder {
         allBytes(of: text, nonEmpty: true) { $0 > 0x20 && $0 != 0x7F }
     }
 
-    /// Whether every UTF-8 byte of `text` passes `test`, over its contiguous storage when it has one.
+    /// Whether every UTF-8 byte of `text` passes `test` (``UTF8Scan``), and `text` is not empty when `nonEmpty`.
     @inline(__always)
     private static func allBytes(of text: String, nonEmpty: Bool, _ test: (UInt8) -> Bool) -> Bool {
-        let checked = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard !nonEmpty || !bytes.isEmpty else { return false }
-            for byte in bytes where !test(byte) { return false }
-            return true
-        }
-        if let checked { return checked }
         guard !nonEmpty || !text.isEmpty else { return false }
-        return text.utf8.allSatisfy(test)
+        return UTF8Scan.all(text, test)
     }
 }

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHPACK
 import NIOHTTP1
 import NIOHTTP2
+import SwitchyardCore
 
 /// Translates between one HTTP/2 stream's frames and the HTTP/1 request and response parts that
 /// ``HTTP1ExchangeHandler`` speaks, in place of NIOHTTP2's `HTTP2FramePayloadToHTTP1ClientCodec`, for less work per
@@ -125,7 +126,7 @@ final class HTTP2StreamCodec: ChannelDuplexHandler {
     }
 
     private static func isLowercase(_ name: String) -> Bool {
-        !name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        !UTF8Scan.any(name) { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 
     // MARK: The response

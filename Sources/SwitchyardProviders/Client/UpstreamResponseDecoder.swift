@@ -334,7 +334,7 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         // One field of digits only, as NIO's decoder (llhttp) wants: "3, 3" and repeated fields are refused.
         let lengths = head.headers["content-length"]
         guard let first = lengths.first else { return .untilClose }
-        guard lengths.count == 1, !first.isEmpty, first.utf8.count <= 18, first.utf8.allSatisfy(isDigit),
+        guard lengths.count == 1, !first.isEmpty, first.utf8.count <= 18, UTF8Scan.all(first, isDigit),
             let length = Int(first)
         else { throw HTTPParserError.invalidContentLength }
         return .length(length)

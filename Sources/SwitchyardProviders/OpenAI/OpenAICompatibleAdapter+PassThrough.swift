@@ -71,7 +71,7 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
         }
         guard let (open, range) = found else { return nil }
         // A model name rarely needs escaping: then it is written as it is, between quotes.
-        let plain = model.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        let plain = UTF8Scan.all(model) { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
         var escaped = ""
         if plain {
             escaped = "\"" + model + "\""

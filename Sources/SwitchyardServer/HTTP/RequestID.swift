@@ -5,7 +5,7 @@ import SwitchyardCore
 enum RequestID {
     static func from(_ header: String?) -> String {
         if let header, !header.isEmpty, header.utf8.count <= 128,
-            header.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+            UTF8Scan.all(header, { $0 > 0x20 && $0 < 0x7F })
         {
             return header
         }

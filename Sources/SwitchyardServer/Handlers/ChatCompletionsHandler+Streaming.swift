@@ -40,7 +40,8 @@ extension ChatCompletionsHandler {
     func relayResponse(
         _ call: ChatCall, routed: RoutingEngine.Routed<OpenedStream>, requestID: String, started: ContinuousClock.Instant
     ) -> Response {
-        var headers = Self.routingHeaders(for: routed.deployment, decision: routed.decision)
+        var headers = routingHeaders(
+            for: routed.deployment, decision: routed.decision, reserving: call.headers.count + 3)
         headers.append(contentsOf: call.headers)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers[.contentType] = "text/event-stream"
@@ -68,8 +69,9 @@ extension ChatCompletionsHandler {
         _ chat: ChatRequest, original: ByteBuffer? = nil, on deployment: Deployment, registry: ProviderRegistry
     ) async throws -> OpenedStream {
         try await GenAISpans.attempt(chat, on: deployment, streaming: true, traced: tracing) { _ in
-            let prepared = try prepare(chat, for: deployment)
-            let events = try await registry.provider(for: deployment.provider).stream(
+            let provider = registry.provider(for: deployment.provider)
+            let prepared = try prepare(chat, for: deployment, on: provider)
+            let events = try await provider.stream(
                 prepared.request, original: prepared.dropped.isEmpty ? original : nil, deployment: deployment)
             var iterator = events.makeAsyncIterator()
             let first = try await iterator.next()

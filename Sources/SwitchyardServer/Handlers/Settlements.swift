@@ -16,8 +16,11 @@ public final class Settlements: Sendable {
     private struct State {
         /// The number of the last settlement started.
         var started: UInt64 = 0
-        /// The numbers of the settlements started and not finished.
-        var running: Set<UInt64> = []
+        /// The numbers of the settlements started and not finished, in ascending order: numbers are appended as
+        /// they are given out. An array, not a set: settlements mostly finish in the order they started, so the one
+        /// to remove is nearly always the first, and the oldest is the first (a `Set` hashed every number twice, and
+        /// searched the whole set for its minimum).
+        var running: [UInt64] = []
         /// Readers waiting for every settlement numbered up to `through`.
         var waiters: [(through: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     }
@@ -31,7 +34,7 @@ public final class Settlements: Sendable {
     func afterResponse(_ work: @escaping @Sendable () async -> Void) {
         let number = state.withLock { state in
             state.started &+= 1
-            state.running.insert(state.started)
+            state.running.append(state.started)
             return state.started
         }
         Task {
@@ -42,9 +45,9 @@ public final class Settlements: Sendable {
 
     private func finished(_ number: UInt64) {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.running.remove(number)
+            if let index = state.running.firstIndex(of: number) { state.running.remove(at: index) }
             guard !state.waiters.isEmpty else { return [] }
-            let oldest = state.running.min() ?? .max
+            let oldest = state.running.first ?? .max
             var ready: [CheckedContinuation<Void, Never>] = []
             state.waiters.removeAll { waiter in
                 guard waiter.through < oldest else { return false }

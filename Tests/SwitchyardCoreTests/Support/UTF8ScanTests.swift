@@ -1,0 +1,27 @@
+import Testing
+
+@testable import SwitchyardCore
+
+/// `UTF8Scan` answers as `utf8.allSatisfy` and `utf8.contains(where:)` do, for small, large, empty and non-ASCII
+/// strings, and for a substring's copy.
+@Suite struct UTF8ScanTests {
+    static let samples: [String] = [
+        "", "a", "gpt-4o-mini", "weighted: bench-chat/upstream#0 (weight share 100%)", "Ünïcødé", "naïve café",
+        String(repeating: "x", count: 300), String(repeating: "é", count: 40), "tab\there", "quote\"back\\slash",
+        String("prefix/suffix".split(separator: "/").last!),
+    ]
+
+    @Test(arguments: samples) func allAgreesWithTheStandardLibrary(_ text: String) {
+        let tests: [(UInt8) -> Bool] = [{ $0 < 0x80 }, { $0 > 0x20 && $0 != 0x7F }, { $0 >= 0x20 && $0 != 0x22 }]
+        for test in tests {
+            #expect(UTF8Scan.all(text, test) == text.utf8.allSatisfy(test))
+        }
+    }
+
+    @Test(arguments: samples) func anyAgreesWithTheStandardLibrary(_ text: String) {
+        let tests: [(UInt8) -> Bool] = [{ $0 >= 0x41 && $0 <= 0x5A }, { $0 >= 0x80 }, { $0 == 0x2F }]
+        for test in tests {
+            #expect(UTF8Scan.any(text, test) == text.utf8.contains(where: test))
+        }
+    }
+}
