@@ -10,8 +10,11 @@
 # the same noise. Used in session 11 for the ledger's priority and the request parser
 # (bench/results/gateway-2026-12-03-session11.md). A measurement, not a test.
 #
-# Usage: bench/gateway/ab.sh [-r ROUNDS] [-d SECONDS] [-c CONCURRENCY] [-s] [-p] NAME=SPEC [NAME=SPEC ...]
+# Usage: bench/gateway/ab.sh [-r ROUNDS] [-d SECONDS] [-c CONCURRENCY] [-s] [-f] [-p] NAME=SPEC [NAME=SPEC ...]
 #   -s                    streamed requests (SSE, 20 chunks + usage) instead of JSON
+#   -f                    failing requests: every gateway gets a model `bench-fail` whose one deployment is a path
+#                         nginx answers 404, and the requests ask for it; each is answered with the gateway's error
+#                         (counted under errors). For the cost of a failure: its latency and CPU per request
 #   -p                    pinned: wrk and the nginx upstream on CPU 1, every gateway and reference on CPU 0
 #                         (`taskset`), so that the proxy under test never shares a CPU with the load generator or the
 #                         upstream. Not the issue's setup (a machine shared with the load generator): for telling
@@ -36,14 +39,15 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LIB=$ROOT/bench/gateway
-ROUNDS=12 SECONDS_EACH=1 CONCURRENCY=1 STREAM=0
+ROUNDS=12 SECONDS_EACH=1 CONCURRENCY=1 STREAM=0 FAIL=0
 PINNED=0
-while getopts "r:d:c:sp" opt; do
+while getopts "r:d:c:sfp" opt; do
     case $opt in
         r) ROUNDS=$OPTARG ;;
         d) SECONDS_EACH=$OPTARG ;;
         c) CONCURRENCY=$OPTARG ;;
         s) STREAM=1 ;;
+        f) FAIL=1 ;;
         p) PINNED=1 ;;
         *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
     esac
@@ -82,6 +86,12 @@ for spec in "$@"; do
         continue
     fi
     write_switchyard_config "$dir/switchyard.yaml" "$gw_port" "$UP" "$dir/switchyard.sqlite"
+    if ((FAIL)); then
+        printf '  - name: bench-fail\n    deployments:\n      - provider: missing\n        model: gpt-4o-mini\n' \
+            >>"$dir/switchyard.yaml"
+        sed -i "s|^providers:\$|providers:\n  missing:\n    kind: openai\n    api_key: env:BENCH_UPSTREAM_KEY\n    base_url: http://127.0.0.1:$UP/missing/v1|" \
+            "$dir/switchyard.yaml"
+    fi
     IFS=',' read -ra parts <<<"$options"
     for part in "${parts[@]}"; do
         case $part in
@@ -124,9 +134,13 @@ if ((STREAM)); then
 else
     printf '%s' '{"model":"bench-chat","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Hello! Say hello back in one short sentence."}],"max_tokens":64,"temperature":0.2}' >"$BODY"
 fi
+if ((FAIL)); then
+    sed -i 's/"model":"bench-[a-z]*"/"model":"bench-fail"/' "$BODY"
+fi
 run() { # run PORT SECONDS -> the WRK_JSON line (the upstream's own port: its streaming path when -s)
     local path=/v1/chat/completions
     ((STREAM)) && [[ $1 == "$UP" ]] && path=/stream/v1/chat/completions
+    ((FAIL)) && [[ $1 == "$UP" ]] && path=/missing/v1/chat/completions  # nginx's own 404, as the gateway gets it
     BENCH_BODY_FILE=$BODY "${WRK[@]}" -t1 -c"$CONCURRENCY" -d"$2s" --latency -s "$LIB/wrk-post.lua" \
         "http://127.0.0.1:$1$path" 2>/dev/null | sed -n 's/^WRK_JSON //p'
 }
