@@ -46,8 +46,8 @@
 # Use this script for every release build that shares a scratch directory (bench/run.sh and bench/cache do). When its
 # flags, the options passed to it for swift build or the profile differ from those the directory was built with (a
 # stamp file in it says), it empties the directory's release products first: the Swift driver's incremental build
-# does not notice a changed `-Xfrontend` flag, and left every object compiled without function sections. It takes no lock; callers that share a scratch directory with others
-# hold /tmp/switchyard-release.lock around it.
+# does not notice a changed `-Xfrontend` flag, and left every object compiled without function sections. It takes
+# no lock; callers that share a scratch directory with others hold /tmp/switchyard-release.lock around it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FLAGS=(

@@ -41,7 +41,7 @@ extension ChatCompletionsHandler {
         _ call: ChatCall, routed: RoutingEngine.Routed<OpenedStream>, requestID: String, started: ContinuousClock.Instant
     ) -> Response {
         var headers = routingHeaders(
-            for: routed.deployment, decision: routed.decision, reserving: call.headers.count + 3)
+            for: routed.deployment, decision: routed.decision, reserving: call.headers.count + 5)
         headers.append(contentsOf: call.headers)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers[.contentType] = "text/event-stream"

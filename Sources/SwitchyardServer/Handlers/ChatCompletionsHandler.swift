@@ -131,8 +131,10 @@ final class ChatCompletionsHandler: Sendable {
     func completeResponse(_ call: ChatCall, routed: RoutingEngine.Routed<Answered>, requestID: String) throws
         -> Response
     {
+        // Room for what follows: the dropped parameters, the content type and length, and the responder's
+        // `x-request-id` and `Date` (a list that grows past its capacity is copied).
         var headers = routingHeaders(
-            for: routed.deployment, decision: routed.decision, reserving: call.headers.count + 3)
+            for: routed.deployment, decision: routed.decision, reserving: call.headers.count + 5)
         headers.append(contentsOf: call.headers)
         if !routed.value.dropped.isEmpty { headers[.switchyardDroppedParams] = routed.value.dropped.joined(separator: ",") }
         headers.append(Self.jsonContentType)
