@@ -35,6 +35,10 @@
 #                         the brief's bar
 #     relay               bench/floor's nio-relay, a SwiftNIO byte relay with no HTTP (build it first:
 #                         swift build -c release --package-path bench/floor): the least a SwiftNIO proxy can add
+#     relay:IN:OUT:AFTER  the relay busy for IN µs before it forwards a request, OUT µs before it forwards an answer
+#                         and AFTER µs after (any may be empty for 0): a relay that spends a gateway's CPU, to tell
+#                         what CPU per request costs at c=1 from what the gateway's structure costs
+#                         (bench/results/gateway-2026-12-05-session25.md)
 #   e.g. bench/gateway/ab.sh -r 12 before=bin=/tmp/sy-before after=bin=/tmp/sy-after idle=flush=3600000
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -77,10 +81,12 @@ for spec in "$@"; do
         PIDS+=($!) GATEWAYS+=($!) NAMES+=("$name") PORTS+=("$gw_port")
         index=$((index + 1))
         continue
-    elif [[ $options == relay ]]; then
+    elif [[ $options == relay || $options == relay:* ]]; then
+        IFS=: read -r _ burn_in burn_out burn_after <<<"$options"
         relay=$ROOT/bench/floor/.build/release/nio-relay
         [[ -x $relay ]] || { echo "ab.sh: build $relay first (swift build -c release --package-path bench/floor)" >&2; exit 2; }
-        "$relay" "$gw_port" "$UP" >"$dir/out.log" 2>"$dir/err.log" &
+        RELAY_BURN_IN=${burn_in:-0} RELAY_BURN_OUT=${burn_out:-0} RELAY_BURN_AFTER=${burn_after:-0} \
+            "$relay" "$gw_port" "$UP" >"$dir/out.log" 2>"$dir/err.log" &
         PIDS+=($!) GATEWAYS+=($!) NAMES+=("$name") PORTS+=("$gw_port")
         index=$((index + 1))
         continue

@@ -300,7 +300,9 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
     /// `HTTP/1.1 200 OK`: the version and the status (the phrase may be empty).
     private static func statusLine(_ line: UnsafeRawBufferPointer) throws -> (HTTPVersion, HTTPResponseStatus) {
         // "HTTP/x.y SSS"
-        guard line.count >= 12, line.starts(with: "HTTP/".utf8), line[6] == UInt8(ascii: "."),
+        guard line.count >= 12, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"),
+            line[2] == UInt8(ascii: "T"), line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/"),
+            line[6] == UInt8(ascii: "."),
             line[8] == UInt8(ascii: " "), isDigit(line[5]), isDigit(line[7])
         else { throw HTTPParserError.invalidVersion }
         let major = Int(line[5] - UInt8(ascii: "0"))
@@ -372,10 +374,7 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
 
         /// Reads one field value: comma-separated options, any case.
         mutating func read(_ value: UnsafeRawBufferPointer) {
-            for option in value.split(separator: UInt8(ascii: ",")) {
-                var token = UnsafeRawBufferPointer(rebasing: option)
-                while let first = token.first, first == 0x20 || first == 0x09 { token = .init(rebasing: token.dropFirst()) }
-                while let last = token.last, last == 0x20 || last == 0x09 { token = .init(rebasing: token.dropLast()) }
+            HTTP1Syntax.forEachToken(value) { token in
                 if HTTP1Syntax.equalIgnoringCase(token, "close") { close = true }
                 if HTTP1Syntax.equalIgnoringCase(token, "keep-alive") { keepAlive = true }
             }

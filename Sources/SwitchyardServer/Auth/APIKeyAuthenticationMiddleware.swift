@@ -1,6 +1,7 @@
 import HTTPTypes
 public import Hummingbird
 public import SwitchyardGovernance
+import SwitchyardCore
 
 /// Authenticates `/v1/*` requests by virtual key (`Authorization: Bearer sk-sy-…` or `x-api-key`) and puts the
 /// ``Identity`` on the context. Refusals are 401 with distinct codes (`missing_api_key`, `malformed_api_key`,
@@ -54,7 +55,9 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
     /// Checks the request's key and puts its identity (or the anonymous one) on the context.
     @inline(never)
     func authenticate(_ request: Request, context: Context) -> Outcome {
-        if exemptPaths.contains(request.uri.path) || request.uri.path.hasPrefix("/admin/") {
+        // The path once: `URI.path` makes a new string on every call.
+        let path = request.uri.path
+        if exemptPaths.contains(path) || UTF8Scan.hasPrefix(path, "/admin/") {
             return .pass(context)
         }
         let (authorization, apiKey) = Self.credentials(in: request.headers)

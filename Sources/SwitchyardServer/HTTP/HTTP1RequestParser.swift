@@ -192,7 +192,7 @@ struct HTTP1RequestParser {
     /// `Int.max` when the line ends with a bare LF.
     private static func line(in buffer: ByteBuffer) -> Int? {
         buffer.withUnsafeReadableBytes { bytes in
-            guard let lf = bytes.firstIndex(of: 0x0A) else { return nil }
+            guard let lf = HTTP1Syntax.firstLineFeed(in: bytes, from: 0) else { return nil }
             return lf > 0 && bytes[lf - 1] == 0x0D ? lf - 1 : Int.max
         }
     }
@@ -235,8 +235,7 @@ struct HTTP1RequestParser {
             var start = 0
             while start + 1 < bytes.count, bytes[start] == 0x0D, bytes[start + 1] == 0x0A { start += 2 }
             var index = max(scanned, start)
-            while let lf = UnsafeRawBufferPointer(rebasing: bytes[index...]).firstIndex(of: 0x0A) {
-                let at = index + lf
+            while let at = HTTP1Syntax.firstLineFeed(in: bytes, from: index) {
                 guard at > start, bytes[at - 1] == 0x0D else { return -1 }
                 if at >= start + 3, bytes[at - 2] == 0x0A, bytes[at - 3] == 0x0D { return at + 1 }
                 index = at + 1

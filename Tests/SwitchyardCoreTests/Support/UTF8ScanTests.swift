@@ -2,7 +2,7 @@ import Testing
 
 @testable import SwitchyardCore
 
-/// `UTF8Scan` answers as `utf8.allSatisfy` and `utf8.contains(where:)` do, for small, large, empty and non-ASCII
+/// `UTF8Scan` answers as `utf8.allSatisfy`, `utf8.contains(where:)` and `hasPrefix` do, for small, large, empty and non-ASCII
 /// strings, and for a substring's copy.
 @Suite struct UTF8ScanTests {
     static let samples: [String] = [
@@ -23,5 +23,14 @@ import Testing
         for test in tests {
             #expect(UTF8Scan.any(text, test) == text.utf8.contains(where: test))
         }
+    }
+
+    @Test(arguments: samples) func hasPrefixAgreesWithTheStandardLibrary(_ text: String) {
+        #expect(UTF8Scan.hasPrefix(text, "") == true)
+        #expect(UTF8Scan.hasPrefix(text, "a") == text.hasPrefix("a"))
+        #expect(UTF8Scan.hasPrefix(text, "weighted: ") == text.hasPrefix("weighted: "))
+        #expect(UTF8Scan.hasPrefix(text, "/admin/") == text.hasPrefix("/admin/"))
+        #expect(UTF8Scan.hasPrefix(text, "Ünï") == text.hasPrefix("Ünï"))
+        #expect(UTF8Scan.hasPrefix(text, "naïve café and more") == text.hasPrefix("naïve café and more"))
     }
 }

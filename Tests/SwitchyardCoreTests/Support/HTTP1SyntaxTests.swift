@@ -1,0 +1,52 @@
+import Testing
+
+@testable import SwitchyardCore
+
+/// The line and token helpers that the gateway's request parser and the pooled transport's response parser share.
+@Suite struct HTTP1SyntaxTests {
+    /// Calls `body` with the bytes of `text`.
+    private func withBytes<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        Array(text.utf8).withUnsafeBytes(body)
+    }
+
+    @Test func firstLineFeedFindsTheLineFeedAtOrAfterTheStart() {
+        withBytes("ab\ncd\r\nef") { bytes in
+            #expect(HTTP1Syntax.firstLineFeed(in: bytes, from: 0) == 2)
+            #expect(HTTP1Syntax.firstLineFeed(in: bytes, from: 2) == 2)
+            #expect(HTTP1Syntax.firstLineFeed(in: bytes, from: 3) == 6)
+            #expect(HTTP1Syntax.firstLineFeed(in: bytes, from: 7) == nil)
+            #expect(HTTP1Syntax.firstLineFeed(in: bytes, from: 9) == nil)
+            #expect(HTTP1Syntax.firstLineFeed(in: bytes, from: 20) == nil)
+        }
+        withBytes("") { bytes in #expect(HTTP1Syntax.firstLineFeed(in: bytes, from: 0) == nil) }
+    }
+
+    @Test func lineEndsAtCRLFOrLFOrTheEnd() {
+        withBytes("HTTP/1.1 200 OK\r\nA: b\nlast\r") { bytes in
+            let first = HTTP1Syntax.line(in: bytes, from: 0)
+            #expect(String(decoding: first.line, as: UTF8.self) == "HTTP/1.1 200 OK")
+            #expect(first.next == 17)
+            let second = HTTP1Syntax.line(in: bytes, from: first.next)
+            #expect(String(decoding: second.line, as: UTF8.self) == "A: b")
+            let third = HTTP1Syntax.line(in: bytes, from: second.next)
+            #expect(String(decoding: third.line, as: UTF8.self) == "last")
+            #expect(third.next == bytes.count + 1)
+        }
+    }
+
+    @Test(arguments: [
+        ("close", ["close"]),
+        ("keep-alive, Upgrade", ["keep-alive", "Upgrade"]),
+        (" a ,\tb,, c\t, ", ["a", "b", "c"]),
+        ("", []),
+        (",,", []),
+        ("gzip, chunked", ["gzip", "chunked"]),
+    ])
+    func forEachTokenSplitsOnCommasAndTrims(_ value: String, _ expected: [String]) {
+        var tokens: [String] = []
+        withBytes(value) { bytes in
+            HTTP1Syntax.forEachToken(bytes) { tokens.append(String(decoding: $0, as: UTF8.self)) }
+        }
+        #expect(tokens == expected)
+    }
+}
