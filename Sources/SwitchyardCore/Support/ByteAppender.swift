@@ -38,6 +38,12 @@ public struct ByteAppender {
         }
     }
 
+    /// Appends raw bytes.
+    public mutating func append(_ raw: UnsafeRawBufferPointer) {
+        guard let start = raw.baseAddress else { return }
+        copy(start.assumingMemoryBound(to: UInt8.self), raw.count)
+    }
+
     private mutating func copy(_ source: UnsafePointer<UInt8>, _ length: Int) {
         guard length > 0 else { return }
         precondition(count + length <= bytes.count, "ByteAppender: more bytes than counted")

@@ -72,14 +72,42 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
         guard let (open, range) = found else { return nil }
         // A model name rarely needs escaping: then it is written as it is, between quotes.
         let plain = UTF8Scan.all(model) { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        var escaped = ""
-        if plain {
-            escaped = "\"" + model + "\""
-        } else {
-            escaped.reserveCapacity(model.utf8.count + 2)
-            escaped.append("\"")
+        let escaped = plain ? nil : Self.quoted(model)
+        let modelLength = escaped?.utf8.count ?? model.utf8.count + 2
+        let usage: StaticString = #""stream_options":{"include_usage":true},"#
+        let length = body.readableBytes - range.count + modelLength
+            + (askingForStreamUsage ? usage.utf8CodeUnitCount : 0)
+        // One copy into a buffer of the final size (a write per slice costs a `ByteBuffer` write's checks each).
+        var result = ByteBufferAllocator().buffer(capacity: length)
+        body.withUnsafeReadableBytes { bytes in
+            result.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
+                var appender = ByteAppender(bytes: out)
+                if askingForStreamUsage {
+                    appender.append(UnsafeRawBufferPointer(rebasing: bytes[..<(open + 1)]))
+                    appender.append(usage)
+                    appender.append(UnsafeRawBufferPointer(rebasing: bytes[(open + 1)..<range.lowerBound]))
+                } else {
+                    appender.append(UnsafeRawBufferPointer(rebasing: bytes[..<range.lowerBound]))
+                }
+                if let escaped {
+                    appender.append(escaped)
+                } else {
+                    appender.append(UInt8(ascii: "\""))
+                    appender.append(model)
+                    appender.append(UInt8(ascii: "\""))
+                }
+                appender.append(UnsafeRawBufferPointer(rebasing: bytes[range.upperBound...]))
+                return appender.count
+            }
         }
-        for scalar in model.unicodeScalars where !plain {
+        return result
+    }
+
+    /// `text` as a JSON string, quotes included, escaped where it must be.
+    private static func quoted(_ text: String) -> String {
+        var escaped = "\""
+        escaped.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": escaped.append("\\\"")
             case "\\": escaped.append("\\\\")
@@ -89,19 +117,7 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
             default: escaped.unicodeScalars.append(scalar)
             }
         }
-        if !plain { escaped.append("\"") }
-        var result = ByteBufferAllocator().buffer(capacity: body.readableBytes + escaped.utf8.count)
-        let start = body.readerIndex
-        if askingForStreamUsage {
-            result.writeImmutableBuffer(body.getSlice(at: start, length: open + 1)!)
-            result.writeString(#""stream_options":{"include_usage":true},"#)
-            result.writeImmutableBuffer(body.getSlice(at: start + open + 1, length: range.lowerBound - open - 1)!)
-        } else {
-            result.writeImmutableBuffer(body.getSlice(at: start, length: range.lowerBound)!)
-        }
-        result.writeString(escaped)
-        result.writeImmutableBuffer(
-            body.getSlice(at: start + range.upperBound, length: body.readableBytes - range.upperBound)!)
-        return result
+        escaped.append("\"")
+        return escaped
     }
 }

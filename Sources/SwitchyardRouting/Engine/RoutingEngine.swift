@@ -69,6 +69,8 @@ public struct RoutingEngine: Sendable {
             let routed = try await runGroup(
                 model, features: features, strategy: chosen.strategy, excluding: excluding, kind: "first",
                 decision: &decision, attempt: attempt)
+            // Without a learned router there is nothing to add: no copy of the routed call (about 1,000 instructions).
+            guard features.routerBox != nil else { return routed }
             return Self.explained(routed, features: features)
         } catch let error as GatewayError {
             lastError = error

@@ -49,17 +49,34 @@ public final class DeploymentHealthBook: Sendable {
     public func unavailability(of deployment: Deployment, tokens: Int) -> String? {
         let now = clock.now()
         return update(deployment) { health in
-            if !health.breaker.isAvailable(now: now) { return "circuit \(health.breaker.currentState(now: now).name)" }
-            if health.coolingDownUntil > now {
-                return "cooling down after 429 for \(Int((health.coolingDownUntil - now).rounded(.up)))s"
-            }
-            if !health.hasCapacity(
-                now: now, rpm: deployment.requestsPerMinute, tpm: deployment.tokensPerMinute, tokens: tokens)
-            {
-                return "at rpm/tpm capacity"
-            }
-            return nil
+            Self.unavailability(of: &health, deployment, tokens: tokens, now: now)
         }
+    }
+
+    /// ``health(of:)`` and ``unavailability(of:tokens:)`` at once: one lookup, one lock and one clock reading for the
+    /// route planner, which asks both of every candidate (each lookup hashes the deployment's id).
+    public func assess(_ deployment: Deployment, tokens: Int) -> (health: DeploymentHealth, unavailability: String?) {
+        let now = clock.now()
+        return update(deployment) { health in
+            _ = health.breaker.currentState(now: now)
+            let snapshot = health
+            return (snapshot, Self.unavailability(of: &health, deployment, tokens: tokens, now: now))
+        }
+    }
+
+    private static func unavailability(
+        of health: inout DeploymentHealth, _ deployment: Deployment, tokens: Int, now: Double
+    ) -> String? {
+        if !health.breaker.isAvailable(now: now) { return "circuit \(health.breaker.currentState(now: now).name)" }
+        if health.coolingDownUntil > now {
+            return "cooling down after 429 for \(Int((health.coolingDownUntil - now).rounded(.up)))s"
+        }
+        if !health.hasCapacity(
+            now: now, rpm: deployment.requestsPerMinute, tpm: deployment.tokensPerMinute, tokens: tokens)
+        {
+            return "at rpm/tpm capacity"
+        }
+        return nil
     }
 
     /// Starts an attempt: takes a half-open probe if needed. `false` if the breaker refuses.

@@ -39,7 +39,7 @@ public struct RoutePlanner: Sendable {
         var eligible: [(Deployment, DeploymentHealth)] = []
         var permanentExclusions = 0
         for deployment in model.deployments {
-            let state = health.health(of: deployment)
+            let (state, unavailable) = health.assess(deployment, tokens: features.promptTokens)
             let latency = state.latency == nil
                 ? nil : (state.effectiveLatency(now: now, streaming: features.streaming) * 1000).rounded()
             var candidate = RoutingDecision.Candidate(
@@ -53,7 +53,7 @@ public struct RoutePlanner: Sendable {
                 permanentExclusions += 1
             } else if excluding.contains(deployment.id) {
                 candidate.excluded = "already failed for this request"
-            } else if let reason = health.unavailability(of: deployment, tokens: features.promptTokens) {
+            } else if let reason = unavailable {
                 candidate.excluded = reason
             } else {
                 eligible.append((deployment, state))

@@ -36,4 +36,18 @@ struct ByteAppenderTests {
             #expect(ByteAppender.decimalCount(value) == bytes.count)
         }
     }
+
+    @Test("raw bytes land in order; an empty buffer writes nothing")
+    func rawBytes() {
+        let source: [UInt8] = Array("{\"model\":\"m\"}".utf8)
+        let bytes = source.withUnsafeBytes { raw in
+            written(capacity: 64) { out in
+                out.append(UnsafeRawBufferPointer(rebasing: raw[..<1]))
+                out.append(UnsafeRawBufferPointer(rebasing: raw[1..<1]))
+                out.append(UnsafeRawBufferPointer(start: nil, count: 0))
+                out.append(UnsafeRawBufferPointer(rebasing: raw[1...]))
+            }
+        }
+        #expect(bytes == source)
+    }
 }
