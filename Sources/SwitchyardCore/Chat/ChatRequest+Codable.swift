@@ -15,12 +15,20 @@ extension ChatRequest: Codable {
 
         var key: AnyCodingKey { AnyCodingKey(rawValue) }
 
-        /// The field named `key`, as ``init(rawValue:)`` finds it, but by the key's length first and then among the
-        /// few names of that length: the synthesized initializer compares the key with every name in turn (about
-        /// 2,000 instructions for a request's keys under callgrind).
+        /// The field named `key`, as ``init(rawValue:)`` finds it (by its bytes, as the decoder reads keys).
         init?(jsonKey key: String) {
+            var key = key
+            guard let field = key.withUTF8({ Self(jsonKey: JSONKey(UnsafeRawBufferPointer($0))) }) else { return nil }
+            self = field
+        }
+
+        /// The field named by the key's bytes, as ``init(rawValue:)`` finds it, but by the key's length first and
+        /// then among the few names of that length: the synthesized initializer compares the key with every name in
+        /// turn (about 2,000 instructions for a request's keys under callgrind), and the bytes are not made into a
+        /// string first.
+        init?(jsonKey key: JSONKey) {
             let field: Field?
-            switch key.utf8.count {
+            switch key.count {
             case 1: field = key == "n" ? .n : nil
             case 4: field = key == "stop" ? .stop : key == "seed" ? .seed : key == "user" ? .user : nil
             case 5: field = key == "model" ? .model : key == "tools" ? .tools : key == "top_p" ? .topP : nil

@@ -17,6 +17,29 @@ public enum ChatRequestFastDecoder {
     }
 }
 
+/// An object key as ``JSONByteReader`` reads it: its bytes between the quotes (a key with an escape is refused
+/// before), compared with names where they are. Made into a `String`, each key cost a string and a string
+/// comparison per name tried.
+struct JSONKey {
+    let bytes: UnsafeRawBufferPointer
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    /// The key's length in bytes.
+    var count: Int { bytes.count }
+
+    /// Whether the key is `name`, byte for byte.
+    static func == (key: JSONKey, name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard key.bytes.count == count else { return false }
+        let expected = name.utf8Start
+        for offset in 0..<count where key.bytes[offset] != expected[offset] { return false }
+        return true
+    }
+}
+
 /// A forward-only reader over JSON bytes that gives up (returns `nil`) at anything unexpected.
 struct JSONByteReader {
     private let bytes: UnsafeRawBufferPointer
@@ -112,27 +135,35 @@ struct JSONByteReader {
         var name: String?
         var hasName = false
         let ok = object { reader, key in
-            switch key {
-            case "role":
-                guard role == nil, let text = reader.string(), let value = ChatRole(rawValue: text) else {
-                    return false
-                }
+            if key == "role" {
+                // An escaped role is left to `JSONDecoder`, as an escaped key is.
+                guard role == nil, let text = reader.plainString(), let value = Self.role(text) else { return false }
                 role = value
-            case "content":
+            } else if key == "content" {
                 guard !hasContent else { return false }
                 hasContent = true
                 return reader.optionalString(&content)
-            case "name":
+            } else if key == "name" {
                 guard !hasName else { return false }
                 hasName = true
                 return reader.optionalString(&name)
-            default:
+            } else {
                 return false
             }
             return true
         }
         guard ok, let role else { return nil }
         return ChatMessage(role: role, content: content.map { .text($0) }, name: name)
+    }
+
+    /// The role a role value's bytes name, as `ChatRole(rawValue:)` finds it without a string.
+    static func role(_ text: JSONKey) -> ChatRole? {
+        switch text.count {
+        case 4: text == "user" ? .user : text == "tool" ? .tool : nil
+        case 6: text == "system" ? .system : nil
+        case 9: text == "assistant" ? .assistant : text == "developer" ? .developer : nil
+        default: nil
+        }
     }
 
     mutating func stringArray() -> [String]? {
@@ -157,14 +188,14 @@ struct JSONByteReader {
     }
 
     /// `{ "key": value, … }`; `field` reads each value and says whether it could.
-    mutating func object(_ field: (inout JSONByteReader, String) -> Bool) -> Bool {
+    mutating func object(_ field: (inout JSONByteReader, JSONKey) -> Bool) -> Bool {
         skipWhitespace()
         guard consume(UInt8(ascii: "{")) else { return false }
         skipWhitespace()
         if consume(UInt8(ascii: "}")) { return true }
         while true {
             skipWhitespace()
-            guard let key = plainKey() else { return false }
+            guard let key = plainString() else { return false }
             skipWhitespace()
             guard consume(UInt8(ascii: ":")) else { return false }
             skipWhitespace()
@@ -288,9 +319,22 @@ struct JSONByteReader {
         return start..<index
     }
 
-    /// A key without escapes.
-    private mutating func plainKey() -> String? {
-        string(escapes: false)
+    /// The bytes of a string without escapes (a key, a role), not made into a `String`; `nil` for a string with a
+    /// backslash or a control character.
+    mutating func plainString() -> JSONKey? {
+        guard consume(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        index = JSONFieldScanner.skipPlainStringBytes(bytes, from: index, to: bytes.count)
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                return JSONKey(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+            }
+            guard byte != UInt8(ascii: "\\"), byte >= 0x20 else { return nil }
+            index += 1
+        }
+        return nil
     }
 
     /// A string value, escapes decoded (the body was already checked to be UTF-8); with `escapes: false`, a string

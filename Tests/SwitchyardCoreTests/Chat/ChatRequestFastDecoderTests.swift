@@ -79,6 +79,9 @@ struct ChatRequestFastDecoderTests {
         #"{"model":"","messages":[]}"#,
         #"{"model":"m"}"#,
         #"{"model":"m","messages":[{"role":"robot","content":"x"}]}"#,
+        #"{"model":"m","messages":[{"role":"User","content":"x"}]}"#,
+        #"{"model":"m","messages":[{"role":"\u0075ser","content":"x"}]}"#,
+        #"{"model":"m","messages":[{"r\u006fle":"user","content":"x"}]}"#,
         #"{"model":"m","messages":[{"content":"x"}]}"#,
         #"[]"#,
     ]
