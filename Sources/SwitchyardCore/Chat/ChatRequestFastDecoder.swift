@@ -30,13 +30,9 @@ struct JSONKey {
     /// The key's length in bytes.
     var count: Int { bytes.count }
 
-    /// Whether the key is `name`, byte for byte.
+    /// Whether the key is `name`, byte for byte (the comparison of `JSONFieldScanner.key(_:is:)`).
     static func == (key: JSONKey, name: StaticString) -> Bool {
-        let count = name.utf8CodeUnitCount
-        guard key.bytes.count == count else { return false }
-        let expected = name.utf8Start
-        for offset in 0..<count where key.bytes[offset] != expected[offset] { return false }
-        return true
+        JSONFieldScanner(key.bytes).key(0..<key.bytes.count, is: name)
     }
 }
 

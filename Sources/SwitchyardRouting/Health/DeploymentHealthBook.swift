@@ -45,16 +45,9 @@ public final class DeploymentHealthBook: Sendable {
         }
     }
 
-    /// Why the deployment cannot take a request now, or `nil` if it can.
-    public func unavailability(of deployment: Deployment, tokens: Int) -> String? {
-        let now = clock.now()
-        return update(deployment) { health in
-            Self.unavailability(of: &health, deployment, tokens: tokens, now: now)
-        }
-    }
-
-    /// ``health(of:)`` and ``unavailability(of:tokens:)`` at once: one lookup, one lock and one clock reading for the
-    /// route planner, which asks both of every candidate (each lookup hashes the deployment's id).
+    /// One deployment's health (as ``health(of:)`` reads it) and why it cannot take a request of `tokens` now, or
+    /// `nil` if it can: one lookup, one lock and one clock reading for the route planner, which asks both of every
+    /// candidate (each lookup hashes the deployment's id).
     public func assess(_ deployment: Deployment, tokens: Int) -> (health: DeploymentHealth, unavailability: String?) {
         let now = clock.now()
         return update(deployment) { health in
@@ -64,6 +57,7 @@ public final class DeploymentHealthBook: Sendable {
         }
     }
 
+    /// Why a deployment in `health` cannot take a request now, or `nil` if it can.
     private static func unavailability(
         of health: inout DeploymentHealth, _ deployment: Deployment, tokens: Int, now: Double
     ) -> String? {
