@@ -100,6 +100,9 @@ public struct RequestOutcome: Sendable {
     public var experiment: String? = nil
     /// The experiment arm it was assigned to, if any.
     public var experimentArm: String? = nil
+    /// The upstream cost in US dollars, when the caller priced the usage already with the governor's catalogue
+    /// (the server's request ticket does, for its metrics); the governor prices it itself when `nil`.
+    public var costUSD: Double? = nil
 
     /// Creates an outcome.
     public init(

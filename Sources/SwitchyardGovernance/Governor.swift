@@ -66,11 +66,16 @@ public final class Governor: Sendable {
         }
         let policies = cache.policies(tenantID: identity.tenantID, teamID: identity.teamID)
         let scopes = Self.scopes(of: identity)
-        let buckets = [
-            RateLimitBucket(scope: scopes[0], limits: identity.rateLimits),
-            policies.team.map { RateLimitBucket(scope: BudgetScope(.team, $0.id), limits: $0.rateLimits) },
-            policies.tenant.map { RateLimitBucket(scope: BudgetScope(.tenant, $0.id), limits: $0.rateLimits) },
-        ].compactMap { $0 }
+        // One array made at its size (a literal of optionals, then `compactMap`, was two).
+        var buckets: [RateLimitBucket] = []
+        buckets.reserveCapacity(3)
+        buckets.append(RateLimitBucket(scope: scopes[0], limits: identity.rateLimits))
+        if let team = policies.team {
+            buckets.append(RateLimitBucket(scope: BudgetScope(.team, team.id), limits: team.rateLimits))
+        }
+        if let tenant = policies.tenant {
+            buckets.append(RateLimitBucket(scope: BudgetScope(.tenant, tenant.id), limits: tenant.rateLimits))
+        }
         let tokens = request.estimatedPromptTokens + request.estimatedCompletionTokens
         let status = try await limiter.acquire(buckets, tokens: tokens)
         let limits = Self.limits(identity: identity, tenant: policies.tenant, team: policies.team)
@@ -99,8 +104,10 @@ public final class Governor: Sendable {
 
     /// Settles the budget with the real cost, corrects the token buckets, queues alerts and records the request.
     public func complete(_ admission: Admission, _ outcome: RequestOutcome) async {
-        let price = outcome.deployment.flatMap { pricing.price(for: $0) }
-        let cost = outcome.usage.map { price?.cost(of: $0) ?? 0 } ?? 0
+        let cost =
+            outcome.costUSD
+            ?? outcome.usage.map { usage in outcome.deployment.flatMap { pricing.price(for: $0) }?.cost(of: usage) ?? 0 }
+            ?? 0
         let alertsCrossed = budgets.settle(admission.reservation, actualCost: cost, limits: admission.limits)
         for alert in alertsCrossed { alerts?.enqueue(alert) }
         let tokens = outcome.usage?.totalTokens ?? 0
@@ -124,11 +131,13 @@ public final class Governor: Sendable {
                 experimentArm: outcome.experimentArm))
     }
 
+    /// The key's, its team's (if any) and its tenant's scopes, in that order: an array made at its size (appending
+    /// to a literal of one grew it).
     static func scopes(of identity: Identity) -> [BudgetScope] {
-        var scopes = [BudgetScope(.key, identity.keyID)]
-        if let team = identity.teamID { scopes.append(BudgetScope(.team, team)) }
-        scopes.append(BudgetScope(.tenant, identity.tenantID))
-        return scopes
+        if let team = identity.teamID {
+            return [BudgetScope(.key, identity.keyID), BudgetScope(.team, team), BudgetScope(.tenant, identity.tenantID)]
+        }
+        return [BudgetScope(.key, identity.keyID), BudgetScope(.tenant, identity.tenantID)]
     }
 
     static func limits(identity: Identity, tenant: Tenant?, team: Team?) -> [BudgetTracker.Limit] {

@@ -6,9 +6,7 @@ import Testing
 /// log): its exact wording, for every strategy, with and without a runner-up.
 @Suite struct RouteReasonTests {
     static func entry(_ id: String, weight: Double = 1, inflight: Int = 0) -> StrategyOrdering.Entry {
-        var health = DeploymentHealth(breaker: CircuitBreaker(settings: .init()))
-        health.inflight = inflight
-        return (RoutingWorld.deployment(id, weight: weight), health)
+        (RoutingWorld.deployment(id, weight: weight), DeploymentHealthReading(inflight: inflight))
     }
 
     static func reason(_ entries: [StrategyOrdering.Entry], _ strategy: RoutingStrategyKind) -> String {

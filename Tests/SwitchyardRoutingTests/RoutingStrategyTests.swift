@@ -44,6 +44,25 @@ import Testing
         #expect(routed.decision.attempts.map(\.kind) == ["first", "failover"])
     }
 
+    /// The planner hands the health slots it read on to the attempt loop: an attempt's start and end must land on
+    /// the deployment that was tried, also when the order differs from the configuration's.
+    @Test func healthIsRecordedOnTheDeploymentTried() async throws {
+        let model = RoutingWorld.model(
+            [RoutingWorld.deployment("backup", priority: 2), RoutingWorld.deployment("main", priority: 1)])
+        let world = RoutingWorld(models: [model])
+        for _ in 0..<3 { _ = try await world.route(model) { $0.id } }
+        #expect(world.health.health(of: model.deployments[1]).attempts == 3)
+        #expect(world.health.health(of: model.deployments[1]).inflight == 0)
+        #expect(world.health.health(of: model.deployments[0]).attempts == 0)
+        _ = try await world.route(model) { deployment in
+            if deployment.id == "main" { throw GatewayError.upstream(.upstreamError) }
+            return deployment.id
+        }
+        #expect(world.health.health(of: model.deployments[1]).failures == 1)
+        #expect(world.health.health(of: model.deployments[0]).attempts == 1)
+        #expect(world.health.health(of: model.deployments[0]).failures == 0)
+    }
+
     @Test func lowestCostPicksTheCheapest() async throws {
         let model = RoutingWorld.model(
             [

@@ -27,8 +27,8 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
         }
         guard let body = Self.rewriting(original, model: deployment.upstreamModel, askingForStreamUsage: askForUsage)
         else { return nil }
-        return UpstreamRequest(
-            url: deployment.provider.baseURL + dialect.chatPath, headers: headers(for: deployment), body: body)
+        let target = chatTarget(for: deployment)
+        return UpstreamRequest(url: target.url, headers: target.headers, body: body)
     }
 
     /// Reads `id`, `model` and `usage` from a `chat.completion` body.

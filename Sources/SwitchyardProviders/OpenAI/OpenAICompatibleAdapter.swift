@@ -5,6 +5,8 @@ public import SwitchyardCore
 public struct OpenAICompatibleAdapter: ChatAdapter, EmbeddingAdapter {
     /// The provider's differences from OpenAI.
     public let dialect: OpenAICompatibleDialect
+    /// The last provider's chat URL and headers.
+    let chatTargets = UpstreamTargetMemo()
 
     /// Creates an adapter for a dialect.
     public init(dialect: OpenAICompatibleDialect) {
@@ -46,9 +48,15 @@ public struct OpenAICompatibleAdapter: ChatAdapter, EmbeddingAdapter {
         if body.stream {
             body.includeUsageInStream = dialect.sendsStreamOptions
         }
-        return UpstreamRequest(
-            url: deployment.provider.baseURL + dialect.chatPath, headers: headers(for: deployment),
-            body: try WireJSON.encode(body))
+        let target = chatTarget(for: deployment)
+        return UpstreamRequest(url: target.url, headers: target.headers, body: try WireJSON.encode(body))
+    }
+
+    /// `POST {base}/chat/completions`'s URL and headers for the deployment's provider.
+    func chatTarget(for deployment: Deployment) -> UpstreamTargetMemo.Target {
+        chatTargets.target(for: deployment.provider) { provider in
+            (provider.baseURL + dialect.chatPath, headers(for: provider))
+        }
     }
 
     /// Decodes a `chat.completion` body.
@@ -101,11 +109,16 @@ public struct OpenAICompatibleAdapter: ChatAdapter, EmbeddingAdapter {
 
     /// The upstream headers: content type, the bearer key and the provider's configured headers.
     func headers(for deployment: Deployment) -> [(name: String, value: String)] {
-        let extra = deployment.provider.headers
+        headers(for: deployment.provider)
+    }
+
+    /// The upstream headers of a provider.
+    func headers(for provider: ProviderEndpoint) -> [(name: String, value: String)] {
+        let extra = provider.headers
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(2 + extra.count)
         headers.append(("content-type", "application/json"))
-        if dialect.authentication == .bearer, let key = deployment.provider.apiKey {
+        if dialect.authentication == .bearer, let key = provider.apiKey {
             headers.append(("authorization", "Bearer " + key.value))
         }
         if !extra.isEmpty {

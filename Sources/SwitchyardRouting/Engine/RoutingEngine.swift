@@ -62,12 +62,13 @@ public struct RoutingEngine: Sendable {
         excluding: Set<String> = [], allowFallbacks: Bool = true,
         attempt: @Sendable (Deployment, ModelDefinition) async throws -> Value
     ) async throws -> Routed<Value> {
-        let chosen = begin(requestID: requestID, model: model, features: features, strategy: strategy)
-        var decision = chosen.decision
+        let chosen = strategy.flatMap { model.routing.allowsStrategyOverride ? $0 : nil } ?? model.routing.strategy
+        // Made here and not kept elsewhere, so that the group's first write to it does not copy its fields.
+        var decision = begin(requestID: requestID, model: model, features: features, strategy: chosen)
         let lastError: GatewayError
         do {
             let routed = try await runGroup(
-                model, features: features, strategy: chosen.strategy, excluding: excluding, kind: "first",
+                model, features: features, strategy: chosen, excluding: excluding, kind: "first",
                 decision: &decision, attempt: attempt)
             // Without a learned router there is nothing to add: no copy of the routed call (about 1,000 instructions).
             guard features.routerBox != nil else { return routed }
@@ -80,18 +81,17 @@ public struct RoutingEngine: Sendable {
             decision: decision, attempt: attempt)
     }
 
-    /// Deposits into the retry budget; the strategy and the decision a call starts with.
+    /// Deposits into the retry budget; the decision a call starts with.
     @inline(never)
     private func begin(
-        requestID: String, model: ModelDefinition, features: RequestFeatures, strategy: RoutingStrategyKind?
-    ) -> (strategy: RoutingStrategyKind, decision: RoutingDecision) {
+        requestID: String, model: ModelDefinition, features: RequestFeatures, strategy: RoutingStrategyKind
+    ) -> RoutingDecision {
         retryBudget.deposit()
-        let chosen = strategy.flatMap { model.routing.allowsStrategyOverride ? $0 : nil } ?? model.routing.strategy
         var decision = RoutingDecision(
-            requestID: requestID, model: model.name, strategy: chosen.rawValue, reason: "", candidates: [], pick: nil,
-            attempts: [], timestamp: Date().timeIntervalSince1970)
+            requestID: requestID, model: model.name, strategy: strategy.rawValue, reason: "", candidates: [],
+            pick: nil, attempts: [], timestamp: Date().timeIntervalSince1970)
         decision.routerBox = features.routerBox  // the same box, not a copy of the explanation
-        return (chosen, decision)
+        return decision
     }
 
     /// After the model's own deployments failed: its fallback models for the error's class, in order, then the
@@ -151,7 +151,7 @@ public struct RoutingEngine: Sendable {
             if group.kind == "retry" {
                 // Retrying the same deployment is what storms are made of: it needs budget and backs off.
                 guard group.withdrawRetry(from: retryBudget) else { break }
-                try await backoff(after: group.lastError, attempt: group.retriesSameDeployment, policy: model.routing)
+                try await backoff(after: group.failure, attempt: group.retriesSameDeployment, policy: model.routing)
             }
             guard group.begin(health: health, tokens: features.promptTokens) else { continue }
             let started = health.clock.now()
@@ -165,7 +165,7 @@ public struct RoutingEngine: Sendable {
                 }
             }
         }
-        throw group.lastError
+        throw group.failure
     }
 
     /// Plans the group and records its candidates; throws the plan's failure.
@@ -175,10 +175,16 @@ public struct RoutingEngine: Sendable {
         kind: String, decision: inout RoutingDecision
     ) throws -> GroupAttempts {
         let plan = planner.plan(model, features: features, strategy: strategy, excluding: excluding)
-        decision.candidates += plan.candidates
+        if decision.candidates.isEmpty {
+            decision.candidates = plan.candidates  // the first group's: no copy into an empty array
+        } else {
+            decision.candidates += plan.candidates
+        }
         if decision.reason.isEmpty { decision.reason = plan.reason }
         if let failure = plan.failure { throw failure }
-        return GroupAttempts(ordered: plan.ordered, maxAttempts: model.routing.maxAttempts, kind: kind, model: model.name)
+        return GroupAttempts(
+            ordered: plan.ordered, slots: plan.slots, maxAttempts: model.routing.maxAttempts, kind: kind,
+            model: model.name)
     }
 
     /// Records a successful attempt: health, the decision, the prompt-cache affinity.
@@ -190,7 +196,7 @@ public struct RoutingEngine: Sendable {
         let deployment = group.deployment
         let elapsed = health.clock.now() - started
         health.end(
-            deployment, failed: false, latency: features.streaming ? nil : elapsed,
+            group.slot, failed: false, latency: features.streaming ? nil : elapsed,
             firstToken: features.streaming ? elapsed : nil)
         decision.attempts.append(
             .init(deployment: deployment.id, model: model.name, outcome: "ok", upstreamStatus: 200,
@@ -212,7 +218,7 @@ public struct RoutingEngine: Sendable {
         let deployment = group.deployment
         let gatewayError = Self.attemptError(error)
         let elapsed = health.clock.now() - started
-        health.end(deployment, failed: gatewayError.code.isRetryable, latency: nil, firstToken: nil)
+        health.end(group.slot, failed: gatewayError.code.isRetryable, latency: nil, firstToken: nil)
         decision.attempts.append(
             .init(deployment: deployment.id, model: model.name, outcome: gatewayError.code.rawValue,
                   upstreamStatus: gatewayError.upstream?.status, durationMs: (elapsed * 1000).rounded(),
@@ -266,19 +272,30 @@ public struct RoutingEngine: Sendable {
 /// the frame that awaits an attempt holds one reference. Used by one task only.
 final class GroupAttempts {
     let ordered: [Deployment]
+    /// The health slots of ``ordered``, in the same order.
+    let slots: [DeploymentHealthBook.Slot]
     let maxAttempts: Int
+    let model: String
     /// `first`, `fallback`, `failover` or `retry`: how the next attempt is recorded.
     var kind: String
-    var lastError: GatewayError
+    /// The last attempt's error; `nil` before one failed.
+    var lastError: GatewayError?
     var attempts = 0
     var deploymentIndex = 0
     var retriesSameDeployment = 0
 
-    init(ordered: [Deployment], maxAttempts: Int, kind: String, model: String) {
+    init(ordered: [Deployment], slots: [DeploymentHealthBook.Slot], maxAttempts: Int, kind: String, model: String) {
         self.ordered = ordered
+        self.slots = slots
         self.maxAttempts = maxAttempts
         self.kind = kind
-        lastError = GatewayError(.noHealthyDeployment, "No deployment of model '\(model)' answered.")
+        self.model = model
+    }
+
+    /// The error the group ends with: the last attempt's, or `no_healthy_deployment` when none was made. Written
+    /// only when needed: the message's interpolation cost about 1,200 instructions on every request.
+    var failure: GatewayError {
+        lastError ?? GatewayError(.noHealthyDeployment, "No deployment of model '\(model)' answered.")
     }
 
     /// Whether another attempt may be made.
@@ -287,10 +304,15 @@ final class GroupAttempts {
     /// The deployment of the current attempt.
     var deployment: Deployment { ordered[deploymentIndex] }
 
+    /// The health slot of the current attempt's deployment.
+    var slot: DeploymentHealthBook.Slot { slots[deploymentIndex] }
+
     /// Takes a retry from the budget; notes on the last error when there is none left.
     func withdrawRetry(from budget: RetryBudget) -> Bool {
         guard budget.withdraw() else {
-            lastError.message += " (retry budget exhausted)"
+            var error = failure
+            error.message += " (retry budget exhausted)"
+            lastError = error
             return false
         }
         retriesSameDeployment += 1
@@ -301,7 +323,7 @@ final class GroupAttempts {
     /// saturated) the loop moves on to the next deployment.
     func begin(health: DeploymentHealthBook, tokens: Int) -> Bool {
         attempts += 1
-        guard health.begin(deployment, tokens: tokens) else {
+        guard health.begin(deployment, in: slot, tokens: tokens) else {
             deploymentIndex += 1
             return false
         }

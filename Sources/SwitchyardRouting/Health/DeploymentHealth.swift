@@ -33,8 +33,14 @@ public struct DeploymentHealth: Sendable {
 
     /// The latency estimate used for ranking: the moving average, decayed by its age.
     public func effectiveLatency(now: Double, streaming: Bool) -> Double {
-        guard let sample = streaming ? (timeToFirstToken ?? latency) : latency else { return 0 }
-        return sample * exp(-max(0, now - lastSample) / Self.decay)
+        reading.effectiveLatency(now: now, streaming: streaming)
+    }
+
+    /// The numbers the route planner ranks by, without the windows.
+    public var reading: DeploymentHealthReading {
+        DeploymentHealthReading(
+            inflight: inflight, latency: latency, timeToFirstToken: timeToFirstToken, lastSample: lastSample,
+            circuit: breaker.state)
     }
 
     /// Whether the configured rpm/tpm capacity leaves room for one more request of `tokens`.

@@ -6,7 +6,10 @@ public import SwitchyardCore
 /// Each deployment has its own lock, so requests to different deployments never contend; every operation is a few
 /// arithmetic steps on a value updated in place.
 public final class DeploymentHealthBook: Sendable {
-    private final class Slot: Sendable {
+    /// One deployment's health behind its own lock. The route planner hands the slots it read on to the attempt
+    /// loop, which begins and ends its attempts on them without looking the deployment up again (each lookup
+    /// hashes its id under the book's lock).
+    final class Slot: Sendable {
         let state: Mutex<DeploymentHealth>
         init(_ health: DeploymentHealth) { state = Mutex(health) }
     }
@@ -23,7 +26,7 @@ public final class DeploymentHealthBook: Sendable {
         slots = Mutex([:])
     }
 
-    private func slot(_ deployment: Deployment) -> Slot {
+    func slot(_ deployment: Deployment) -> Slot {
         slots.withLock { slots in
             if let slot = slots[deployment.id] { return slot }
             let slot = Slot(DeploymentHealth(breaker: CircuitBreaker(settings: breakerSettings)))
@@ -45,16 +48,19 @@ public final class DeploymentHealthBook: Sendable {
         }
     }
 
-    /// One deployment's health (as ``health(of:)`` reads it) and why it cannot take a request of `tokens` now, or
-    /// `nil` if it can: one lookup, one lock and one clock reading for the route planner, which asks both of every
-    /// candidate (each lookup hashes the deployment's id).
-    public func assess(_ deployment: Deployment, tokens: Int) -> (health: DeploymentHealth, unavailability: String?) {
+    /// One deployment's health reading (as ``health(of:)`` reads it), why it cannot take a request of `tokens` now
+    /// (`nil` if it can), and its slot: one lookup, one lock and one clock reading for the route planner, which asks
+    /// both of every candidate.
+    func assess(_ deployment: Deployment, tokens: Int)
+        -> (reading: DeploymentHealthReading, unavailability: String?, slot: Slot)
+    {
         let now = clock.now()
-        return update(deployment) { health in
+        let slot = slot(deployment)
+        let (reading, unavailability) = slot.state.withLock { health in
             _ = health.breaker.currentState(now: now)
-            let snapshot = health
-            return (snapshot, Self.unavailability(of: &health, deployment, tokens: tokens, now: now))
+            return (health.reading, Self.unavailability(of: &health, deployment, tokens: tokens, now: now))
         }
+        return (reading, unavailability, slot)
     }
 
     /// Why a deployment in `health` cannot take a request now, or `nil` if it can.
@@ -75,9 +81,14 @@ public final class DeploymentHealthBook: Sendable {
 
     /// Starts an attempt: takes a half-open probe if needed. `false` if the breaker refuses.
     public func begin(_ deployment: Deployment, tokens: Int) -> Bool {
+        begin(deployment, in: slot(deployment), tokens: tokens)
+    }
+
+    /// ``begin(_:tokens:)`` on the deployment's slot, as the planner found it.
+    func begin(_ deployment: Deployment, in slot: Slot, tokens: Int) -> Bool {
         let now = clock.now()
         let limited = deployment.requestsPerMinute != nil || deployment.tokensPerMinute != nil
-        return update(deployment) { health in
+        return slot.state.withLock { health in
             guard health.breaker.tryAcquire(now: now) else { return false }
             health.recordStart(now: now, tokens: tokens, limited: limited)
             return true
@@ -86,8 +97,13 @@ public final class DeploymentHealthBook: Sendable {
 
     /// Ends an attempt with its outcome and timings (seconds).
     public func end(_ deployment: Deployment, failed: Bool, latency: Double?, firstToken: Double?) {
+        end(slot(deployment), failed: failed, latency: latency, firstToken: firstToken)
+    }
+
+    /// ``end(_:failed:latency:firstToken:)`` on the deployment's slot, as the planner found it.
+    func end(_ slot: Slot, failed: Bool, latency: Double?, firstToken: Double?) {
         let now = clock.now()
-        update(deployment) { health in
+        slot.state.withLock { health in
             health.recordEnd(now: now, latency: latency, firstToken: firstToken, failed: failed)
         }
     }

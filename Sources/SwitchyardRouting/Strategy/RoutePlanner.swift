@@ -17,6 +17,9 @@ public struct RoutePlanner: Sendable {
         public var strategy: RoutingStrategyKind
         /// Why no deployment is eligible, when none is.
         public var failure: GatewayError?
+        /// The health slots of ``ordered``, in the same order: the attempt loop begins and ends its attempts on
+        /// them.
+        var slots: [DeploymentHealthBook.Slot]
     }
 
     let health: DeploymentHealthBook
@@ -36,10 +39,11 @@ public struct RoutePlanner: Sendable {
     ) -> Plan {
         let now = health.clock.now()
         var candidates: [RoutingDecision.Candidate] = []
-        var eligible: [(Deployment, DeploymentHealth)] = []
+        var eligible: [StrategyOrdering.Entry] = []
+        var eligibleSlots: [DeploymentHealthBook.Slot] = []
         var permanentExclusions = 0
         for deployment in model.deployments {
-            let (state, unavailable) = health.assess(deployment, tokens: features.promptTokens)
+            let (state, unavailable, slot) = health.assess(deployment, tokens: features.promptTokens)
             let latency = state.latency == nil
                 ? nil : (state.effectiveLatency(now: now, streaming: features.streaming) * 1000).rounded()
             var candidate = RoutingDecision.Candidate(
@@ -47,7 +51,7 @@ public struct RoutePlanner: Sendable {
                 region: deployment.region, priority: deployment.priority,
                 estimatedCostUSD: features.estimatedCost(on: deployment),
                 latencyMs: latency,
-                inflight: state.inflight, circuit: state.breaker.state.name)
+                inflight: state.inflight, circuit: state.circuit.name)
             if let reason = permanentExclusion(deployment, features: features) {
                 candidate.excluded = reason
                 permanentExclusions += 1
@@ -57,6 +61,7 @@ public struct RoutePlanner: Sendable {
                 candidate.excluded = reason
             } else {
                 eligible.append((deployment, state))
+                eligibleSlots.append(slot)
             }
             candidates.append(candidate)
         }
@@ -79,7 +84,20 @@ public struct RoutePlanner: Sendable {
                     .noHealthyDeployment, "Every deployment of model '\(model.name)' is unavailable right now.")
             }
         }
-        return Plan(ordered: ordered, candidates: candidates, reason: reason, strategy: strategy, failure: failure)
+        return Plan(
+            ordered: ordered, candidates: candidates, reason: reason, strategy: strategy, failure: failure,
+            slots: Self.slots(of: ordered, eligible: eligible, eligibleSlots: eligibleSlots))
+    }
+
+    /// The slots of the ordered deployments: the eligible ones' as they are when the order did not change (one
+    /// eligible deployment), found by id otherwise.
+    private static func slots(
+        of ordered: [Deployment], eligible: [StrategyOrdering.Entry], eligibleSlots: [DeploymentHealthBook.Slot]
+    ) -> [DeploymentHealthBook.Slot] {
+        if ordered.count == 1, eligible.count == 1 { return eligibleSlots }
+        return ordered.map { deployment in
+            eligibleSlots[eligible.firstIndex { $0.0.id == deployment.id } ?? 0]
+        }
     }
 
     /// Prompt-cache affinity: the deployment that served this long prefix goes first within its tier.
@@ -116,7 +134,7 @@ public struct RoutePlanner: Sendable {
     }
 
     private func rank(
-        _ eligible: [(Deployment, DeploymentHealth)], model: ModelDefinition, features: RequestFeatures,
+        _ eligible: [StrategyOrdering.Entry], model: ModelDefinition, features: RequestFeatures,
         strategy: RoutingStrategyKind, now: Double
     ) -> ([Deployment], String) {
         guard !eligible.isEmpty else { return ([], "\(strategy.rawValue): no eligible deployment") }

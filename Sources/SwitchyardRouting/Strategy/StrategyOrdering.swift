@@ -3,7 +3,8 @@ import SwitchyardCore
 
 /// The strategies' orderings of eligible deployments, and their one-line explanations.
 enum StrategyOrdering {
-    typealias Entry = (Deployment, DeploymentHealth)
+    /// An eligible deployment and its health reading.
+    typealias Entry = (Deployment, DeploymentHealthReading)
 
     static func order(
         _ entries: [Entry], strategy: RoutingStrategyKind, features: RequestFeatures, now: Double,

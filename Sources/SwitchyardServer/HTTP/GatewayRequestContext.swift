@@ -6,7 +6,8 @@ public import SwitchyardGovernance
 public struct GatewayRequestContext: RequestContext, IdentityRequestContext {
     /// Hummingbird's storage.
     public var coreContext: CoreRequestContextStorage
-    /// The request id, echoed from `x-request-id` or generated.
+    /// The request id, echoed from `x-request-id` or generated; empty until ``GatewayResponder`` sets it, unless
+    /// the server did when it made the context.
     public var requestID: String
     /// The caller, set by ``APIKeyAuthenticationMiddleware``; `nil` when governance is off (library use, tests).
     public var identity: Identity?
@@ -21,5 +22,13 @@ public struct GatewayRequestContext: RequestContext, IdentityRequestContext {
         requestID = ""
         identity = nil
         wholeBody = nil
+    }
+
+    /// Creates a context with the request's id and its whole body (the gateway's own connections).
+    init(source: ApplicationRequestContextSource, requestID: String, wholeBody: ByteBuffer?) {
+        coreContext = .init(source: source)
+        self.requestID = requestID
+        identity = nil
+        self.wholeBody = wholeBody
     }
 }

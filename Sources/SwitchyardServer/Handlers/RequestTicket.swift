@@ -105,9 +105,9 @@ final class RequestTicket: Sendable {
         let snapshot = state.withLock { $0 }
         let tracking = feedback.withLock { $0 }
         let elapsed = ContinuousClock.now - started
-        // Priced once, for the experiment's figures and the metrics alike (the ledger prices in the governor).
+        // Priced once, for the experiment's figures, the governor's ledger and the metrics alike (the same catalogue).
         let cost =
-            tracking == nil && telemetry == nil
+            tracking == nil && telemetry == nil && snapshot.admitted == nil
             ? nil : deployment.flatMap { deployment in usage.flatMap { pricing.price(for: deployment)?.cost(of: $0) } }
         tracking?.finished(
             requestID: requestID, tenantID: snapshot.tenant, model: snapshot.model, router: decision?.router?.router,
@@ -121,6 +121,7 @@ final class RequestTicket: Sendable {
             outcome.strongestCost = decision?.router?.strongestCost(of: usage)
             outcome.experiment = tracking?.assignment?.experiment
             outcome.experimentArm = tracking?.assignment?.arm
+            outcome.costUSD = cost
             await admitted.governor.complete(admitted.admission, outcome)
         }
         guard let telemetry else { return }

@@ -54,6 +54,28 @@ import Testing
         }
     }
 
+    /// The server puts the request's id on the context it makes: the client's `x-request-id` when it is usable,
+    /// a new one otherwise.
+    @Test func theClientsRequestIDIsEchoedWhenUsable() async throws {
+        try await GatewayHarness.withGateway(.live) { client, _ in
+            let body = GatewayHarness.chatBody(model: "gpt")
+            var headers = GatewayHarness.json
+            headers[.xRequestID] = "client-chosen-42"
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: headers, body: body) {
+                response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.xRequestID] == "client-chosen-42")
+            }
+            headers[.xRequestID] = "has spaces in it"
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: headers, body: body) {
+                response in
+                #expect(response.status == .ok)
+                let generated = try #require(response.headers[.xRequestID])
+                #expect(generated.hasPrefix("req_") && generated != "has spaces in it")
+            }
+        }
+    }
+
     /// Requests larger than the first receive buffer (1 KB, then 8 KB while reads fill it): one that takes two
     /// reads, and one that takes many, one per event-loop tick. Each must arrive whole, and the same connection must
     /// then read a small request again.
