@@ -4,8 +4,8 @@ import SwitchyardCore
 
 /// Drives one HTTP/1.1 request–response exchange at a time over one pooled upstream connection.
 ///
-/// Everything here runs on the connection's event loop. The response head completes the caller's promise with the
-/// head and a body sequence; body parts are yielded into that sequence as they are read. Back-pressure: when the
+/// Everything here runs on the connection's event loop. The response head resumes the waiting caller
+/// (``ExchangeWaiter``) with the head and a body sequence; body parts are yielded into that sequence as they are read. Back-pressure: when the
 /// sequence's buffer is full, `read` calls are held until the consumer asks for more, so a slow client slows the
 /// upstream instead of filling memory. Timers: the first-byte deadline while waiting for the head and, on a body read
 /// as it streams, for its first byte (a model's time to first token: a reasoning model sends its head at once and its
@@ -30,7 +30,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
         var fieldBlock: ByteBuffer? = nil
     }
 
-    /// Where the connection is. The promise and the body's source are kept beside it rather than as payloads, so
+    /// Where the connection is. The waiter and the body's source are kept beside it rather than as payloads, so
     /// that checking the state copies nothing (payload enums cost a retain and release per check: 16,000
     /// instructions per request under callgrind).
     private enum State {
@@ -42,11 +42,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
 
     private var state = State.idle
     /// The caller waiting for the head (`awaitingHead`).
-    private var promise: EventLoopPromise<Answer>?
+    private var waiter: ExchangeWaiter?
+    /// The tickets of this handler's exchanges.
+    private let tickets = ExchangeTickets()
     /// Where body parts go (`streaming`).
     private var source: BodySource?
     /// The most of the body kept when the caller reads it whole (``UpstreamRequest/wholeBodyLimit``): then the
-    /// promise waits for the end, and the body is collected here (`streaming`, with no source).
+    /// waiter waits for the end, and the body is collected here (`streaming`, with no source).
     private var collectLimit: Int?
     private var collectedHead: HTTPResponseHead?
     private var collectedFieldBlock: ByteBuffer?
@@ -106,19 +108,24 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        if let waiter {
+            // Never left waiting: a handler removed from a channel that did not go inactive first.
+            self.waiter = nil
+            waiter.fail(UpstreamTransportError.closedBeforeResponse(reused: reused))
+        }
         self.context = nil
         rawOutput = nil
         onIdle = nil
         responseDecoder?.receiver = nil
     }
 
-    /// Writes the request; `promise` gets the head and body, or the failure. Call on the event loop.
+    /// Writes the request; `waiter` gets the head and body, or the failure. Call on the event loop.
     func start(
         _ request: UpstreamRequest, endpoint: UpstreamEndpoint, headLimit: TimeAmount, idleLimit: TimeAmount,
-        promise: EventLoopPromise<Answer>
+        waiter: ExchangeWaiter
     ) {
         guard case .idle = state, let context, context.channel.isActive else {
-            promise.fail(UpstreamTransportError.closedBeforeResponse(reused: reused))
+            waiter.fail(UpstreamTransportError.closedBeforeResponse(reused: reused))
             return
         }
         generation &+= 1
@@ -126,7 +133,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
         awaitingFirstBody = false
         collectLimit = request.wholeBodyLimit
         state = .awaitingHead
-        self.promise = promise
+        self.waiter = waiter
         arm(in: headLimit, kind: .firstByte, context: context)
 
         if let responseDecoder, let rawOutput {
@@ -137,13 +144,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             try HTTP1RequestEncoder.check(request, endpoint: endpoint)
         } catch {
             // Nothing was written; the stream (this path is HTTP/2's) closes unopened.
-            let promise = self.promise
-            self.promise = nil
+            let waiter = self.waiter
+            self.waiter = nil
             disarm(context: context)
             state = .closed
             collectLimit = nil
             context.close(promise: nil)
-            promise?.fail(error)
+            waiter?.fail(error)
             return
         }
         var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: endpoint.target)
@@ -169,13 +176,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             encoded = try HTTP1RequestEncoder.encode(request, endpoint: endpoint, allocator: output.channel.allocator)
         } catch {
             // Nothing was written: the connection goes back to the pool, good for the next exchange.
-            let promise = self.promise
-            self.promise = nil
+            let waiter = self.waiter
+            self.waiter = nil
             if let context { disarm(context: context) }
             state = .idle
             collectLimit = nil
             onIdle?(self)
-            promise?.fail(error)
+            waiter?.fail(error)
             return
         }
         decoder.expectResponse(toHEAD: request.method == "HEAD")
@@ -188,9 +195,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     }
 
     /// The waiting task was cancelled before its answer (the head, or the whole body when it is read whole): fail
-    /// it and drop the connection.
-    func cancel(_ future: EventLoopFuture<Answer>) {
-        guard let promise, promise.futureResult === future else { return }
+    /// it and drop the connection. `ticket` is the exchange's: a later exchange on the connection is left alone.
+    func cancel(ticket: UInt64) {
+        guard let waiter, waiter.ticket == ticket else { return }
         switch state {
         case .awaitingHead, .streaming: fail(UpstreamTransportError.cancelled)
         case .idle, .closed: return
@@ -210,7 +217,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     private func handle(_ part: HTTPClientResponsePart, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
-            guard case .awaitingHead = state, let promise else { return fail(.malformedResponse("unexpected response")) }
+            guard case .awaitingHead = state, let waiter else { return fail(.malformedResponse("unexpected response")) }
             // 1xx answers (100 Continue, 103 Early Hints) precede the real head.
             if head.status.code < 200 && head.status != .switchingProtocols { return }
             keepAlive = responseDecoder?.keepAlive ?? head.isKeepAlive
@@ -232,9 +239,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             state = .streaming
             awaitingFirstBody = true
             source = body.source
-            self.promise = nil
+            self.waiter = nil
             lastActivity = .now()
-            promise.succeed(
+            waiter.succeed(
                 Answer(head: head, body: UpstreamBody(pooled: body.sequence), fieldBlock: responseDecoder?.fieldBlock))
         case .body(var buffer):
             guard case .streaming = state else { return }
@@ -264,10 +271,10 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     /// Answers the caller with the collected body: at its end (the connection goes back to the pool), or as soon as
     /// it is over the limit (kept to one byte over, so the caller reports it too large; the connection goes).
     private func answerCollected(context: ChannelHandlerContext, complete: Bool) {
-        guard let promise, let head = collectedHead else { return }
+        guard let waiter, let head = collectedHead else { return }
         let body = collected ?? ByteBuffer()
         let fieldBlock = collectedFieldBlock
-        (self.promise, collectedHead, collected, collectedFieldBlock) = (nil, nil, nil, nil)
+        (self.waiter, collectedHead, collected, collectedFieldBlock) = (nil, nil, nil, nil)
         if complete {
             finishExchange(context: context)
         } else {
@@ -275,7 +282,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             disarm(context: context)
             context.close(promise: nil)
         }
-        promise.succeed(Answer(head: head, body: UpstreamBody(collected: body), fieldBlock: fieldBlock))
+        waiter.succeed(Answer(head: head, body: UpstreamBody(collected: body), fieldBlock: fieldBlock))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -319,13 +326,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
         context.fireChannelInactive()
     }
 
-    /// Ends the current exchange with an error (the caller's promise or the body sequence) and closes.
+    /// Ends the current exchange with an error (the caller's waiter or the body sequence) and closes.
     private func fail(_ error: UpstreamTransportError) {
-        let (promise, source) = (self.promise, self.source)
-        (self.promise, self.source, collectedHead, collected, collectedFieldBlock) = (nil, nil, nil, nil, nil)
+        let (waiter, source) = (self.waiter, self.source)
+        (self.waiter, self.source, collectedHead, collected, collectedFieldBlock) = (nil, nil, nil, nil, nil)
         state = .closed
         if let context { disarm(context: context) }
-        promise?.fail(error)
+        waiter?.fail(error)
         source?.finish(error)
         context?.close(promise: nil)
     }
@@ -451,23 +458,25 @@ extension HTTP1ExchangeHandler {
     func exchange(
         _ request: UpstreamRequest, on loop: any EventLoop, endpoint: UpstreamEndpoint, timeouts: UpstreamTimeouts
     ) async throws -> Answer {
-        let promise = loop.makePromise(of: Answer.self)
         let headLimit = TimeAmount.nanoseconds(timeouts.firstByte.nanoseconds)
         let idleLimit = TimeAmount.nanoseconds(timeouts.idle.nanoseconds)
+        let ticket = tickets.next()
         // The handler is only touched on its loop: here at once when already there, else in the hop.
         let bound = UnsafeTransfer(self)
-        if loop.inEventLoop {
-            start(request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, promise: promise)
-        } else {
-            loop.execute {
-                bound.value.start(request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, promise: promise)
-            }
-        }
-        let future = promise.futureResult
         return try await withTaskCancellationHandler {
-            try await future.get()
+            try await withUnsafeThrowingContinuation { continuation in
+                let waiter = ExchangeWaiter(ticket: ticket, continuation: continuation)
+                if loop.inEventLoop {
+                    start(request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, waiter: waiter)
+                } else {
+                    loop.execute {
+                        bound.value.start(
+                            request, endpoint: endpoint, headLimit: headLimit, idleLimit: idleLimit, waiter: waiter)
+                    }
+                }
+            }
         } onCancel: {
-            loop.execute { bound.value.cancel(future) }
+            loop.execute { bound.value.cancel(ticket: ticket) }
         }
     }
 }
