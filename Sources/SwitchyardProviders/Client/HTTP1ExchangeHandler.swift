@@ -65,7 +65,10 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     private var awaitingFirstBody = false
     private var idleLimit = TimeAmount.seconds(30)
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
-    private var timer: NIOScheduledCallback?
+    /// The deadline in force and what it is for; `nil` when none is (``arm(in:kind:context:)``).
+    private var armed: (deadline: NIODeadline, kind: TimerKind)?
+    /// The loop's callback that checks ``armed``, and when it runs (at or before the deadline in force).
+    private var timer: (callback: NIOScheduledCallback, at: NIODeadline)?
     /// Called on the event loop when an exchange completed and the connection can serve another.
     var onIdle: ((HTTP1ExchangeHandler) -> Void)?
     /// Whether the channel may carry another exchange after this one (an HTTP/1.1 connection; not an HTTP/2 stream).
@@ -113,6 +116,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             self.waiter = nil
             waiter.fail(UpstreamTransportError.closedBeforeResponse(reused: reused))
         }
+        cancelTimer(context: context)
         self.context = nil
         rawOutput = nil
         onIdle = nil
@@ -288,7 +292,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     func channelReadComplete(context: ChannelHandlerContext) {
         if case .streaming = state {
             lastActivity = .now()
-            if timer == nil { arm(in: idleLimit, kind: .idle, context: context) }
+            if armed == nil { arm(in: idleLimit, kind: .idle, context: context) }
         }
         context.fireChannelReadComplete()
     }
@@ -322,6 +326,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
         case .streaming: fail(.closedMidBody)
         case .idle, .closed: state = .closed
         }
+        cancelTimer(context: context)
         onIdle = nil
         context.fireChannelInactive()
     }
@@ -381,21 +386,52 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
 
     fileprivate enum TimerKind { case firstByte, idle }
 
+    /// Puts a deadline in force, `amount` from now.
+    ///
+    /// The loop's callback is scheduled only when none is, or when the one scheduled runs after the new deadline;
+    /// when it runs before, it schedules itself again for the deadline then in force. A kept-alive connection thus
+    /// schedules about one callback per timeout period rather than two per request, whose scheduling and
+    /// cancelling cost about 4,800 instructions per request under callgrind.
     private func arm(in amount: TimeAmount, kind: TimerKind, context: ChannelHandlerContext) {
-        timer = try? context.eventLoop.assumeIsolated().scheduleCallback(
-            in: amount, handler: ExchangeTimer(handler: self, generation: generation, kind: kind))
+        let deadline = NIODeadline.now() + amount
+        armed = (deadline, kind)
+        if let timer {
+            guard timer.at > deadline else { return }
+            context.eventLoop.assumeIsolated().cancelScheduledCallback(timer.callback)
+            self.timer = nil
+        }
+        schedule(at: deadline, context: context)
     }
 
+    private func schedule(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        guard let callback = try? context.eventLoop.assumeIsolated().scheduleCallback(
+            at: deadline, handler: ExchangeTimer(handler: self))
+        else { return }
+        timer = (callback, deadline)
+    }
+
+    /// Takes the deadline out of force (the scheduled callback, if any, then finds nothing to do).
     private func disarm(context: ChannelHandlerContext) {
+        armed = nil
+    }
+
+    /// Cancels the scheduled callback: the connection is gone, and the callback would hold the handler.
+    private func cancelTimer(context: ChannelHandlerContext) {
+        armed = nil
         if let timer {
-            context.eventLoop.assumeIsolated().cancelScheduledCallback(timer)
+            context.eventLoop.assumeIsolated().cancelScheduledCallback(timer.callback)
             self.timer = nil
         }
     }
 
-    fileprivate func timerFired(generation: UInt64, kind: TimerKind) {
-        guard generation == self.generation, let context else { return }
+    fileprivate func timerFired() {
         timer = nil
+        guard let (deadline, kind) = armed, let context else { return }
+        if deadline > NIODeadline.now() {
+            schedule(at: deadline, context: context)
+            return
+        }
+        armed = nil
         switch (kind, state) {
         case (.firstByte, .awaitingHead):
             fail(.firstByteTimeout)
@@ -415,14 +451,12 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
         }
     }
 
-    /// A timer's callback: holds the handler until it fires or is cancelled.
+    /// The timer's callback: holds the handler until it runs or is cancelled.
     private struct ExchangeTimer: NIOScheduledCallbackHandler {
         let handler: HTTP1ExchangeHandler
-        let generation: UInt64
-        let kind: TimerKind
 
         func handleScheduledCallback(eventLoop: some EventLoop) {
-            handler.timerFired(generation: generation, kind: kind)
+            handler.timerFired()
         }
     }
 
