@@ -49,8 +49,8 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         var pooled: Pooled.AsyncIterator?
         var collected: ByteBuffer?
 
-        /// The next piece, or `nil` at the end.
-        public mutating func next() async throws -> ByteBuffer? {
+        /// The next piece, or `nil` at the end. `@concurrent`, as the iterators it reads from are.
+        @concurrent public mutating func next() async throws -> ByteBuffer? {
             if pooled != nil { return try await pooled!.next() }
             if let piece = collected {
                 collected = nil

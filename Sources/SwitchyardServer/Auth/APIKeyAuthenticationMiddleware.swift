@@ -38,7 +38,7 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
     /// request, a stream's wait for its first token included, so it holds only the context it passes on (with its
     /// branches inline it was 3,360 bytes).
     public func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
     ) async throws -> Response {
         switch authenticate(request, context: context) {
         case .pass(let context): return try await next(request, context)

@@ -6,7 +6,7 @@
 /// it answers each request in a task of its own and relays each stream in another.
 enum ChildTask {
     /// Runs `operation`, which cannot fail, in a child task and returns its value.
-    static func run<Value: Sendable>(_ operation: @escaping @Sendable () async -> Value) async -> Value {
+    static func run<Value: Sendable>(_ operation: @escaping @Sendable @concurrent () async -> Value) async -> Value {
         await withTaskGroup(of: Value.self) { group in
             group.addTask(operation: operation)
             return await group.next()!

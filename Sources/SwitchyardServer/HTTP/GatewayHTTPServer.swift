@@ -59,7 +59,9 @@ enum GatewayHTTPServer {
     /// the stream's whole life. Responses with a known length keep that path: it sends head, body and end in one
     /// write.
     @inline(never)
-    static func writeStreamed(_ response: consuming Response, to writer: consuming ResponseWriter) async throws {
+    @concurrent static func writeStreamed(_ response: consuming Response, to writer: consuming ResponseWriter)
+        async throws
+    {
         let body = response.body
         let bodyWriter = try await writer.writeHead(response.head)
         _ = consume response

@@ -10,7 +10,7 @@ struct SettledReadsMiddleware: RouterMiddleware {
 
     func handle(
         _ request: Request, context: GatewayRequestContext,
-        next: (Request, GatewayRequestContext) async throws -> Response
+        next: @concurrent (Request, GatewayRequestContext) async throws -> Response
     ) async throws -> Response {
         if Self.readsSettledState(request.uri.path) { await settlements.settled() }
         return try await next(request, context)

@@ -157,7 +157,7 @@ final class StreamRelay: Sendable {
     }
 
     @inline(never)
-    func run(_ writer: inout any ResponseBodyWriter) async throws {
+    @concurrent func run(_ writer: inout any ResponseBodyWriter) async throws {
         let outcome = makeOutcome()
         do {
             try await relay(&writer, outcome: outcome)
@@ -191,7 +191,7 @@ final class StreamRelay: Sendable {
     }
 
     @inline(never)
-    private func relay(_ writer: inout any ResponseBodyWriter, outcome: Outcome) async throws {
+    @concurrent private func relay(_ writer: inout any ResponseBodyWriter, outcome: Outcome) async throws {
         // The loop's state is one object, every step that does not wait is a synchronous call, and the wait for the
         // upstream is in `nextBytes`: the frame each open stream holds under its waits and writes stays small.
         let state = RelayState(encoder: encoder, events: first.value.events)
@@ -217,7 +217,7 @@ final class StreamRelay: Sendable {
     /// task is cancelled (the client went away), are rethrown. Its own function, so its temporaries are not part of
     /// the frame every open stream holds.
     @inline(never)
-    private func resumed(
+    @concurrent private func resumed(
         after error: any Error, _ writer: inout any ResponseBodyWriter, state: RelayState, outcome: Outcome
     ) async throws -> Bool {
         // The client's writer failed, or the client went away while the upstream was awaited: nothing to resume.
