@@ -125,11 +125,15 @@ final class HTTP1ConnectionPool: Sendable {
     private func release(_ connection: Connection, to pool: LoopPool) {
         connection.freedAt = .now()
         pool.idle.withLockedValue { idle in
-            var list = idle.removeValue(forKey: connection.key) ?? []
-            if list.count >= 64, list.count.isMultiple(of: 64) { list.removeAll { !$0.channel.isActive } }
-            list.append(connection)
-            idle[connection.key] = list
+            // Changed in place, found once (taking the list out and putting it back hashed the key twice).
+            Self.append(connection, to: &idle[connection.key, default: []])
         }
+    }
+
+    /// Appends a freed connection to its key's list, first dropping the closed ones from a long list.
+    private static func append(_ connection: Connection, to list: inout [Connection]) {
+        if list.count >= 64, list.count.isMultiple(of: 64) { list.removeAll { !$0.channel.isActive } }
+        list.append(connection)
     }
 
     /// Opens a connection on the pool's loop (with its TLS handshake done, for an `https://` upstream).

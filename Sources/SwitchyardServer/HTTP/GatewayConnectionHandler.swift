@@ -223,12 +223,15 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
         let (serve, channel) = (self.serve, context.channel)
         task = Task {
-            let response = await serve(request, body, channel)
+            // The settlements the request asks for run here once the response is written (SettlementQueue).
+            let settlements = SettlementQueue()
+            let response = await Settlements.$queue.withValue(settlements) { await serve(request, body, channel) }
             if response.body.contentLength == nil {
                 await writer.adopt(Task { await writer.send(response) })
             } else {
                 await writer.send(response)
             }
+            await settlements.run()
         }
     }
 

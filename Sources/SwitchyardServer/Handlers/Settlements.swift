@@ -4,9 +4,11 @@ import Synchronization
 /// ledger, metrics, feedback) wait for the requests answered before it.
 ///
 /// Settling a request (its budget, token buckets, ledger record, metrics, experiment figures, routing decision)
-/// needs the answer but not the client. ``afterResponse(_:)`` runs it in a task of its own, queued behind the job
-/// that writes the response on the request's event loop (the gateway runs Swift concurrency on its event loops,
-/// `EventLoopExecutor`), so it starts microseconds after the answer has left, and the client does not wait for it.
+/// needs the answer but not the client. ``afterResponse(_:)`` keeps it for the request's own task, which runs it
+/// right after writing the response (``SettlementQueue``, on the gateway's own connections), or else runs it in a task
+/// of its own, queued behind the job that writes the response on the request's event loop (the gateway runs Swift
+/// concurrency on its event loops, `EventLoopExecutor`). Either way it starts microseconds after the answer has left,
+/// and the client does not wait for it.
 ///
 /// What a client can observe: the admin API, `/metrics`, `POST /v1/feedback` and `GET /v1/routing/decisions/{id}`
 /// first wait for every settlement started before them (``SettledReadsMiddleware``), so an answer is counted in every
@@ -30,17 +32,24 @@ public final class Settlements: Sendable {
     /// Creates a tracker with nothing pending.
     public init() {}
 
-    /// Runs `work` in a task of its own, counted until it returns.
+    /// Where the request being served keeps its settlements, when its server runs them after the response
+    /// (``SettlementQueue``).
+    @TaskLocal static var queue: SettlementQueue?
+
+    /// Runs `work` after the response, counted until it returns: in the request's own task once the response is
+    /// written, when the server offers a ``queue``, else in a task of its own.
     func afterResponse(_ work: @escaping @Sendable () async -> Void) {
         let number = state.withLock { state in
             state.started &+= 1
             state.running.append(state.started)
             return state.started
         }
-        Task {
+        let counted: @Sendable () async -> Void = {
             await work()
             self.finished(number)
         }
+        if let queue = Self.queue, queue.enqueue(counted) { return }
+        Task { await counted() }
     }
 
     private func finished(_ number: UInt64) {
