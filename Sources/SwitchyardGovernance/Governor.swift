@@ -104,10 +104,7 @@ public final class Governor: Sendable {
 
     /// Settles the budget with the real cost, corrects the token buckets, queues alerts and records the request.
     public func complete(_ admission: Admission, _ outcome: RequestOutcome) async {
-        let cost =
-            outcome.costUSD
-            ?? outcome.usage.map { usage in outcome.deployment.flatMap { pricing.price(for: $0) }?.cost(of: usage) ?? 0 }
-            ?? 0
+        let cost = outcome.costUSD ?? priced(outcome)
         let alertsCrossed = budgets.settle(admission.reservation, actualCost: cost, limits: admission.limits)
         for alert in alertsCrossed { alerts?.enqueue(alert) }
         let tokens = outcome.usage?.totalTokens ?? 0
@@ -131,13 +128,19 @@ public final class Governor: Sendable {
                 experimentArm: outcome.experimentArm))
     }
 
+    /// The cost of an outcome's usage at the catalogue's price for its deployment (0 when either is unknown).
+    private func priced(_ outcome: RequestOutcome) -> Double {
+        guard let usage = outcome.usage, let deployment = outcome.deployment else { return 0 }
+        return pricing.price(for: deployment)?.cost(of: usage) ?? 0
+    }
+
     /// The key's, its team's (if any) and its tenant's scopes, in that order: an array made at its size (appending
     /// to a literal of one grew it).
     static func scopes(of identity: Identity) -> [BudgetScope] {
-        if let team = identity.teamID {
-            return [BudgetScope(.key, identity.keyID), BudgetScope(.team, team), BudgetScope(.tenant, identity.tenantID)]
-        }
-        return [BudgetScope(.key, identity.keyID), BudgetScope(.tenant, identity.tenantID)]
+        let key = BudgetScope(.key, identity.keyID)
+        let tenant = BudgetScope(.tenant, identity.tenantID)
+        if let team = identity.teamID { return [key, BudgetScope(.team, team), tenant] }
+        return [key, tenant]
     }
 
     static func limits(identity: Identity, tenant: Tenant?, team: Team?) -> [BudgetTracker.Limit] {

@@ -5,13 +5,14 @@ import SwitchyardCore
 /// Drives one HTTP/1.1 request–response exchange at a time over one pooled upstream connection.
 ///
 /// Everything here runs on the connection's event loop. The response head resumes the waiting caller
-/// (``ExchangeWaiter``) with the head and a body sequence; body parts are yielded into that sequence as they are read. Back-pressure: when the
-/// sequence's buffer is full, `read` calls are held until the consumer asks for more, so a slow client slows the
-/// upstream instead of filling memory. Timers: the first-byte deadline while waiting for the head and, on a body read
-/// as it streams, for its first byte (a model's time to first token: a reasoning model sends its head at once and its
-/// first token minutes later); then an idle deadline, re-armed at most once per read burst (not per chunk). After a
-/// complete response on a keep-alive connection the handler goes back to idle and reports itself free (``onIdle``); a
-/// late signal from an earlier exchange's consumer is told apart by the exchange's generation number.
+/// (``ExchangeWaiter``) with the head and a body sequence; body parts are yielded into that sequence as they are
+/// read. Back-pressure: when the sequence's buffer is full, `read` calls are held until the consumer asks for more,
+/// so a slow client slows the upstream instead of filling memory. Timers: the first-byte deadline while waiting for
+/// the head and, on a body read as it streams, for its first byte (a model's time to first token: a reasoning model
+/// sends its head at once and its first token minutes later); then an idle deadline, re-armed at most once per read
+/// burst (not per chunk). One callback per connection checks them, rescheduled lazily (``arm(in:kind:context:)``).
+/// After a complete response on a keep-alive connection the handler goes back to idle and reports itself free
+/// (``onIdle``); a late signal from an earlier exchange's consumer is told apart by the exchange's generation number.
 ///
 /// The same handler drives one HTTP/2 stream (``HTTP2ConnectionPool``): behind ``HTTP2StreamCodec`` a stream
 /// looks like a connection that carries one exchange, so the handler is made not ``reusable`` there.

@@ -10,6 +10,9 @@ import SwitchyardCore
 /// and keeps it instead. The key and headers are compared too, so a provider whose configuration changed is never
 /// served an old target.
 final class UpstreamTargetMemo: Sendable {
+    /// Header names and values, in order.
+    typealias Headers = [(name: String, value: String)]
+
     /// A provider's URL and headers for one path.
     final class Target: Sendable {
         let baseURL: String
@@ -36,9 +39,7 @@ final class UpstreamTargetMemo: Sendable {
 
     /// The target of `provider`: the kept one when it was made for the same base URL, key and headers, else one
     /// made by `make` (and kept).
-    func target(
-        for provider: ProviderEndpoint, make: (ProviderEndpoint) -> (url: String, headers: [(name: String, value: String)])
-    ) -> Target {
+    func target(for provider: ProviderEndpoint, make: (ProviderEndpoint) -> (url: String, headers: Headers)) -> Target {
         let key = provider.apiKey?.value
         if let kept = last.withLock({ $0 }), kept.baseURL == provider.baseURL, kept.key == key,
             kept.extraHeaders == provider.headers

@@ -31,16 +31,16 @@ public struct GatewayResponder<Inner: HTTPResponder>: HTTPResponder where Inner.
     {
         // The gateway's own server sets the id when it makes the context; Hummingbird's connections do not.
         if context.requestID.isEmpty {
-            return try await answer(request, identified: identified(context, request: request), inner: inner,
-                                    logger: logger)
+            let context = identified(context, request: request)
+            return try await answer(request, identified: context, inner: inner, logger: logger)
         }
         return try await answer(request, identified: context, inner: inner, logger: logger)
     }
 
     /// ``answer(_:context:inner:logger:)`` once the context has its request id.
-    private static func answer(_ request: Request, identified context: GatewayRequestContext, inner: Inner,
-                               logger: Logger) async throws -> Response
-    {
+    private static func answer(
+        _ request: Request, identified context: GatewayRequestContext, inner: Inner, logger: Logger
+    ) async throws -> Response {
         let started = ContinuousClock.now
         let response: Response
         do {
