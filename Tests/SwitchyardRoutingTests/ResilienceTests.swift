@@ -155,6 +155,20 @@ import Testing
         #expect(log.decision(for: "r4")?.requestID == "r4")
         #expect(log.recent(10).map(\.requestID) == ["r4", "r3", "r2"])
     }
+
+    /// A client that sends the same `x-request-id` twice: evicting the first decision keeps the second findable.
+    @Test func aReusedRequestIDFindsItsLatestDecision() {
+        let log = DecisionLog(capacity: 3)
+        for (id, reason) in [("x", "first"), ("x", "second"), ("y", ""), ("z", "")] {
+            log.record(RoutingDecision(requestID: id, model: "m", strategy: "weighted", reason: reason,
+                                       candidates: [], pick: nil, attempts: [], timestamp: 0))
+        }
+        #expect(log.decision(for: "x")?.reason == "second")
+        log.record(RoutingDecision(requestID: "w", model: "m", strategy: "weighted", reason: "", candidates: [],
+                                   pick: nil, attempts: [], timestamp: 0))
+        #expect(log.decision(for: "x") == nil)
+        #expect(log.recent(10).map(\.requestID) == ["w", "z", "y"])
+    }
 }
 
 import Synchronization

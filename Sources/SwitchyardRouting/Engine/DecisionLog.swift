@@ -15,10 +15,15 @@ public final class DecisionLog: Sendable {
         ring = Mutex(Ring(slots: Array(repeating: nil, count: max(1, capacity))))
     }
 
-    /// Keeps a decision, evicting the oldest when full.
+    /// Keeps a decision, evicting the oldest when full. A request id used again (a client's `x-request-id`) finds
+    /// its latest decision; evicting an older one with that id leaves the latest's entry alone.
     public func record(_ decision: RoutingDecision) {
         ring.withLock { ring in
-            if let old = ring.slots[ring.next] { ring.index[old.requestID] = nil }
+            if let old = ring.slots[ring.next], let entry = ring.index.index(forKey: old.requestID),
+                ring.index.values[entry] == ring.next
+            {
+                ring.index.remove(at: entry)
+            }
             ring.slots[ring.next] = decision
             ring.index[decision.requestID] = ring.next
             ring.next = (ring.next + 1) % ring.slots.count
