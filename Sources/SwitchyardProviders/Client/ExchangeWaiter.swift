@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The task waiting for an exchange's answer (``HTTP1ExchangeHandler``), resumed exactly once: with the answer, or
 /// with the error that ended the exchange.
 ///
@@ -24,15 +22,5 @@ struct ExchangeWaiter {
     /// Resumes the waiting task with an error.
     func fail(_ error: any Error) {
         continuation.resume(throwing: error)
-    }
-}
-
-/// Numbers the exchanges of one handler, from any thread.
-final class ExchangeTickets: Sendable {
-    private let last = Atomic<UInt64>(0)
-
-    /// The next exchange's ticket.
-    func next() -> UInt64 {
-        last.add(1, ordering: .relaxed).newValue
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import SwitchyardCore
 
 /// Drives one HTTP/1.1 request–response exchange at a time over one pooled upstream connection.
@@ -44,8 +45,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     private var state = State.idle
     /// The caller waiting for the head (`awaitingHead`).
     private var waiter: ExchangeWaiter?
-    /// The tickets of this handler's exchanges.
-    private let tickets = ExchangeTickets()
+    /// The last exchange's ticket (``ExchangeWaiter/ticket``), taken on any thread.
+    private let tickets = Atomic<UInt64>(0)
     /// Where body parts go (`streaming`).
     private var source: BodySource?
     /// The most of the body kept when the caller reads it whole (``UpstreamRequest/wholeBodyLimit``): then the
@@ -151,7 +152,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             // Nothing was written; the stream (this path is HTTP/2's) closes unopened.
             let waiter = self.waiter
             self.waiter = nil
-            disarm(context: context)
+            disarm()
             state = .closed
             collectLimit = nil
             context.close(promise: nil)
@@ -183,7 +184,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             // Nothing was written: the connection goes back to the pool, good for the next exchange.
             let waiter = self.waiter
             self.waiter = nil
-            if let context { disarm(context: context) }
+            disarm()
             state = .idle
             collectLimit = nil
             onIdle?(self)
@@ -228,7 +229,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             keepAlive = responseDecoder?.keepAlive ?? head.isKeepAlive
             if collectLimit != nil {
                 // Read whole: no body sequence, and the caller is answered at the end.
-                disarm(context: context)
+                disarm()
                 state = .streaming
                 collectedHead = head
                 collectedFieldBlock = responseDecoder?.fieldBlock
@@ -254,7 +255,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
                 if awaitingFirstBody {
                     // The first byte: from now on the idle limit (armed when this read burst completes).
                     awaitingFirstBody = false
-                    disarm(context: context)
+                    disarm()
                 }
                 if case .stopProducing = source.yield(buffer) { readPaused = true }
                 return
@@ -284,7 +285,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
             finishExchange(context: context)
         } else {
             state = .closed
-            disarm(context: context)
+            disarm()
             context.close(promise: nil)
         }
         waiter.succeed(Answer(head: head, body: UpstreamBody(collected: body), fieldBlock: fieldBlock))
@@ -337,7 +338,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
         let (waiter, source) = (self.waiter, self.source)
         (self.waiter, self.source, collectedHead, collected, collectedFieldBlock) = (nil, nil, nil, nil, nil)
         state = .closed
-        if let context { disarm(context: context) }
+        disarm()
         waiter?.fail(error)
         source?.finish(error)
         context?.close(promise: nil)
@@ -345,7 +346,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
 
     private func finishExchange(context: ChannelHandlerContext) {
         served += 1
-        disarm(context: context)
+        disarm()
         guard keepAlive, reusable else {
             state = .closed
             context.close(promise: nil)
@@ -379,7 +380,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
         source?.finish()
         source = nil
         state = .closed
-        if let context { disarm(context: context) }
+        disarm()
         context?.close(promise: nil)
     }
 
@@ -412,7 +413,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     }
 
     /// Takes the deadline out of force (the scheduled callback, if any, then finds nothing to do).
-    private func disarm(context: ChannelHandlerContext) {
+    private func disarm() {
         armed = nil
     }
 
@@ -495,7 +496,7 @@ extension HTTP1ExchangeHandler {
     ) async throws -> Answer {
         let headLimit = TimeAmount.nanoseconds(timeouts.firstByte.nanoseconds)
         let idleLimit = TimeAmount.nanoseconds(timeouts.idle.nanoseconds)
-        let ticket = tickets.next()
+        let ticket = tickets.add(1, ordering: .relaxed).newValue
         // The handler is only touched on its loop: here at once when already there, else in the hop.
         let bound = UnsafeTransfer(self)
         return try await withTaskCancellationHandler {

@@ -73,7 +73,9 @@ public final class UpstreamClient: Sendable {
     private let pool: HTTP1ConnectionPool
     private let http2Pool: HTTP2ConnectionPool
     /// Parsed URLs: a deployment's URL is the same on every request (the parse was 9,000 instructions a request).
-    private let endpoints = Mutex<EndpointTable>(EndpointTable())
+    /// The adapters hand on the same URL string for consecutive calls to one provider (``UpstreamTargetMemo``), which
+    /// the table compares first (``LastHitDictionary``).
+    private let endpoints = Mutex(LastHitDictionary<String, UpstreamEndpoint>())
     let configuration: Configuration
     /// TLS settings for every TLS connection; `nil` for the defaults (the system's trust roots).
     let tlsConfiguration: TLSConfiguration?
@@ -278,28 +280,13 @@ public final class UpstreamClient: Sendable {
         }
     }
 
-    /// Parsed endpoints by URL, and the last one found: the adapters hand on the same URL string for consecutive
-    /// calls to one provider (``UpstreamTargetMemo``), which compares equal at once where hashing it cost about 600
-    /// instructions.
-    private struct EndpointTable {
-        var byURL: [String: UpstreamEndpoint] = [:]
-        var last: (url: String, endpoint: UpstreamEndpoint)?
-    }
-
     /// The URL's endpoint, parsed once per distinct URL (at most 1,024 kept).
     private func endpoint(for url: String) -> UpstreamEndpoint? {
-        let known: UpstreamEndpoint? = endpoints.withLock { table in
-            if let last = table.last, last.url == url { return last.endpoint }
-            guard let found = table.byURL[url] else { return nil }
-            table.last = (url, found)
-            return found
-        }
-        if let known { return known }
+        if let known = endpoints.withLock({ $0.value(for: url) }) { return known }
         guard let parsed = UpstreamEndpoint(url: url) else { return nil }
-        endpoints.withLock { table in
-            if table.byURL.count >= 1_024 { table.byURL.removeAll() }
-            table.byURL[url] = parsed
-            table.last = (url, parsed)
+        endpoints.withLock { endpoints in
+            if endpoints.count >= 1_024 { endpoints.removeAll() }
+            endpoints.set(parsed, for: url)
         }
         return parsed
     }

@@ -79,7 +79,7 @@ extension OpenAICompatibleAdapter: PassThroughAdapter {
             + (askingForStreamUsage ? usage.utf8CodeUnitCount : 0)
         // One copy into a buffer of the final size (a write per slice costs a `ByteBuffer` write's checks each).
         var result = ByteBufferAllocator().buffer(capacity: length)
-        body.withUnsafeReadableBytes { bytes in
+        _ = body.withUnsafeReadableBytes { bytes in
             result.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
                 var appender = ByteAppender(bytes: out)
                 if askingForStreamUsage {
