@@ -14,6 +14,9 @@ public struct LastHitDictionary<Key: Hashable, Value> {
     /// The number of entries.
     @inlinable public var count: Int { entries.count }
 
+    /// Every value, in no particular order.
+    @inlinable public var values: Dictionary<Key, Value>.Values { entries.values }
+
     /// The value for `key`, remembered as the last hit when found.
     @inlinable public mutating func value(for key: Key) -> Value? {
         if let last, last.key == key { return last.value }

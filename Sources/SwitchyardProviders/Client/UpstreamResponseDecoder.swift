@@ -207,7 +207,8 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         buffer.withUnsafeReadableBytes { bytes -> Int? in
             var index = 0
             // The blank line: "\n\n" or "\n\r\n".
-            while index < bytes.count, let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) {
+            // `memchr`, not the generic `firstIndex(of:)` (a byte at a time through the slice's indices).
+            while let newline = HTTP1Syntax.firstLineFeed(in: bytes, from: index) {
                 let next = newline + 1
                 if next < bytes.count, bytes[next] == UInt8(ascii: "\n") { return next + 1 }
                 if next + 1 < bytes.count, bytes[next] == UInt8(ascii: "\r"), bytes[next + 1] == UInt8(ascii: "\n") {
@@ -221,12 +222,12 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
 
     /// One line without its terminator, or `nil` until it has all arrived.
     private func readLine() throws -> ByteBuffer? {
-        let found = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n"))
-        guard let newline = found else {
+        let found = buffer.withUnsafeReadableBytes { HTTP1Syntax.firstLineFeed(in: $0, from: 0) }
+        guard let offset = found else {
             if buffer.readableBytes > Self.headLimit { throw HTTPParserError.headerOverflow }
             return nil
         }
-        let length = newline - buffer.readerIndex
+        let length = offset
         var line = buffer.readSlice(length: length)!
         buffer.moveReaderIndex(forwardBy: 1)
         if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }

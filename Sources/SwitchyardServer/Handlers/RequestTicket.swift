@@ -26,7 +26,18 @@ final class RequestTicket: Sendable {
     let telemetry: GatewayTelemetry?
     let pricing: PricingCatalogue
     let started = ContinuousClock.now
-    private let state: Mutex<(model: String, tenant: String?, admitted: Admitted?, cache: RequestRecord.CacheResult?)>
+    /// What the request learns on its way: the model served, the tenant, the admission and the cache's answer.
+    ///
+    /// A struct, not a tuple: a tuple in a `Mutex` was destroyed through the runtime's generic tuple witness, about
+    /// 1,200 instructions per request under callgrind.
+    private struct State {
+        var model: String
+        var tenant: String?
+        var admitted: Admitted?
+        var cache: RequestRecord.CacheResult?
+    }
+
+    private let state: Mutex<State>
     private let done = Atomic<Bool>(false)
     /// Feedback bookkeeping (served-request log, experiment arm), when configured.
     private let feedback = Mutex<FeedbackTracking?>(nil)
@@ -37,7 +48,7 @@ final class RequestTicket: Sendable {
         self.operation = operation
         self.telemetry = telemetry
         self.pricing = pricing
-        state = Mutex((model: model, tenant: nil, admitted: nil, cache: nil))
+        state = Mutex(State(model: model))
         telemetry?.started()
     }
 

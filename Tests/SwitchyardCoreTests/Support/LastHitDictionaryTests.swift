@@ -18,6 +18,7 @@ import Testing
         #expect(table.value(for: "b") == 3)
         #expect(table.value(for: "c") == nil)
         #expect(table.value(for: "b") == 3)
+        #expect(table.values.sorted() == [1, 3])
         table.removeAll()
         #expect(table.count == 0)
         #expect(table.value(for: "b") == nil)
