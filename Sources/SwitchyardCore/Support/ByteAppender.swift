@@ -10,6 +10,9 @@ public struct ByteAppender {
     /// How many bytes were appended so far.
     public private(set) var count = 0
 
+    /// How many more bytes fit.
+    public var room: Int { bytes.count - count }
+
     /// An appender at the start of `bytes`.
     public init(bytes: UnsafeMutableRawBufferPointer) {
         self.bytes = bytes

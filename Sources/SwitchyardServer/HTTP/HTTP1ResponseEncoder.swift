@@ -34,14 +34,33 @@ struct HTTP1ResponseEncoder {
     /// Writes the status line, the fields (with `Transfer-Encoding: chunked` added for chunked framing) and the
     /// blank line.
     ///
-    /// The head's length is counted first, then its bytes are copied into the buffer in one write: a `ByteBuffer`
-    /// write per string costs about 250 instructions (capacity, uniqueness, bounds), and a head has some forty.
+    /// The bytes go into the buffer in one write: a `ByteBuffer` write per string costs about 250 instructions
+    /// (capacity, uniqueness, bounds), and a head has some forty. When the buffer already has room for the head
+    /// (``GatewayConnectionHandler`` allocates 512 bytes and more for one), the fields are written in one pass, each
+    /// checked against the room left. A head that does not fit is counted first, then written: each pass over the
+    /// fields copies every field (three references) and reads its value again.
     static func writeHead(_ response: HTTPResponse, framing: Framing, into buffer: inout ByteBuffer) {
         let code = response.status.code
         // A status made from its code alone has no phrase: write the standard one (as NIO's encoder does).
         var phrase = response.status.reasonPhrase
         if phrase.isEmpty { phrase = HTTPResponseStatus(statusCode: code).reasonPhrase }
         let skipsTransferEncoding = framing == .chunked
+        let end = 2 + (skipsTransferEncoding ? chunkedField.utf8CodeUnitCount : 0)
+        let written = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { bytes -> Int in
+            var out = ByteAppender(bytes: bytes)
+            guard out.room >= 9 + 4 + phrase.utf8.count + 2 + end else { return 0 }
+            writeStatusLine(code: code, phrase: phrase, into: &out)
+            for field in response.headerFields where !(skipsTransferEncoding && field.name == .transferEncoding) {
+                let name = field.name.rawName
+                let value = field.value
+                guard out.room >= name.utf8.count + 2 + value.utf8.count + 2 + end else { return 0 }
+                writeField(name, value, into: &out)
+            }
+            if skipsTransferEncoding { out.append(chunkedField) }
+            out.append("\r\n")
+            return out.count
+        }
+        if written > 0 { return }
         var length = 9 + 4 + phrase.utf8.count + 2 + 2  // "HTTP/1.1 ", "200 ", the phrase, CRLF, CRLF
         for field in response.headerFields where !(skipsTransferEncoding && field.name == .transferEncoding) {
             length += field.name.rawName.utf8.count + 2 + field.value.utf8.count + 2
@@ -49,23 +68,35 @@ struct HTTP1ResponseEncoder {
         if skipsTransferEncoding { length += chunkedField.utf8CodeUnitCount }
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { bytes in
             var out = ByteAppender(bytes: bytes)
-            out.append("HTTP/1.1 ")
-            out.append(UInt8(ascii: "0") + UInt8(code / 100 % 10))
-            out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
-            out.append(UInt8(ascii: "0") + UInt8(code % 10))
-            out.append(UInt8(ascii: " "))
-            out.append(phrase)
-            out.append("\r\n")
+            writeStatusLine(code: code, phrase: phrase, into: &out)
             for field in response.headerFields where !(skipsTransferEncoding && field.name == .transferEncoding) {
-                out.append(field.name.rawName)
-                out.append(": ")
-                out.append(field.value)
-                out.append("\r\n")
+                writeField(field.name.rawName, field.value, into: &out)
             }
             if skipsTransferEncoding { out.append(chunkedField) }
             out.append("\r\n")
             return out.count
         }
+    }
+
+    /// `HTTP/1.1 200 OK` and its line break.
+    @inline(__always)
+    private static func writeStatusLine(code: Int, phrase: String, into out: inout ByteAppender) {
+        out.append("HTTP/1.1 ")
+        out.append(UInt8(ascii: "0") + UInt8(code / 100 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(code % 10))
+        out.append(UInt8(ascii: " "))
+        out.append(phrase)
+        out.append("\r\n")
+    }
+
+    /// `name: value` and its line break.
+    @inline(__always)
+    private static func writeField(_ name: String, _ value: String, into out: inout ByteAppender) {
+        out.append(name)
+        out.append(": ")
+        out.append(value)
+        out.append("\r\n")
     }
 
     private static let chunkedField: StaticString = "Transfer-Encoding: chunked\r\n"

@@ -38,6 +38,34 @@ import Testing
         #expect(head(HTTPResponse(status: .init(code: 599, reasonPhrase: "Custom"))).0.hasPrefix("HTTP/1.1 599 Custom\r\n"))
     }
 
+    /// The head is the same written in one pass into a buffer with room, counted first into one without (or with
+    /// too little), and after bytes already in the buffer.
+    @Test(arguments: [0, 40, 120, 512])
+    func theHeadIsTheSameWhateverRoomTheBufferHas(capacity: Int) {
+        let long = String(repeating: "v", count: 300)
+        let response = HTTPResponse(
+            status: .ok,
+            headerFields: [
+                .contentType: "application/json", HTTPField.Name("x-long")!: long, .contentLength: "2",
+                .transferEncoding: "gzip",
+            ])
+        for framing in [HTTP1ResponseEncoder.Framing.length, .chunked] {
+            var expected = ByteBuffer()
+            HTTP1ResponseEncoder.writeHead(response, framing: framing, into: &expected)
+            var buffer = ByteBufferAllocator().buffer(capacity: capacity)
+            buffer.writeString("before")
+            HTTP1ResponseEncoder.writeHead(response, framing: framing, into: &buffer)
+            #expect(buffer.readString(length: 6) == "before")
+            #expect(buffer == expected)
+        }
+        var expected = ByteBuffer()
+        HTTP1ResponseEncoder.writeHead(response, framing: .chunked, into: &expected)
+        #expect(
+            String(buffer: expected)
+                == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nx-long: \(long)\r\nContent-Length: 2\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n")
+    }
+
     @Test func chunksAndTheLastChunk() {
         var buffer = ByteBuffer()
         HTTP1ResponseEncoder.writeChunkHead(size: 300, into: &buffer)
