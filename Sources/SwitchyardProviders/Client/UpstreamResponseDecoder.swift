@@ -281,7 +281,7 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         guard colon > 0, colon < line.count else { throw HTTPParserError.invalidHeaderToken }
         let value = HTTP1Syntax.valueBounds(in: line, afterColon: colon)
         let (valueStart, valueEnd) = (value.lowerBound, value.upperBound)
-        for index in valueStart..<valueEnd where !HTTP1Syntax.isFieldValueByte(line[index]) {
+        guard HTTP1Syntax.isFieldValue(UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])) else {
             throw HTTPParserError.invalidHeaderToken
         }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])

@@ -79,6 +79,8 @@ struct HTTP1RequestParser {
     var expectsContinue = false
     private var body = ByteBuffer()
     private var bodyBytes = 0
+    /// The last origin-form request's line, `Host` and the head made of them, for the next request that repeats them.
+    var template: HeadTemplate?
 
     /// A parser for one connection.
     init(maxBodyBytes: Int) {

@@ -2,7 +2,8 @@ import Testing
 
 @testable import SwitchyardCore
 
-/// The line and token helpers that the gateway's request parser and the pooled transport's response parser share.
+/// The line and token helpers and the byte classes that the gateway's request parser and the pooled transport's
+/// response parser share.
 @Suite struct HTTP1SyntaxTests {
     /// Calls `body` with the bytes of `text`.
     private func withBytes<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
@@ -48,5 +49,33 @@ import Testing
             HTTP1Syntax.forEachToken(bytes) { tokens.append(String(decoding: $0, as: UTF8.self)) }
         }
         #expect(tokens == expected)
+    }
+
+    /// `tchar` (RFC 9110 §5.6.2): the symbols, the digits and the letters; nothing else, nothing above 0x7F.
+    @Test func tokenBytesAreExactlyTheTchars() {
+        let tchars = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(HTTP1Syntax.isTokenByte(byte) == tchars.contains(byte), "byte \(byte)")
+        }
+    }
+
+    /// A value is refused for any control byte but the tab, and for DEL, wherever it is (in the eight-byte words or
+    /// in the tail), and accepted otherwise, obs-text included.
+    @Test func fieldValuesAreCheckedAtEveryPosition() {
+        let plain = Array("application/json; charset=utf-8".utf8)  // 31 bytes: three words and a tail
+        for byte in UInt8.min...UInt8.max {
+            let allowed = byte == 0x09 || (byte >= 0x20 && byte != 0x7F)
+            for position in plain.indices {
+                var value = plain
+                value[position] = byte
+                let accepted = value.withUnsafeBytes { HTTP1Syntax.isFieldValue($0) }
+                #expect(accepted == allowed, "byte \(byte) at \(position)")
+            }
+        }
+        #expect(HTTP1Syntax.isFieldValue(UnsafeRawBufferPointer(start: nil, count: 0)))
+        let tabs = Array("a\tb\tc\td\te\tf\tg\th\t".utf8)
+        #expect(tabs.withUnsafeBytes { HTTP1Syntax.isFieldValue($0) })
+        let high = [UInt8](repeating: 0xFF, count: 17)
+        #expect(high.withUnsafeBytes { HTTP1Syntax.isFieldValue($0) })
     }
 }

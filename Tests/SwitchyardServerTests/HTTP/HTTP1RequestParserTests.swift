@@ -43,6 +43,17 @@ import Testing
         "DELETE /admin/keys/key_1 HTTP/1.1\r\n\r\n",
         "PURGE /cache HTTP/1.1\r\nok: kept\r\n\r\n",
         "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+        // A connection's requests that repeat the last one's line and `Host` reuse its head (`HeadTemplate`); any
+        // byte of either that differs, or a `Host` that appears or goes, makes a new one.
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}"
+            + "POST /v1/chat/completions HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nContent-Length: 2\r\n\r\n[]"
+            + "POST /v1/chat/completionz HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"
+            + "POST /v1/chat/completionz HTTP/1.1\r\nHost: b\r\nContent-Length: 0\r\n\r\n"
+            + "POST /v1/chat/completionz HTTP/1.1\r\nContent-Length: 0\r\n\r\n"
+            + "POST /v1/chat/completionz HTTP/1.1\r\nContent-Length: 0\r\n\r\n"
+            + "POST /v1/chat/completionz HTTP/1.1\r\nHost: bb\r\nContent-Length: 0\r\n\r\n"
+            + "PUT /v1/chat/completionz HTTP/1.1\r\nHost: bb\r\nContent-Length: 0\r\n\r\n"
+            + "PUT /v1/chat/completionz HTTP/1.0\r\nHost: bb\r\nContent-Length: 0\r\n\r\n",
         // The names the parser knows without building them, in any case, beside ones of the same lengths it does not.
         "POST /v1/chat/completions HTTP/1.1\r\nACCEPT: */*\r\nUser-agent: t/1\r\nCONTENT-type: text/plain\r\n"
             + "authorization: Bearer k\r\nAccept-Encoding: gzip\r\nX-Abcd: 6\r\nX-Header-Len-12: 15\r\n"
