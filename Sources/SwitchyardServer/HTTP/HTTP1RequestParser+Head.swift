@@ -27,7 +27,8 @@ extension HTTP1RequestParser {
     /// keep-alive and whether `100 Continue` is expected. `nil` when the head is malformed.
     mutating func readHead(from buffer: inout ByteBuffer, length: Int) -> Framing? {
         let result = buffer.withUnsafeReadableBytes { bytes -> (HTTPRequest, Framers, Bool)? in
-            Self.parseHead(UnsafeRawBufferPointer(rebasing: bytes[..<length]), template: &template)
+            Self.parseHead(
+                UnsafeRawBufferPointer(rebasing: bytes[..<length]), template: &template, fieldTemplate: &fieldTemplate)
         }
         buffer.moveReaderIndex(forwardBy: length)
         guard let (request, framers, http11) = result else { return nil }
@@ -45,10 +46,11 @@ extension HTTP1RequestParser {
 
     /// The request line and fields of a head whose lines all end with CRLF. An origin-form request whose line and
     /// `Host` repeat the previous request's on the connection (``HeadTemplate``) reuses its method, scheme, authority
-    /// and path.
-    private static func parseHead(_ bytes: UnsafeRawBufferPointer, template: inout HeadTemplate?)
-        -> (HTTPRequest, Framers, Bool)?
-    {
+    /// and path; its field lines that repeat the previous request's at their position reuse its fields
+    /// (``FieldTemplate``).
+    private static func parseHead(
+        _ bytes: UnsafeRawBufferPointer, template: inout HeadTemplate?, fieldTemplate: inout FieldTemplate?
+    ) -> (HTTPRequest, Framers, Bool)? {
         var index = 0
         while index + 1 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A { index += 2 }
         guard let lineEnd = endOfLine(bytes, from: index) else { return nil }
@@ -57,14 +59,13 @@ extension HTTP1RequestParser {
         index = lineEnd + 2
         var framers = Framers()
         var authority: UnsafeRawBufferPointer?
-        // Room for a usual request's fields, so that the list is not copied as it grows. (Each `append` still goes
-        // through the protocol's generic `insert(_:at:)` and `replaceSubrange`, about 750 instructions a field under
-        // callgrind; an array handed over at once costs as much, through `append(contentsOf:)`, one by one.)
-        var fields = HTTPFields()
-        fields.reserveCapacity(6)
         var nioHeaders: HTTPHeaders?  // only for targets that are not origin-form
         let originForm = requestLineBytes[targetRange.lowerBound] == UInt8(ascii: "/")
         if !originForm { nioHeaders = HTTPHeaders() }
+        // (Each field made anew is appended through the protocol's generic `insert(_:at:)` and `replaceSubrange`,
+        // about 750 instructions a field under callgrind; an array handed over at once costs as much, through
+        // `append(contentsOf:)`, one by one.)
+        var fields = FieldTemplate.Builder(template: originForm ? fieldTemplate.take() : nil)
         while true {
             guard let end = endOfLine(bytes, from: index) else { return nil }
             if end == index { break }
@@ -83,10 +84,7 @@ extension HTTP1RequestParser {
                 authority = value
                 continue
             }
-            guard let fieldName = knownName(name) ?? HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
-                return nil
-            }
-            fields.append(HTTPField(name: fieldName, value: String(decoding: value, as: UTF8.self)))
+            guard fields.add(line: line, name: name, value: value, knownName: knownName) else { return nil }
         }
         let method = UnsafeRawBufferPointer(rebasing: requestLineBytes[..<methodEnd])
         let target = UnsafeRawBufferPointer(rebasing: requestLineBytes[targetRange])
@@ -98,9 +96,11 @@ extension HTTP1RequestParser {
             guard let request = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else { return nil }
             return (request, framers, http11)
         }
+        let (headerFields, nextFields) = fields.finish()
+        fieldTemplate = nextFields
         if let template, template.matches(line: requestLineBytes, authority: authority) {
             var request = template.head
-            request.headerFields = fields
+            request.headerFields = headerFields
             return (request, framers, http11)
         }
         guard let requestMethod = HTTPRequest.Method(String(decoding: method, as: UTF8.self)) else { return nil }
@@ -108,7 +108,7 @@ extension HTTP1RequestParser {
             method: requestMethod, scheme: "http", authority: authority.map { String(decoding: $0, as: UTF8.self) },
             path: String(decoding: target, as: UTF8.self))
         template = HeadTemplate(line: requestLineBytes, authority: authority, head: request)
-        request.headerFields = fields
+        request.headerFields = headerFields
         return (request, framers, http11)
     }
 

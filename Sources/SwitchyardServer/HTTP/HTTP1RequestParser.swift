@@ -81,6 +81,8 @@ struct HTTP1RequestParser {
     private var bodyBytes = 0
     /// The last origin-form request's line, `Host` and the head made of them, for the next request that repeats them.
     var template: HeadTemplate?
+    /// The last origin-form request's field lines and fields, for the next request that repeats some of them.
+    var fieldTemplate: FieldTemplate?
 
     /// A parser for one connection.
     init(maxBodyBytes: Int) {

@@ -54,6 +54,20 @@ import Testing
             + "POST /v1/chat/completionz HTTP/1.1\r\nHost: bb\r\nContent-Length: 0\r\n\r\n"
             + "PUT /v1/chat/completionz HTTP/1.1\r\nHost: bb\r\nContent-Length: 0\r\n\r\n"
             + "PUT /v1/chat/completionz HTTP/1.0\r\nHost: bb\r\nContent-Length: 0\r\n\r\n",
+        // Field lines that repeat the last request's at their position keep its fields (`FieldTemplate`); a value that
+        // changes is replaced, and fewer, more, reordered or differently cased names are made anew.
+        "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\nX-B: 1\r\nContent-Length: 1\r\n\r\nx"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\nX-B: 2\r\nContent-Length: 2\r\n\r\nxy"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\nX-B: 2\r\nContent-Length: 2\r\n\r\nxy"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\nContent-Length: 0\r\n\r\n"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\nContent-Length: 0\r\nX-C: 3\r\n\r\n"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\n\r\n"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nuser-agent: u\r\nUser-Agent: v\r\n\r\n"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\nUser-Agent:  v \r\n\r\n"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\nUser-Agent: w\r\n\r\n"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nHost: i\r\nUser-Agent: u\r\n\r\n"
+            + "GET http://h/a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\n\r\n"
+            + "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: u\r\nX-D: 4\r\n\r\n",
         // The names the parser knows without building them, in any case, beside ones of the same lengths it does not.
         "POST /v1/chat/completions HTTP/1.1\r\nACCEPT: */*\r\nUser-agent: t/1\r\nCONTENT-type: text/plain\r\n"
             + "authorization: Bearer k\r\nAccept-Encoding: gzip\r\nX-Abcd: 6\r\nX-Header-Len-12: 15\r\n"
