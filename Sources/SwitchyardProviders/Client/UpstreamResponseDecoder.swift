@@ -52,6 +52,8 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
 
     private var state = State.idle
     private var buffer = ByteBuffer()
+    /// The last full response head, when ``defersFields``: the next one that repeats it is not read again.
+    private var template: UpstreamHeadTemplate?
     private var expectingHEAD = false
     /// Responses expected and not yet begun (pipelining is not used; more than one is a caller's error).
     private var expected = 0
@@ -137,13 +139,26 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
                     return
                 }
                 if end > Self.headLimit { throw HTTPParserError.headerOverflow }
-                let head = try readHead(length: end)
-                // An interim answer (100 Continue, 103 Early Hints) precedes the real one: dropped.
-                if head.status.code >= 100 && head.status.code < 200 && head.status != .switchingProtocols {
-                    continue
+                let headBytes = buffer.readSlice(length: end)!
+                let head: HTTPResponseHead
+                let framing: Framing
+                if let reused = try reuseHead(headBytes) {
+                    (head, framing) = reused
+                } else {
+                    head = try readHead(headBytes)
+                    // An interim answer (100 Continue, 103 Early Hints) precedes the real one: dropped.
+                    if head.status.code >= 100 && head.status.code < 200 && head.status != .switchingProtocols {
+                        continue
+                    }
+                    framing = try Self.framing(of: head, toHEAD: expectingHEAD)
+                    if defersFields {
+                        template = headBytes.withUnsafeReadableBytes {
+                            UpstreamHeadTemplate(
+                                $0, parsed: head, framing: framing, keepAlive: keepAlive, toHEAD: expectingHEAD)
+                        }
+                    }
                 }
                 expected -= 1
-                let framing = try Self.framing(of: head, toHEAD: expectingHEAD)
                 deliver(.head(head), context: context)
                 switch framing {
                 case .none, .length(0): finishMessage(context: context)
@@ -234,10 +249,24 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         return line
     }
 
-    /// Reads the status line and the fields (`length` bytes, the blank line included), in one pass over the lines.
-    private func readHead(length: Int) throws -> HTTPResponseHead {
-        let headBytes = buffer.readSlice(length: length)!
-        return try headBytes.withUnsafeReadableBytes { bytes -> HTTPResponseHead in
+    /// The head, when it repeats the last one (``UpstreamHeadTemplate``); its fields are kept as bytes, as
+    /// ``readHead(_:)`` keeps them, and ``keepAlive`` is set.
+    private func reuseHead(_ headBytes: ByteBuffer) throws -> (HTTPResponseHead, Framing)? {
+        guard let template else { return nil }
+        return try headBytes.withUnsafeReadableBytes { bytes in
+            guard let (head, framing, keepAlive) = try template.reuse(bytes, toHEAD: expectingHEAD) else { return nil }
+            let fieldsStart = HTTP1Syntax.firstLineFeed(in: bytes, from: 0)! + 1
+            var block = ByteBufferAllocator().buffer(capacity: bytes.count - fieldsStart)
+            block.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[fieldsStart...]))
+            fieldBlock = block
+            self.keepAlive = keepAlive
+            return (head, framing)
+        }
+    }
+
+    /// Reads the status line and the fields (the head's bytes, the blank line included), in one pass over the lines.
+    private func readHead(_ headBytes: ByteBuffer) throws -> HTTPResponseHead {
+        try headBytes.withUnsafeReadableBytes { bytes -> HTTPResponseHead in
             var start = 0
             var status: (HTTPVersion, HTTPResponseStatus)?
             var headers = HTTPHeaders()
@@ -317,7 +346,7 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         return (HTTPVersion(major: major, minor: minor), HTTPResponseStatus(statusCode: code, reasonPhrase: phrase))
     }
 
-    private enum Framing: Equatable {
+    enum Framing: Equatable {
         case none
         case length(Int)
         case chunked

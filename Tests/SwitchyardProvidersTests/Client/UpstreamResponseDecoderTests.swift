@@ -167,6 +167,38 @@ struct UpstreamResponseDecoderTests {
         #expect(!decoder.keepAlive)
     }
 
+    @Test("deferred fields: a head that repeats the last one frames, keeps alive and fails as one read in full")
+    func repeatedHeads() throws {
+        func head(_ date: String = "12", length: String = "2", connection: String = "keep-alive",
+                  status: String = "200 OK", extra: String = "") -> String {
+            "HTTP/1.1 \(status)\r\nServer: nginx\r\nDate: Sat, 05 Dec 2026 15:50:\(date) GMT\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(length)\r\nConnection: \(connection)\r\n\(extra)\r\n"
+        }
+        let sequence = [
+            head() + "hi", head() + "hi", head("13") + "hi", head("14", length: "5") + "hello",
+            head("14", length: "5", connection: "close") + "hello", head() + "hi", head("15", connection: "Keep-Alive") + "hi",
+            head().replacingOccurrences(of: "Content-Length: 2", with: "Transfer-Encoding: chunked") + "2\r\nyo\r\n0\r\n\r\n",
+            head() + "hi", head(status: "201 Created") + "hi", head(extra: "x-extra: 1\r\n") + "hi", head() + "hi",
+            head().replacingOccurrences(of: "Server: nginx", with: "Content-Length: 3") + "hi",
+            head().replacingOccurrences(of: "Server: nginx", with: "Server : nginx") + "hi",
+            head() + "hi", head("1\u{1}") + "hi",
+        ]
+        let shared = UpstreamResponseDecoder(defersFields: true)
+        let channel = EmbeddedChannel(handler: shared)
+        for (index, text) in sequence.enumerated() {
+            let fresh = UpstreamResponseDecoder(defersFields: true)
+            fresh.expectResponse(toHEAD: false)
+            let expected = Self.feed(EmbeddedChannel(handler: fresh), [text], close: false)
+            shared.expectResponse(toHEAD: false)
+            let seen = Self.feed(channel, [text], close: false)
+            #expect(seen == expected, "response \(index)")
+            #expect(shared.keepAlive == fresh.keepAlive, "response \(index)")
+            #expect(shared.fieldBlock.map { String(buffer: $0) } == fresh.fieldBlock.map { String(buffer: $0) })
+            if expected.error != nil { break }
+        }
+        #expect(Self.ours([sequence.last!], defersFields: true).error != nil)
+    }
+
     @Test("bare line feeds end lines too; two responses in a row on one connection")
     func lineFeedsAndKeepAlive() {
         let text = "HTTP/1.1 200 OK\ncontent-length: 2\n\nhiHTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\nyo\n0\n\n"
