@@ -84,6 +84,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     private let responseDecoder: UpstreamResponseDecoder?
     /// The decoder's context: a write from it goes straight to the socket.
     private var rawOutput: ChannelHandlerContext?
+    /// The last request head's bytes up to its length, for the next request that repeats them.
+    private var headPrefix: HTTP1RequestEncoder.HeadPrefix?
 
     /// Creates a handler for a keep-alive connection (`reusable`) or for one HTTP/2 stream. With `responseDecoder`
     /// (a plain HTTP/1.1 connection whose pipeline is that decoder then this handler), requests
@@ -179,7 +181,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
     ) {
         let encoded: (bytes: ByteBuffer, bodyIncluded: Bool)
         do {
-            encoded = try HTTP1RequestEncoder.encode(request, endpoint: endpoint, allocator: output.channel.allocator)
+            encoded = try HTTP1RequestEncoder.encode(
+                request, endpoint: endpoint, allocator: output.channel.allocator, prefix: &headPrefix)
         } catch {
             // Nothing was written: the connection goes back to the pool, good for the next exchange.
             let waiter = self.waiter

@@ -17,6 +17,61 @@ enum HTTP1RequestEncoder {
     /// buffer of their own (no copy: the socket write gathers both).
     static let inlineBodyLimit = 16 * 1024
 
+    /// The checked bytes of a connection's last request head up to its `content-length`, with what they were
+    /// written from. The next request to the same endpoint with the same method and the same header list (the
+    /// adapters keep one list per provider, ``UpstreamTargetMemo``) copies them instead of checking and writing each
+    /// string again: about 2,500 instructions per request under callgrind.
+    struct HeadPrefix {
+        fileprivate let method: String
+        fileprivate let endpoint: UpstreamEndpoint
+        /// Held, so that its storage (compared by address) cannot be another list's.
+        fileprivate let headers: [(name: String, value: String)]
+        fileprivate let bytes: [UInt8]
+
+        /// Whether `request` to `endpoint` has this prefix's method, endpoint and header list (the same storage).
+        fileprivate func matches(_ request: UpstreamRequest, _ endpoint: UpstreamEndpoint) -> Bool {
+            guard request.method == method, request.headers.count == headers.count, endpoint == self.endpoint else {
+                return false
+            }
+            return request.headers.withUnsafeBufferPointer { theirs in
+                headers.withUnsafeBufferPointer { mine in theirs.baseAddress == mine.baseAddress }
+            }
+        }
+    }
+
+    /// ``encode(_:endpoint:allocator:)``, reusing `prefix` when it matches and setting it to this request's
+    /// otherwise.
+    static func encode(
+        _ request: UpstreamRequest, endpoint: UpstreamEndpoint, allocator: ByteBufferAllocator,
+        prefix: inout HeadPrefix?
+    ) throws(UpstreamTransportError) -> (bytes: ByteBuffer, bodyIncluded: Bool) {
+        if let known = prefix, known.matches(request, endpoint) {
+            let length = request.body.readableBytes
+            let sendsLength = length > 0 || request.method != "GET"
+            let headLength =
+                known.bytes.count + (sendsLength ? contentLength.utf8CodeUnitCount + ByteAppender.decimalCount(length) + 2 : 0) + 2
+            let bodyIncluded = length <= inlineBodyLimit
+            var bytes = allocator.buffer(capacity: headLength + (bodyIncluded ? length : 0))
+            bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: headLength) { memory in
+                var out = ByteAppender(bytes: memory)
+                known.bytes.withUnsafeBytes { out.append($0) }
+                writeEnd(length: sendsLength ? length : nil, into: &out)
+                return out.count
+            }
+            if bodyIncluded, length > 0 { bytes.writeImmutableBuffer(request.body) }
+            return (bytes, bodyIncluded)
+        }
+        let encoded = try encode(request, endpoint: endpoint, allocator: allocator)
+        // Everything before the `content-length` line (or the blank line): the head less its end.
+        let length = request.body.readableBytes
+        let sendsLength = length > 0 || request.method != "GET"
+        let end = (sendsLength ? contentLength.utf8CodeUnitCount + ByteAppender.decimalCount(length) + 2 : 0) + 2
+        let headLength = encoded.bytes.readableBytes - (encoded.bodyIncluded ? length : 0)
+        let bytes = encoded.bytes.withUnsafeReadableBytes { Array($0[..<(headLength - end)]) }
+        prefix = HeadPrefix(method: request.method, endpoint: endpoint, headers: request.headers, bytes: bytes)
+        return encoded
+    }
+
     /// The request's head, followed by its body when the body is at most ``inlineBodyLimit`` bytes
     /// (`bodyIncluded`). The head is counted (and checked) first, then copied in one buffer write.
     static func encode(
@@ -52,16 +107,21 @@ enum HTTP1RequestEncoder {
                 out.append(value)
                 out.append("\r\n")
             }
-            if sendsLength {
-                out.append(contentLength)
-                out.append(decimal: length)
-                out.append("\r\n")
-            }
-            out.append("\r\n")
+            writeEnd(length: sendsLength ? length : nil, into: &out)
             return out.count
         }
         if bodyIncluded, length > 0 { bytes.writeImmutableBuffer(request.body) }
         return (bytes, bodyIncluded)
+    }
+
+    /// The `content-length` line, when there is a length, and the blank line.
+    private static func writeEnd(length: Int?, into out: inout ByteAppender) {
+        if let length {
+            out.append(contentLength)
+            out.append(decimal: length)
+            out.append("\r\n")
+        }
+        out.append("\r\n")
     }
 
     private static let contentLength: StaticString = "content-length: "

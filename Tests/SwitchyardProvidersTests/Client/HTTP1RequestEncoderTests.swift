@@ -30,6 +30,46 @@ struct HTTP1RequestEncoderTests {
                 + "authorization: Bearer sk-x\r\ncontent-length: 7\r\n\r\n{\"a\":1}")
     }
 
+    /// A connection's requests to one endpoint with one header list reuse the head's bytes up to the length; any
+    /// other method, endpoint or list (even with the same contents) is written and checked anew.
+    @Test("the head's prefix is reused only for the same method, endpoint and header list")
+    func headPrefix() throws {
+        let url = "http://127.0.0.1:8080/v1/chat/completions"
+        let headers: [(name: String, value: String)] = [("content-type", "application/json"), ("authorization", "Bearer k")]
+        var prefix: HTTP1RequestEncoder.HeadPrefix?
+        func both(
+            _ url: String, method: String = "POST", headers: [(name: String, value: String)], body: String
+        ) throws(UpstreamTransportError) {
+            var request = UpstreamRequest(url: url, headers: headers, body: ByteBuffer(string: body))
+            request.method = method
+            let endpoint = UpstreamEndpoint(url: url)!
+            let plain = try HTTP1RequestEncoder.encode(request, endpoint: endpoint, allocator: allocator)
+            let reused = try HTTP1RequestEncoder.encode(request, endpoint: endpoint, allocator: allocator, prefix: &prefix)
+            #expect(String(buffer: reused.bytes) == String(buffer: plain.bytes), "\(method) \(url) \(body.count)")
+            #expect(reused.bodyIncluded == plain.bodyIncluded)
+        }
+        try both(url, headers: headers, body: "{}")
+        try both(url, headers: headers, body: String(repeating: "x", count: 1234))
+        try both(url, headers: headers, body: String(repeating: "y", count: 20_000))
+        try both(url, method: "GET", headers: headers, body: "")
+        try both(url, method: "GET", headers: headers, body: "")
+        try both("http://127.0.0.1:8081/v1/chat/completions", headers: headers, body: "{}")
+        try both("http://127.0.0.1:8081/v1/embeddings", headers: headers, body: "{}")
+        var other = headers
+        other[1].value = "Bearer other"
+        try both("http://127.0.0.1:8081/v1/embeddings", headers: other, body: "{}")
+        try both("http://127.0.0.1:8081/v1/embeddings", headers: headers, body: "{}")
+        try both("http://127.0.0.1:8081/v1/embeddings", headers: [], body: "{}")
+        // A list that the prefix would hold for another's is refused as the plain encoding refuses it.
+        var bad = headers
+        bad[0].value = "a\u{1}b"
+        #expect(throws: UpstreamTransportError.self) {
+            var request = UpstreamRequest(url: url, headers: bad, body: ByteBuffer(string: "{}"))
+            request.method = "POST"
+            _ = try HTTP1RequestEncoder.encode(request, endpoint: UpstreamEndpoint(url: url)!, allocator: allocator, prefix: &prefix)
+        }
+    }
+
     @Test("host and content-length come from the endpoint and the body, never from the request's fields")
     func managedFields() throws {
         let (text, _) = try encode(
