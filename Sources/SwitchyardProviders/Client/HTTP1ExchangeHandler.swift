@@ -182,7 +182,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, UpstreamResponseReceiver
         let encoded: (bytes: ByteBuffer, bodyIncluded: Bool)
         do {
             encoded = try HTTP1RequestEncoder.encode(
-                request, endpoint: endpoint, allocator: output.channel.allocator, prefix: &headPrefix)
+                request, endpoint: endpoint, allocator: output.channel.allocator, prefix: &headPrefix,
+                keepsPrefix: served > 0)
         } catch {
             // Nothing was written: the connection goes back to the pool, good for the next exchange.
             let waiter = self.waiter

@@ -39,11 +39,12 @@ enum HTTP1RequestEncoder {
         }
     }
 
-    /// ``encode(_:endpoint:allocator:)``, reusing `prefix` when it matches and setting it to this request's
-    /// otherwise.
+    /// ``encode(_:endpoint:allocator:)``, reusing `prefix` when it matches and otherwise setting it to this
+    /// request's when `keepsPrefix` (a connection's first request keeps none: one that carries a single long stream
+    /// holds none).
     static func encode(
         _ request: UpstreamRequest, endpoint: UpstreamEndpoint, allocator: ByteBufferAllocator,
-        prefix: inout HeadPrefix?
+        prefix: inout HeadPrefix?, keepsPrefix: Bool = true
     ) throws(UpstreamTransportError) -> (bytes: ByteBuffer, bodyIncluded: Bool) {
         if let known = prefix, known.matches(request, endpoint) {
             let length = request.body.readableBytes
@@ -62,6 +63,7 @@ enum HTTP1RequestEncoder {
             return (bytes, bodyIncluded)
         }
         let encoded = try encode(request, endpoint: endpoint, allocator: allocator)
+        guard keepsPrefix else { return encoded }
         // Everything before the `content-length` line (or the blank line): the head less its end.
         let length = request.body.readableBytes
         let sendsLength = length > 0 || request.method != "GET"

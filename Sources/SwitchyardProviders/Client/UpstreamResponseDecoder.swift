@@ -54,6 +54,8 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
     private var buffer = ByteBuffer()
     /// The last full response head, when ``defersFields``: the next one that repeats it is not read again.
     private var template: UpstreamHeadTemplate?
+    /// Whether a response head was read before on this connection.
+    private var readBefore = false
     private var expectingHEAD = false
     /// Responses expected and not yet begun (pipelining is not used; more than one is a caller's error).
     private var expected = 0
@@ -151,7 +153,9 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
                         continue
                     }
                     framing = try Self.framing(of: head, toHEAD: expectingHEAD)
-                    if defersFields {
+                    // Kept from the connection's second response on: one that carries a single (long) stream
+                    // holds none.
+                    if defersFields, readBefore {
                         template = headBytes.withUnsafeReadableBytes {
                             UpstreamHeadTemplate(
                                 $0, parsed: head, framing: framing, keepAlive: keepAlive, toHEAD: expectingHEAD)
@@ -159,6 +163,7 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
                     }
                 }
                 expected -= 1
+                readBefore = true
                 deliver(.head(head), context: context)
                 switch framing {
                 case .none, .length(0): finishMessage(context: context)

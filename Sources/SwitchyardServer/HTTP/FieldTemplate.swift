@@ -29,16 +29,20 @@ struct FieldTemplate {
         /// Whether the lines so far each matched the template's at their position (by name, at least): the fields
         /// are the template's from `position` on, until replaced.
         private var reusing: Bool
+        /// Whether the lines are kept for a template (``finish()`` gives none otherwise).
+        private let recording: Bool
 
-        /// A builder that starts from `template` (taken: its lists are changed in place).
-        init(template: consuming FieldTemplate?) {
+        /// A builder that starts from `template` (taken: its lists are changed in place); it records the lines for
+        /// the next request's template when `recording`.
+        init(template: consuming FieldTemplate?, recording: Bool) {
+            self.recording = recording || template != nil
             if let template {
                 lines = template.lines
                 fields = template.fields
                 reusing = true
             } else {
                 lines = []
-                lines.reserveCapacity(6)
+                if recording { lines.reserveCapacity(6) }
                 // Room for a usual request's fields, so that the list is not copied as it grows.
                 fields = HTTPFields()
                 fields.reserveCapacity(6)
@@ -74,15 +78,15 @@ struct FieldTemplate {
                 return false
             }
             fields.append(HTTPField(name: fieldName, value: String(decoding: value, as: UTF8.self)))
-            lines.append(Array(line))
+            if recording { lines.append(Array(line)) }
             position += 1
             return true
         }
 
-        /// The request's fields, and the template for the next request.
-        consuming func finish() -> (HTTPFields, FieldTemplate) {
+        /// The request's fields, and the template for the next request (when recording).
+        consuming func finish() -> (HTTPFields, FieldTemplate?) {
             if reusing { dropTemplateRest() }
-            return (fields, FieldTemplate(lines: lines, fields: fields))
+            return (fields, recording ? FieldTemplate(lines: lines, fields: fields) : nil)
         }
 
         /// Stops reusing, and forgets the template's fields past the ones the request has.

@@ -28,7 +28,8 @@ extension HTTP1RequestParser {
     mutating func readHead(from buffer: inout ByteBuffer, length: Int) -> Framing? {
         let result = buffer.withUnsafeReadableBytes { bytes -> (HTTPRequest, Framers, Bool)? in
             Self.parseHead(
-                UnsafeRawBufferPointer(rebasing: bytes[..<length]), template: &template, fieldTemplate: &fieldTemplate)
+                UnsafeRawBufferPointer(rebasing: bytes[..<length]), keepsTemplates: readBefore, template: &template,
+                fieldTemplate: &fieldTemplate)
         }
         buffer.moveReaderIndex(forwardBy: length)
         guard let (request, framers, http11) = result else { return nil }
@@ -47,9 +48,10 @@ extension HTTP1RequestParser {
     /// The request line and fields of a head whose lines all end with CRLF. An origin-form request whose line and
     /// `Host` repeat the previous request's on the connection (``HeadTemplate``) reuses its method, scheme, authority
     /// and path; its field lines that repeat the previous request's at their position reuse its fields
-    /// (``FieldTemplate``).
+    /// (``FieldTemplate``). Templates are made only when `keepsTemplates`.
     private static func parseHead(
-        _ bytes: UnsafeRawBufferPointer, template: inout HeadTemplate?, fieldTemplate: inout FieldTemplate?
+        _ bytes: UnsafeRawBufferPointer, keepsTemplates: Bool, template: inout HeadTemplate?,
+        fieldTemplate: inout FieldTemplate?
     ) -> (HTTPRequest, Framers, Bool)? {
         var index = 0
         while index + 1 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A { index += 2 }
@@ -65,7 +67,8 @@ extension HTTP1RequestParser {
         // (Each field made anew is appended through the protocol's generic `insert(_:at:)` and `replaceSubrange`,
         // about 750 instructions a field under callgrind; an array handed over at once costs as much, through
         // `append(contentsOf:)`, one by one.)
-        var fields = FieldTemplate.Builder(template: originForm ? fieldTemplate.take() : nil)
+        var fields = FieldTemplate.Builder(
+            template: originForm ? fieldTemplate.take() : nil, recording: originForm && keepsTemplates)
         while true {
             guard let end = endOfLine(bytes, from: index) else { return nil }
             if end == index { break }
@@ -107,7 +110,7 @@ extension HTTP1RequestParser {
         var request = HTTPRequest(
             method: requestMethod, scheme: "http", authority: authority.map { String(decoding: $0, as: UTF8.self) },
             path: String(decoding: target, as: UTF8.self))
-        template = HeadTemplate(line: requestLineBytes, authority: authority, head: request)
+        if keepsTemplates { template = HeadTemplate(line: requestLineBytes, authority: authority, head: request) }
         request.headerFields = headerFields
         return (request, framers, http11)
     }
