@@ -63,6 +63,26 @@ public enum HTTP1Syntax {
         return below | ((delete &- ones) & ~delete & high)
     }
 
+    /// Whether `a` and `b` hold the same bytes (`memcmp`).
+    @inlinable
+    public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let left = a.baseAddress, let right = b.baseAddress else { return true }
+        return memcmp(left, right, a.count) == 0
+    }
+
+    /// A `Content-Length` value: digits only, at most 18 of them (no sign, no spaces, no list); `nil` otherwise.
+    @inlinable
+    public static func contentLength(_ value: UnsafeRawBufferPointer) -> Int? {
+        guard !value.isEmpty, value.count <= 18 else { return nil }
+        var length = 0
+        for byte in value {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            length = length * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return length
+    }
+
     /// The offset of the first LF in `bytes` at or after `start`, or `nil`.
     ///
     /// `memchr`, not `firstIndex(of:)`: the generic search steps a byte at a time through the collection's indices,

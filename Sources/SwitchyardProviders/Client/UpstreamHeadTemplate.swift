@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOHTTP1
 import SwitchyardCore
 
@@ -81,7 +74,7 @@ struct UpstreamHeadTemplate {
             guard HTTP1Syntax.isFieldValue(value) else { throw HTTPParserError.invalidHeaderToken }
             let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
             if HTTP1Syntax.equalIgnoringCase(name, "content-length") {
-                guard index == lengthLine, let digits = Self.digits(value) else { return nil }
+                guard index == lengthLine, let digits = HTTP1Syntax.contentLength(value) else { return nil }
                 length = digits
             } else if HTTP1Syntax.equalIgnoringCase(name, "connection")
                 || HTTP1Syntax.equalIgnoringCase(name, "transfer-encoding")
@@ -98,27 +91,12 @@ struct UpstreamHeadTemplate {
 
     /// Whether `line` has the bytes of the template's line at `range`.
     private func same(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
-        guard line.count == range.count else { return false }
-        return bytes.withUnsafeBytes { stored in
-            guard let a = stored.baseAddress, let b = line.baseAddress else { return range.isEmpty }
-            return memcmp(a + range.lowerBound, b, range.count) == 0
-        }
+        bytes.withUnsafeBytes { HTTP1Syntax.equal(UnsafeRawBufferPointer(rebasing: $0[range]), line) }
     }
 
     /// Whether `line` is a field called `name` (any case).
     private static func isField(_ line: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
         guard let colon = HTTP1Syntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: 0) else { return false }
         return HTTP1Syntax.equalIgnoringCase(UnsafeRawBufferPointer(rebasing: line[..<colon]), name)
-    }
-
-    /// A length of digits only, as the decoder reads one (at most 18 of them); `nil` otherwise.
-    private static func digits(_ value: UnsafeRawBufferPointer) -> Int? {
-        guard !value.isEmpty, value.count <= 18 else { return nil }
-        var result = 0
-        for byte in value {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            result = result * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return result
     }
 }

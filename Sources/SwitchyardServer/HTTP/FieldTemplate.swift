@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HTTPTypes
+import SwitchyardCore
 
 /// The fields of a connection's last origin-form request, line by line, for the next request, which mostly sends the
 /// same names in the same order and most of the same values (an SDK's client sends a dozen fields, all but
@@ -58,7 +52,7 @@ struct FieldTemplate {
         ) -> Bool {
             if reusing {
                 if position < lines.count {
-                    if Self.equal(lines[position], line) {
+                    if lines[position].withUnsafeBytes({ HTTP1Syntax.equal($0, line) }) {
                         position += 1
                         return true
                     }
@@ -98,21 +92,10 @@ struct FieldTemplate {
             }
         }
 
-        private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
-            guard stored.count == bytes.count else { return false }
-            return stored.withUnsafeBytes { mine in
-                guard let a = mine.baseAddress, let b = bytes.baseAddress else { return mine.count == 0 }
-                return memcmp(a, b, mine.count) == 0
-            }
-        }
-
         /// Whether `stored` is a line of the field `name` (the same bytes, then the colon).
         private static func startsWithName(_ stored: [UInt8], _ name: UnsafeRawBufferPointer) -> Bool {
             guard stored.count > name.count, stored[name.count] == UInt8(ascii: ":") else { return false }
-            return stored.withUnsafeBytes { mine in
-                guard let a = mine.baseAddress, let b = name.baseAddress else { return name.count == 0 }
-                return memcmp(a, b, name.count) == 0
-            }
+            return stored.withUnsafeBytes { HTTP1Syntax.equal(UnsafeRawBufferPointer(rebasing: $0[..<name.count]), name) }
         }
     }
 }

@@ -190,17 +190,9 @@ extension HTTP1RequestParser {
         switch name.count {
         case 14 where HTTP1Syntax.equalIgnoringCase(name, "content-length"):
             if framers.contentLength != nil { framers.lengthRepeated = true }
-            var length = 0
-            guard !value.isEmpty, value.count <= 18 else {
+            guard let length = HTTP1Syntax.contentLength(value) else {
                 framers.lengthInvalid = true
                 return
-            }
-            for byte in value {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
-                    framers.lengthInvalid = true
-                    return
-                }
-                length = length * 10 + Int(byte - UInt8(ascii: "0"))
             }
             framers.contentLength = length
         case 17 where HTTP1Syntax.equalIgnoringCase(name, "transfer-encoding"):

@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HTTPTypes
+import SwitchyardCore
 
 /// The request line and `Host` of a connection's last origin-form request, with the head made of them (its method,
 /// scheme, authority and path; no fields), for ``HTTP1RequestParser``.
@@ -32,19 +26,11 @@ struct HeadTemplate {
 
     /// Whether a request's line and `Host` value are byte for byte this template's.
     func matches(line: UnsafeRawBufferPointer, authority: UnsafeRawBufferPointer?) -> Bool {
-        guard Self.equal(self.line, line) else { return false }
+        guard self.line.withUnsafeBytes({ HTTP1Syntax.equal($0, line) }) else { return false }
         switch (self.authority, authority) {
         case (nil, nil): return true
-        case (let mine?, let theirs?): return Self.equal(mine, theirs)
+        case (let mine?, let theirs?): return mine.withUnsafeBytes { HTTP1Syntax.equal($0, theirs) }
         default: return false
-        }
-    }
-
-    private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard stored.count == bytes.count else { return false }
-        return stored.withUnsafeBytes { mine in
-            guard let a = mine.baseAddress, let b = bytes.baseAddress else { return mine.count == 0 }
-            return memcmp(a, b, mine.count) == 0
         }
     }
 }

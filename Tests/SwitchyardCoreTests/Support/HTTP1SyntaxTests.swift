@@ -78,4 +78,22 @@ import Testing
         let high = [UInt8](repeating: 0xFF, count: 17)
         #expect(high.withUnsafeBytes { HTTP1Syntax.isFieldValue($0) })
     }
+
+    @Test func equalComparesBytesAndLengths() {
+        withBytes("content-length: 2") { a in
+            withBytes("content-length: 2") { b in #expect(HTTP1Syntax.equal(a, b)) }
+            withBytes("content-length: 3") { b in #expect(!HTTP1Syntax.equal(a, b)) }
+            withBytes("content-length: 22") { b in #expect(!HTTP1Syntax.equal(a, b)) }
+        }
+        withBytes("") { a in withBytes("") { b in #expect(HTTP1Syntax.equal(a, b)) } }
+        #expect(HTTP1Syntax.equal(UnsafeRawBufferPointer(start: nil, count: 0), UnsafeRawBufferPointer(start: nil, count: 0)))
+    }
+
+    @Test(arguments: [
+        ("0", 0), ("610", 610), ("000012", 12), ("999999999999999999", 999_999_999_999_999_999),
+        ("", nil), ("1000000000000000000", nil), ("-1", nil), ("+1", nil), ("1 ", nil), ("1,1", nil), ("0x10", nil),
+    ] as [(String, Int?)])
+    func contentLengthIsDigitsOnly(_ value: String, _ expected: Int?) {
+        #expect(withBytes(value) { HTTP1Syntax.contentLength($0) } == expected)
+    }
 }
