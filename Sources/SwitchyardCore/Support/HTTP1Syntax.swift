@@ -63,6 +63,24 @@ public enum HTTP1Syntax {
         return below | ((delete &- ones) & ~delete & high)
     }
 
+    /// The name and value of a field line (`name: value`, without its line break): the name a token right before the
+    /// colon, the value without the spaces and tabs around it and holding no control byte but tab. `nil` for any other
+    /// line: a space before the colon, a line that starts with a space or tab (obs-fold), no colon.
+    @inlinable
+    public static func field(_ line: UnsafeRawBufferPointer)
+        -> (name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)?
+    {
+        var colon = 0
+        while colon < line.count, line[colon] != UInt8(ascii: ":") {
+            guard isTokenByte(line[colon]) else { return nil }
+            colon += 1
+        }
+        guard colon > 0, colon < line.count else { return nil }
+        let value = UnsafeRawBufferPointer(rebasing: line[valueBounds(in: line, afterColon: colon)])
+        guard isFieldValue(value) else { return nil }
+        return (UnsafeRawBufferPointer(rebasing: line[..<colon]), value)
+    }
+
     /// Whether `a` and `b` hold the same bytes (`memcmp`).
     @inlinable
     public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {

@@ -47,30 +47,15 @@ enum HTTP1RequestEncoder {
         prefix: inout HeadPrefix?, keepsPrefix: Bool = true
     ) throws(UpstreamTransportError) -> (bytes: ByteBuffer, bodyIncluded: Bool) {
         if let known = prefix, known.matches(request, endpoint) {
-            let length = request.body.readableBytes
-            let sendsLength = length > 0 || request.method != "GET"
-            let headLength =
-                known.bytes.count + (sendsLength ? contentLength.utf8CodeUnitCount + ByteAppender.decimalCount(length) + 2 : 0) + 2
-            let bodyIncluded = length <= inlineBodyLimit
-            var bytes = allocator.buffer(capacity: headLength + (bodyIncluded ? length : 0))
-            bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: headLength) { memory in
-                var out = ByteAppender(bytes: memory)
+            return write(request, allocator: allocator, start: known.bytes.count) { out in
                 known.bytes.withUnsafeBytes { out.append($0) }
-                writeEnd(length: sendsLength ? length : nil, into: &out)
-                return out.count
             }
-            if bodyIncluded, length > 0 { bytes.writeImmutableBuffer(request.body) }
-            return (bytes, bodyIncluded)
         }
-        let encoded = try encode(request, endpoint: endpoint, allocator: allocator)
-        guard keepsPrefix else { return encoded }
-        // Everything before the `content-length` line (or the blank line): the head less its end.
-        let length = request.body.readableBytes
-        let sendsLength = length > 0 || request.method != "GET"
-        let end = (sendsLength ? contentLength.utf8CodeUnitCount + ByteAppender.decimalCount(length) + 2 : 0) + 2
-        let headLength = encoded.bytes.readableBytes - (encoded.bodyIncluded ? length : 0)
-        let bytes = encoded.bytes.withUnsafeReadableBytes { Array($0[..<(headLength - end)]) }
-        prefix = HeadPrefix(method: request.method, endpoint: endpoint, headers: request.headers, bytes: bytes)
+        let (encoded, start) = try encodeCounting(request, endpoint: endpoint, allocator: allocator)
+        if keepsPrefix {
+            let bytes = encoded.bytes.withUnsafeReadableBytes { Array($0[..<start]) }
+            prefix = HeadPrefix(method: request.method, endpoint: endpoint, headers: request.headers, bytes: bytes)
+        }
         return encoded
     }
 
@@ -79,24 +64,26 @@ enum HTTP1RequestEncoder {
     static func encode(
         _ request: UpstreamRequest, endpoint: UpstreamEndpoint, allocator: ByteBufferAllocator
     ) throws(UpstreamTransportError) -> (bytes: ByteBuffer, bodyIncluded: Bool) {
+        try encodeCounting(request, endpoint: endpoint, allocator: allocator).encoded
+    }
+
+    /// ``encode(_:endpoint:allocator:)``, and how many bytes its head takes before the `content-length` line (the
+    /// part a ``HeadPrefix`` keeps).
+    private static func encodeCounting(
+        _ request: UpstreamRequest, endpoint: UpstreamEndpoint, allocator: ByteBufferAllocator
+    ) throws(UpstreamTransportError) -> (encoded: (bytes: ByteBuffer, bodyIncluded: Bool), start: Int) {
         guard isToken(request.method) else { throw .invalidRequestHeader("method") }
         guard isTarget(endpoint.target) else { throw .invalidRequestHeader("target") }
         let host = endpoint.hostHeader
         guard isValue(host) else { throw .invalidRequestHeader("host") }
-        let length = request.body.readableBytes
-        let sendsLength = length > 0 || request.method != "GET"
-        // "METHOD target HTTP/1.1\r\n", "host: …\r\n", the final CRLF.
-        var headLength = request.method.utf8.count + 1 + endpoint.target.utf8.count + 11 + 6 + host.utf8.count + 2 + 2
+        // "METHOD target HTTP/1.1\r\n", "host: …\r\n".
+        var start = request.method.utf8.count + 1 + endpoint.target.utf8.count + 11 + 6 + host.utf8.count + 2
         for (name, value) in request.headers where !isManaged(name) {
             guard isToken(name) else { throw .invalidRequestHeader(name) }
             guard isValue(value) else { throw .invalidRequestHeader(name) }
-            headLength += name.utf8.count + 2 + value.utf8.count + 2
+            start += name.utf8.count + 2 + value.utf8.count + 2
         }
-        if sendsLength { headLength += contentLength.utf8CodeUnitCount + ByteAppender.decimalCount(length) + 2 }
-        let bodyIncluded = length <= inlineBodyLimit
-        var bytes = allocator.buffer(capacity: headLength + (bodyIncluded ? length : 0))
-        bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: headLength) { memory in
-            var out = ByteAppender(bytes: memory)
+        let encoded = write(request, allocator: allocator, start: start) { out in
             out.append(request.method)
             out.append(UInt8(ascii: " "))
             out.append(endpoint.target)
@@ -109,21 +96,35 @@ enum HTTP1RequestEncoder {
                 out.append(value)
                 out.append("\r\n")
             }
-            writeEnd(length: sendsLength ? length : nil, into: &out)
+        }
+        return (encoded, start)
+    }
+
+    /// One buffer with the head's first `start` bytes (written by `writeStart`), its `content-length` line (unless
+    /// a `GET` without a body) and blank line, then the body when it is at most ``inlineBodyLimit`` bytes.
+    private static func write(
+        _ request: UpstreamRequest, allocator: ByteBufferAllocator, start: Int,
+        _ writeStart: (inout ByteAppender) -> Void
+    ) -> (bytes: ByteBuffer, bodyIncluded: Bool) {
+        let length = request.body.readableBytes
+        let sendsLength = length > 0 || request.method != "GET"
+        let lengthLine = sendsLength ? contentLength.utf8CodeUnitCount + ByteAppender.decimalCount(length) + 2 : 0
+        let headLength = start + lengthLine + 2
+        let bodyIncluded = length <= inlineBodyLimit
+        var bytes = allocator.buffer(capacity: headLength + (bodyIncluded ? length : 0))
+        bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: headLength) { memory in
+            var out = ByteAppender(bytes: memory)
+            writeStart(&out)
+            if sendsLength {
+                out.append(contentLength)
+                out.append(decimal: length)
+                out.append("\r\n")
+            }
+            out.append("\r\n")
             return out.count
         }
         if bodyIncluded, length > 0 { bytes.writeImmutableBuffer(request.body) }
         return (bytes, bodyIncluded)
-    }
-
-    /// The `content-length` line, when there is a length, and the blank line.
-    private static func writeEnd(length: Int?, into out: inout ByteAppender) {
-        if let length {
-            out.append(contentLength)
-            out.append(decimal: length)
-            out.append("\r\n")
-        }
-        out.append("\r\n")
     }
 
     private static let contentLength: StaticString = "content-length: "

@@ -51,7 +51,9 @@ struct UpstreamHeadTemplate {
 
     /// The head, its framing and whether the connection stays open, when `head` (its bytes) repeats this template as
     /// described above; `nil` when it must be read in full. Throws for a line that differs and is not a field.
-    func reuse(_ head: UnsafeRawBufferPointer, toHEAD: Bool) throws -> (HTTPResponseHead, UpstreamResponseDecoder.Framing, Bool)? {
+    func reuse(_ head: UnsafeRawBufferPointer, toHEAD: Bool) throws
+        -> (HTTPResponseHead, UpstreamResponseDecoder.Framing, Bool)?
+    {
         guard toHEAD == self.toHEAD else { return nil }
         var start = 0
         var index = 0
@@ -64,15 +66,7 @@ struct UpstreamHeadTemplate {
             defer { index += 1 }
             if same(line, lines[index]) { continue }
             guard index > 0 else { return nil }  // another status line
-            guard let colon = HTTP1Syntax.firstIndex(of: UInt8(ascii: ":"), in: line, from: 0), colon > 0 else {
-                throw HTTPParserError.invalidHeaderToken
-            }
-            for offset in 0..<colon where !HTTP1Syntax.isTokenByte(line[offset]) {
-                throw HTTPParserError.invalidHeaderToken
-            }
-            let value = UnsafeRawBufferPointer(rebasing: line[HTTP1Syntax.valueBounds(in: line, afterColon: colon)])
-            guard HTTP1Syntax.isFieldValue(value) else { throw HTTPParserError.invalidHeaderToken }
-            let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
+            guard let (name, value) = HTTP1Syntax.field(line) else { throw HTTPParserError.invalidHeaderToken }
             if HTTP1Syntax.equalIgnoringCase(name, "content-length") {
                 guard index == lengthLine, let digits = HTTP1Syntax.contentLength(value) else { return nil }
                 length = digits

@@ -307,29 +307,14 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         framingOnly: Bool
     ) throws {
         // A line that starts with a space or tab continues the previous field (obs-fold): refused.
-        var colon = 0
-        while colon < line.count, line[colon] != UInt8(ascii: ":") {
-            guard HTTP1Syntax.isTokenByte(line[colon]) else { throw HTTPParserError.invalidHeaderToken }
-            colon += 1
-        }
-        guard colon > 0, colon < line.count else { throw HTTPParserError.invalidHeaderToken }
-        let value = HTTP1Syntax.valueBounds(in: line, afterColon: colon)
-        let (valueStart, valueEnd) = (value.lowerBound, value.upperBound)
-        guard HTTP1Syntax.isFieldValue(UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])) else {
-            throw HTTPParserError.invalidHeaderToken
-        }
-        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        if HTTP1Syntax.equalIgnoringCase(name, "connection") {
-            connection.read(UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]))
-        }
+        guard let (name, value) = HTTP1Syntax.field(line) else { throw HTTPParserError.invalidHeaderToken }
+        if HTTP1Syntax.equalIgnoringCase(name, "connection") { connection.read(value) }
         if framingOnly, !HTTP1Syntax.equalIgnoringCase(name, "content-length"),
             !HTTP1Syntax.equalIgnoringCase(name, "transfer-encoding")
         {
             return
         }
-        headers.add(
-            name: String(decoding: name, as: UTF8.self),
-            value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]), as: UTF8.self))
+        headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
     }
 
     /// `HTTP/1.1 200 OK`: the version and the status (the phrase may be empty).
@@ -371,8 +356,8 @@ final class UpstreamResponseDecoder: ChannelInboundHandler {
         // One field of digits only, as NIO's decoder (llhttp) wants: "3, 3" and repeated fields are refused.
         let lengths = head.headers["content-length"]
         guard let first = lengths.first else { return .untilClose }
-        guard lengths.count == 1, !first.isEmpty, first.utf8.count <= 18, UTF8Scan.all(first, isDigit),
-            let length = Int(first)
+        var text = first
+        guard lengths.count == 1, let length = text.withUTF8({ HTTP1Syntax.contentLength(UnsafeRawBufferPointer($0)) })
         else { throw HTTPParserError.invalidContentLength }
         return .length(length)
     }

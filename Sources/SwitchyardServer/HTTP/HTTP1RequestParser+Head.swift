@@ -74,9 +74,7 @@ extension HTTP1RequestParser {
             if end == index { break }
             let line = UnsafeRawBufferPointer(rebasing: bytes[index..<end])
             index = end + 2
-            guard let (colon, valueStart, valueEnd) = fieldBounds(line) else { return nil }
-            let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-            let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
+            guard let (name, value) = HTTP1Syntax.field(line) else { return nil }
             readFramer(name: name, value: value, into: &framers)
             if nioHeaders != nil {
                 nioHeaders!.add(
@@ -94,7 +92,8 @@ extension HTTP1RequestParser {
         if let nioHeaders {
             // Absolute-form, authority-form and asterisk-form targets go through the library's conversion.
             let nioHead = HTTPRequestHead(
-                version: http11 ? .http1_1 : .http1_0, method: HTTPMethod(rawValue: String(decoding: method, as: UTF8.self)),
+                version: http11 ? .http1_1 : .http1_0,
+                method: HTTPMethod(rawValue: String(decoding: method, as: UTF8.self)),
                 uri: String(decoding: target, as: UTF8.self), headers: nioHeaders)
             guard let request = try? HTTPRequest(nioHead, secure: false, splitCookie: false) else { return nil }
             return (request, framers, http11)
@@ -165,24 +164,7 @@ extension HTTP1RequestParser {
 
     /// Whether a trailer line is a valid field (its content is dropped).
     static func isValidField(_ line: UnsafeRawBufferPointer) -> Bool {
-        fieldBounds(line) != nil
-    }
-
-    /// The colon and the value's bounds (trimmed of spaces and tabs) of a field line; `nil` when the name is not a
-    /// token (a space before the colon, an obs-fold line starting with a space) or the value holds a control byte.
-    private static func fieldBounds(_ line: UnsafeRawBufferPointer) -> (Int, Int, Int)? {
-        var colon = 0
-        while colon < line.count, line[colon] != UInt8(ascii: ":") {
-            guard HTTP1Syntax.isTokenByte(line[colon]) else { return nil }
-            colon += 1
-        }
-        guard colon > 0, colon < line.count else { return nil }
-        var valueStart = colon + 1
-        var valueEnd = line.count
-        while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-        while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-        guard HTTP1Syntax.isFieldValue(UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])) else { return nil }
-        return (colon, valueStart, valueEnd)
+        HTTP1Syntax.field(line) != nil
     }
 
     /// Notes the fields that frame the body or govern the connection.

@@ -96,4 +96,21 @@ import Testing
     func contentLengthIsDigitsOnly(_ value: String, _ expected: Int?) {
         #expect(withBytes(value) { HTTP1Syntax.contentLength($0) } == expected)
     }
+
+    /// The field line reader the request parser, the response parser and the head template share.
+    @Test(arguments: [
+        ("Content-Type: application/json", "Content-Type", "application/json"),
+        ("x-a:\t padded \t", "x-a", "padded"),
+        ("x-empty:", "x-empty", ""),
+        ("x-tab: a\tb", "x-tab", "a\tb"),
+        ("Host : a", nil, nil), (" folded: a", nil, nil), ("no colon", nil, nil), (": a", nil, nil),
+        ("x-a: a\u{1}b", nil, nil), ("x-a: a\u{7F}", nil, nil), ("x\u{E9}: a", nil, nil),
+    ] as [(String, String?, String?)])
+    func fieldLinesAreReadOrRefused(_ line: String, _ name: String?, _ value: String?) {
+        let read = withBytes(line) { bytes in
+            HTTP1Syntax.field(bytes).map { (String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self)) }
+        }
+        #expect(read?.0 == name, "\(line)")
+        #expect(read?.1 == value, "\(line)")
+    }
 }
