@@ -81,7 +81,8 @@ bench/results/gateway-<YYYY-MM-DD>.md and .json.
   --slow-transport T      how Switchyard reaches the trickle upstream: pooled (HTTP/1.1, default), async-http-client,
                           or h2c (HTTP/2 with prior knowledge to trickle-upstream-h2.py; pip-installs h2 into
                           bench/.work/h2-venv); over TLS, as to a hosted provider: tls (HTTP/1.1, pooled), tls-h2
-                          (HTTP/2 by ALPN, pooled, server.tls_http2) or tls-ahc (AsyncHTTPClient, HTTP/1.1)
+                          (HTTP/2 by ALPN, pooled, server.tls_http2) or tls-ahc (AsyncHTTPClient, HTTP/1.1);
+                          several, quoted ("pooled tls-h2"), one after the other
   --slow-prompt-bytes N   give each slow stream's request a system prompt of N bytes (default 0: a 200-byte request)
   --slow-first-token S    the trickle upstream answers each slow stream only after S seconds, a model's time to first
                           token (default 0); with S longer than the ramp, the peak RSS is every stream waiting for it

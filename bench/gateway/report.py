@@ -344,9 +344,11 @@ def main() -> None:
     if slow:
         w("## Slow streams")
         w("")
-        for key, value in slow.items():
-            w(f"- {key}: {value}")
-        w("")
+        # One run, or one per upstream transport (--slow-transport "pooled tls-h2"), each listed in turn.
+        for run in slow if isinstance(slow, list) else [slow]:
+            for key, value in run.items():
+                w(f"- {key}: {value}")
+            w("")
     if callgrind:
         w("## Instructions per request (callgrind)")
         w("")

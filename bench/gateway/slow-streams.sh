@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # Sourced by bench/run.sh for --slow-streams N: N concurrent slow streams through a fresh Switchyard, from a
 # trickling upstream (one chunk a second, over real HTTP) or from the built-in simulator (inter_chunk_ms: $((SLOW_INTERVAL * 1000))).
-# Reports errors, how many streams were open at once, time to first event and Switchyard's RSS to slow.json.
+# Reports errors, how many streams were open at once, time to first event and Switchyard's RSS to slow.json: one
+# object, or with several transports in --slow-transport (run one after the other, each through a fresh gateway) a
+# list of them, in that order.
 # Uses run.sh's helpers and variables (start_switchyard, wait_http, PIDS, WORK, RESULTS, ...).
 
 slow_streams() {
@@ -126,7 +128,7 @@ EOF
     fi
     python3 - "$client_out" "$WORK/rss-slow.json" "$idle_kb" "$SLOW_UPSTREAM" "$SLOW_CHUNKS" "${SLOW_RATE:-1000}" \
         "$SLOW_INTERVAL" "$SLOW_TRANSPORT" "$(wc -c <"$body")" "$WORK/rss-open.txt" "$SLOW_FIRST_TOKEN" \
-        >"$RESULTS/slow.json" <<'EOF'
+        >"$RESULTS/slow-$SLOW_TRANSPORT.json" <<'EOF'
 import json, os, sys
 client, rss, idle, upstream, chunks, rate, interval, transport, body_bytes, rss_open, first_token = sys.argv[1:12]
 result = {"upstream": "trickle (Python, %sa chunk every %s s, %s chunks, over HTTP or TLS; upstream transport %s)"
@@ -147,7 +149,7 @@ if os.path.exists(rss_open) and open(rss_open).read().strip():
     result["switchyard_rss_all_open_mb"] = round(int(open(rss_open).read()) / 1024, 1)
 print(json.dumps(result))
 EOF
-    log "slow streams: $(cat "$RESULTS/slow.json")"
+    log "slow streams: $(cat "$RESULTS/slow-$SLOW_TRANSPORT.json")"
     stop_pid "$SY_PID"
     forget_pid "$SY_PID"
     if [[ -n $upstream_pid ]]; then
@@ -156,4 +158,19 @@ EOF
     fi
 }
 
-slow_streams
+SLOW_TRANSPORTS=$SLOW_TRANSPORT
+for SLOW_TRANSPORT in $SLOW_TRANSPORTS; do
+    slow_streams
+done
+SLOW_TRANSPORT=$SLOW_TRANSPORTS
+# shellcheck disable=SC2086 # one file per transport, in order
+python3 - "$RESULTS" $SLOW_TRANSPORTS >"$RESULTS/slow.json" <<'EOF'
+import json, os, sys
+runs = []
+for transport in sys.argv[2:]:
+    try:
+        runs.append(json.load(open(os.path.join(sys.argv[1], "slow-%s.json" % transport))))
+    except (OSError, ValueError) as e:
+        runs.append({"upstream_transport": transport, "result": "missing: %s" % e})
+print(json.dumps(runs[0] if len(runs) == 1 else runs))
+EOF

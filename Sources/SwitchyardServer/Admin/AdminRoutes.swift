@@ -89,10 +89,8 @@ struct AdminHandlers: Sendable {
         case .success(let caller):
             do {
                 return try await body(caller)
-            } catch let error as GovernanceError {
-                return error.response()
             } catch {
-                return GovernanceError(.internalError, "An internal error occurred.").response()
+                return error.response()
             }
         }
     }
