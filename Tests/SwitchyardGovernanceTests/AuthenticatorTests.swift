@@ -30,6 +30,19 @@ import Testing
         }
     }
 
+    @Test func virtualKeysAreTheOnesWithTheMarker() {
+        let cases: [(String, Bool)] = [
+            ("sk-sy-abc", true), ("sk-sy-", true), ("sk-sy", false), ("", false), ("sk-sz-abc", false),
+            ("SK-SY-abc", false), (" sk-sy-abc", false), ("sk-proj-abc", false), ("é-sk-sy-", false),
+        ]
+        for (credential, expected) in cases {
+            // As the middleware has it (the header's substring after `Bearer `), and as a whole string.
+            let header = "Bearer " + credential
+            #expect(Authenticator.isVirtualKey(header[header.index(header.startIndex, offsetBy: 7)...]) == expected)
+            #expect(Authenticator.isVirtualKey(Substring(credential)) == expected, "\(credential)")
+        }
+    }
+
     @Test func eachFailureHasItsOwnCodeAndLeaksNothing() {
         let fixture = KeyFixture()
         let disabled = fixture.addKey(id: "key_off", enabled: false)

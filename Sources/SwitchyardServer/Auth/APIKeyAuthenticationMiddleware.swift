@@ -15,6 +15,9 @@ import SwitchyardCore
 public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: RouterMiddleware {
     let authenticator: Authenticator
     let exemptPaths: Set<String>
+    /// The longest exempt path's length in bytes: a longer path is not looked up (hashing it cost 360 instructions
+    /// per request under callgrind).
+    let longestExemptPath: Int
     let required: Bool
 
     /// Creates the middleware.
@@ -30,6 +33,7 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
         self.authenticator = authenticator
         self.required = required
         self.exemptPaths = exemptPaths
+        longestExemptPath = exemptPaths.lazy.map(\.utf8.count).max() ?? 0
     }
 
     /// Authenticates, then calls the next responder; answers 401 itself on failure.
@@ -57,7 +61,7 @@ public struct APIKeyAuthenticationMiddleware<Context: IdentityRequestContext>: R
     func authenticate(_ request: Request, context: Context) -> Outcome {
         // The path once: `URI.path` makes a new string on every call.
         let path = request.uri.path
-        if exemptPaths.contains(path) || UTF8Scan.hasPrefix(path, "/admin/") {
+        if (path.utf8.count <= longestExemptPath && exemptPaths.contains(path)) || UTF8Scan.hasPrefix(path, "/admin/") {
             return .pass(context)
         }
         let (authorization, apiKey) = Self.credentials(in: request.headers)

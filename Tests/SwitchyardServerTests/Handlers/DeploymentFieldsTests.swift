@@ -50,6 +50,26 @@ import Testing
         var fields = handlerFields
         fields.append(ChatCompletionsHandler.oneAttempt)
         #expect(fields == expected)
-        #expect(ChatCompletionsHandler.jsonContentType == HTTPField(name: .contentType, value: "application/json"))
+    }
+
+    @Test func aJSONAnswerHasItsLengthFirstThenItsTypeThenTheDeploymentFields() {
+        let configured = Self.deployment(id: "chat/eu#1", provider: "eu", region: "eu")
+        let table = DeploymentFields([configured])
+        let deployments = [
+            configured, Self.deployment(id: "chat/eu#1", provider: "eu", region: "us"), Self.deployment(id: "x#0"),
+        ]
+        for deployment in deployments {
+            for length in [0, 7, 610, 1_048_576] {
+                var expected: HTTPFields = [.contentLength: String(length), .contentType: "application/json"]
+                expected.append(contentsOf: DeploymentFields.build(deployment, capacity: 4))
+                let fields = table.answerFields(for: deployment, contentLength: length, reserving: 5)
+                #expect(fields == expected, "\(deployment.id), \(length)")
+                #expect(fields.first?.name == .contentLength)
+            }
+        }
+        // The stored fields are copied, not changed: another answer from the deployment gets its own length.
+        _ = table.answerFields(for: configured, contentLength: 99, reserving: 0)
+        #expect(table.answerFields(for: configured, contentLength: 3, reserving: 0)[.contentLength] == "3")
+        #expect(DeploymentFields.answerPrefix[.contentLength] == "0")
     }
 }
