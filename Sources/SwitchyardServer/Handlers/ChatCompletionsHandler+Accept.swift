@@ -114,12 +114,12 @@ extension ChatCompletionsHandler {
             logger.info(
                 "prompt", metadata: ["request_id": "\(context.requestID)", "prompt": "\(promptRedactor.redact(text))"])
         }
+        let (region, strategyName) = request.headers.values(of: .switchyardRegion, .switchyardStrategy)
         var features = RequestFeatures(
             request: chat, allowedRegions: context.identity?.allowedRegions ?? [],
-            preferredRegion: request.headers[.switchyardRegion] ?? listenerRegion)
+            preferredRegion: region ?? listenerRegion)
         intake.learned?.constrain(&features)
-        let strategy =
-            intake.arm?.strategy ?? request.headers[.switchyardStrategy].flatMap(RoutingStrategyKind.init(rawValue:))
+        let strategy = intake.arm?.strategy ?? strategyName.flatMap(RoutingStrategyKind.init(rawValue:))
         return CallPlan(intake: intake, features: features, strategy: strategy)
     }
 
