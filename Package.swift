@@ -146,6 +146,7 @@ let package = Package(
         .target(
             name: "SwitchyardServer",
             dependencies: [
+                "CSwitchyardRuntime",
                 "SwitchyardCore",
                 "SwitchyardProviders",
                 "SwitchyardRouting",

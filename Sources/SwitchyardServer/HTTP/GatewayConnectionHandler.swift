@@ -223,6 +223,7 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
         let (serve, channel) = (self.serve, context.channel)
         task = Task {
+            TaskFrameReserve.reserve()
             // The settlements the request asks for run here once the response is written (SettlementQueue).
             let settlements = SettlementQueue()
             let response = await Settlements.$queue.withValue(settlements) { await serve(request, body, channel) }
