@@ -223,7 +223,8 @@ final class GatewayConnectionHandler: ChannelDuplexHandler, RemovableChannelHand
             handler: NIOLoopBound(self, eventLoop: context.eventLoop), generation: generation)
         let (serve, channel) = (self.serve, context.channel)
         task = Task {
-            TaskFrameReserve.reserve()
+            let reserved = TaskFrameReserve.shared.reserve()
+            defer { if reserved { TaskFrameReserve.shared.release() } }
             // The settlements the request asks for run here once the response is written (SettlementQueue).
             let settlements = SettlementQueue()
             let response = await Settlements.$queue.withValue(settlements) { await serve(request, body, channel) }

@@ -1,4 +1,5 @@
 import CSwitchyardRuntime
+import Synchronization
 
 /// Sizes a new task's frame allocator for a request before the request's frames need it.
 ///
@@ -14,14 +15,43 @@ import CSwitchyardRuntime
 /// request takes two slabs from `malloc` (the first small one and this), not a dozen. The slab's memory is only
 /// touched where frames are written.
 ///
-/// Only the task that answers a request reserves. The task that relays a streamed body lives as long as the stream,
-/// and 10,000 open streams would hold a reserve each.
-enum TaskFrameReserve {
-    /// The bytes reserved: more than a non-streamed chat request's deepest chain of frames.
-    static let bytes = 16 * 1024
+/// A reserve is a few kilobytes more than the frames need: at most ``limit`` tasks hold one at a time. 10,000
+/// requests waiting at once for a model's first token took 28 MB more with a reserve each (308.7 MB against 280.8 at
+/// the peak). Only the task that answers a request reserves; the task that relays a streamed body lives as long as
+/// the stream.
+final class TaskFrameReserve: Sendable {
+    /// The gateway's: 16 KB, more than a non-streamed chat request's deepest chain of frames, for up to 1,024 tasks.
+    static let shared = TaskFrameReserve(bytes: 16 * 1024, limit: 1_024)
 
-    /// Reserves ``bytes`` in the current task's frame allocator. Call from a task's own code, first.
-    static func reserve() {
-        switchyard_task_reserve_frames(bytes)
+    /// The bytes reserved.
+    let bytes: Int
+    /// The most tasks that hold a reserve at a time.
+    let limit: Int
+    /// The tasks holding a reserve.
+    private let holders = Atomic<Int>(0)
+
+    /// Creates a reserve of `bytes` per task for at most `limit` tasks at a time.
+    init(bytes: Int, limit: Int) {
+        self.bytes = bytes
+        self.limit = limit
     }
+
+    /// Reserves ``bytes`` in the current task's frame allocator, unless ``limit`` tasks already hold one; whether it
+    /// did. Call from a task's own code, first; a task that reserved calls ``release()`` when its work ends.
+    func reserve() -> Bool {
+        guard holders.wrappingAdd(1, ordering: .relaxed).newValue <= limit else {
+            holders.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        switchyard_task_reserve_frames(bytes)
+        return true
+    }
+
+    /// Counts the calling task's reserve as given back (its slab goes with the task).
+    func release() {
+        holders.wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// The tasks holding a reserve now.
+    var holding: Int { holders.load(ordering: .relaxed) }
 }
