@@ -17,10 +17,10 @@ public enum UTF8Scan {
         return text.utf8.allSatisfy(test)
     }
 
-    /// Whether `text` starts with `prefix`, byte for byte (`String.hasPrefix` goes through the generic
-    /// `Sequence.starts(with:)`: about 500 instructions for a 7-byte prefix under callgrind).
+    /// Whether `text` (a string or a substring) starts with `prefix`, byte for byte (`String.hasPrefix` goes through
+    /// the generic `Sequence.starts(with:)`: about 500 instructions for a 7-byte prefix under callgrind).
     @inlinable
-    public static func hasPrefix(_ text: String, _ prefix: StaticString) -> Bool {
+    public static func hasPrefix(_ text: some StringProtocol, _ prefix: StaticString) -> Bool {
         let count = prefix.utf8CodeUnitCount
         guard text.utf8.count >= count else { return false }
         let expected = prefix.utf8Start

@@ -6,7 +6,9 @@ import Foundation
 /// A secret is shown once, when it is created or rotated; the store keeps only ``hash(_:)`` and ``prefix(of:)``.
 public enum APIKey {
     /// Every virtual key starts with this.
-    public static let marker = "sk-sy-"
+    public static let marker = markerBytes.description
+    /// ``marker``, as bytes to compare with (``UTF8Scan/hasPrefix(_:_:)``).
+    public static let markerBytes: StaticString = "sk-sy-"
     /// Random characters after the marker.
     public static let randomLength = 40
     /// Characters shown for display and support: the marker and 6 more.

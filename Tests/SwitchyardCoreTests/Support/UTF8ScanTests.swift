@@ -33,4 +33,15 @@ import Testing
         #expect(UTF8Scan.hasPrefix(text, "Ünï") == text.hasPrefix("Ünï"))
         #expect(UTF8Scan.hasPrefix(text, "naïve café and more") == text.hasPrefix("naïve café and more"))
     }
+
+    @Test(arguments: samples) func hasPrefixAgreesWithTheStandardLibraryOnSubstrings(_ text: String) {
+        // The text from its second character on, as a substring of a longer string.
+        let whole = "<" + text
+        let substring = whole[whole.index(after: whole.startIndex)...]
+        for prefix: StaticString in ["", "a", "weighted: ", "/admin/", "Ünï", "naïve café and more"] {
+            #expect(UTF8Scan.hasPrefix(substring, prefix) == substring.hasPrefix(prefix.description), "\(prefix)")
+        }
+        #expect(UTF8Scan.hasPrefix(whole, "<"))
+        #expect(UTF8Scan.hasPrefix(substring, "<") == text.hasPrefix("<"))
+    }
 }
